@@ -1,0 +1,61 @@
+#!/bin/sh
+#
+# dev.sh - set up, build, test and demonstrate mbuf_trace on Debian 12.
+#
+# usage: ./dev.sh demo     install what is missing, build, decode the sample trace
+#        ./dev.sh test     install what is missing, build, run every test
+#        ./dev.sh build    build only (into ./build)
+#        ./dev.sh deps     install the Debian packages of tools/debian-packages.txt
+#
+set -eu
+cd "$(dirname "$0")"
+
+build_dir=${MBUF_TRACE_BUILD_DIR:-build}
+
+packages()
+{
+	sed 's/#.*//' tools/debian-packages.txt | tr -s ' \t' '\n' | grep -v '^$'
+}
+
+deps()
+{
+	missing=$(packages | while read -r p; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		    grep -q '^install ok installed$' || echo "$p"
+	done)
+	[ -n "$missing" ] || return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "dev.sh: missing Debian packages:" $missing >&2
+		echo "dev.sh: run as root, or: sudo apt-get install" $missing >&2
+		exit 1
+	fi
+	echo "dev.sh: installing" $missing
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+}
+
+build()
+{
+	cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build "$build_dir" --parallel "$(nproc)"
+}
+
+case ${1:-} in
+deps)	deps ;;
+build)	build ;;
+test)
+	deps
+	build
+	ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)"
+	;;
+demo)
+	deps
+	build
+	echo "dev.sh: demo not wired yet" >&2
+	exit 1
+	;;
+*)
+	sed -n 's/^# \{0,1\}//; 5,8p' "$0" >&2
+	exit 2
+	;;
+esac

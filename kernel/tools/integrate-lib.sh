@@ -1,0 +1,60 @@
+# integrate-lib.sh - the edits mbuf_trace-integrate makes to a FreeBSD tree.
+#
+# Sourced by mbuf_trace-integrate; the parts in integrate.d/ call these.
+# Every edit goes to a staged copy of the file under $mt_stage; nothing in
+# the tree changes until every part has succeeded, so a refusal leaves the
+# tree as it was.  Every edit is idempotent: running the tool twice changes
+# nothing the second time.
+#
+#	mt_install SRC DEST	copy project file SRC (relative to kernel/)
+#				to DEST (relative to the tree)
+#	mt_insert FILE FUNC before|after ANCHOR TEXT [NTH]
+#				insert TEXT next to ANCHOR inside function
+#				FUNC of FILE (see insert.awk); FUNC "" means
+#				anywhere in the file
+#	mt_need FILE ERE WHY	refuse unless FILE has a line matching ERE
+#
+# ANCHOR and TEXT may span several lines (separated by newlines); TEXT is
+# inserted literally, so it carries its own tabs.  $T is one tab.
+
+T='	'
+
+mt_fail()
+{
+	printf '%s: %s\n' "$mt_prog" "$*" >&2
+	exit 2
+}
+
+# Make sure tree file $1 has a staged copy; later edits go to that copy.
+mt_stage_file()
+{
+	[ -f "$mt_stage/$1" ] && return 0
+	[ -f "$mt_tree/$1" ] || mt_fail "$mt_tree/$1: no such file (is this a FreeBSD 15 src tree?)"
+	mkdir -p "$(dirname "$mt_stage/$1")"
+	cp "$mt_tree/$1" "$mt_stage/$1"
+	printf '%s\n' "$1" >>"$mt_stage/.touched"
+}
+
+mt_install()
+{
+	mkdir -p "$(dirname "$mt_stage/$2")"
+	cp "$mt_kernel/$1" "$mt_stage/$2"
+	grep -qxF "$2" "$mt_stage/.touched" 2>/dev/null ||
+	    printf '%s\n' "$2" >>"$mt_stage/.touched"
+}
+
+mt_insert()
+{
+	mt_stage_file "$1"
+	MT_FILE=$1 MT_FUNC=$2 MT_WHERE=$3 MT_ANCHOR=$4 MT_TEXT=$5 \
+	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
+	    >"$mt_stage/$1.new" || mt_fail "refusing to change the tree"
+	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_need()
+{
+	mt_stage_file "$1"
+	grep -Eq -- "$2" "$mt_stage/$1" ||
+	    mt_fail "$1: $3 (no line matches \"$2\"); refusing to change the tree"
+}
