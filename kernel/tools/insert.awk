@@ -8,15 +8,21 @@
 #	MT_FILE		the file's name, for messages only
 #	MT_FUNC		function whose body is searched (its definition starts
 #			with "NAME(" in column 0, style(9)); empty: whole file
-#	MT_WHERE	"before" or "after" the anchor
+#	MT_WHERE	"before" or "after" the anchor: insert the text there;
+#			"replace": put the text in place of the anchor lines;
+#			"sorted": insert the one-line text into the sorted
+#			list of lines matching the anchor, by first field
+#			(sys/conf/files style; continuation lines follow)
 #	MT_ANCHOR	one or more EREs, newline-separated, that must match
-#			consecutive lines
+#			consecutive lines ("sorted": one ERE naming the list)
 #	MT_TEXT		lines to insert, newline-separated, taken literally
 #	MT_NTH		which match to use when there are several; 0 means
 #			the anchor must match exactly once
 #
-# If the text already stands right before/after the anchor, the file is
-# written unchanged.  Failures print one line on stderr and exit 2.
+# If the text already stands where it would go (for "replace": the anchor
+# is gone and the text is there; for "sorted": the line is in the file),
+# the file is written unchanged.  Failures print one line on stderr and
+# exit 2.
 #
 
 function die(msg)
@@ -27,13 +33,78 @@ function die(msg)
 	exit 2
 }
 
+# How many times the text stands in the searched range.
+function count_text(	i, k, n)
+{
+	n = 0
+	for (i = first; i + ntext - 1 <= last; i++) {
+		for (k = 1; k <= ntext; k++)
+			if (line[i + k - 1] != text[k])
+				break
+		if (k > ntext)
+			n++
+	}
+	return (n)
+}
+
+function print_unchanged(	i)
+{
+	for (i = 1; i <= NR; i++)
+		print line[i]
+	exit 0
+}
+
+function first_field(s,	f)
+{
+	split(s, f, /[ \t]+/)
+	return (f[1] != "" ? f[1] : f[2])
+}
+
+# Insert text[1] into the list of lines matching anchor[1], before the
+# first entry whose first field sorts after the text's first field.
+function sorted_insert(		i, key, at, lastent)
+{
+	if (ntext != 1 || nanchor != 1)
+		die("\"sorted\" takes one anchor and one line of text")
+	if (count_text() > 0)
+		print_unchanged()
+	key = first_field(text[1])
+	at = 0
+	lastent = 0
+	for (i = first; i <= last; i++) {
+		if (line[i] !~ anchor[1])
+			continue
+		if (first_field(line[i]) > key) {
+			at = i
+			break
+		}
+		lastent = i
+	}
+	if (at == 0) {
+		if (lastent == 0)
+			die("no line matches \"" anchor[1] "\"")
+		# After the last entry and its continuation lines.
+		for (at = lastent + 1; at <= NR && line[at] ~ /^[ \t]/; at++)
+			;
+	}
+	for (i = 1; i <= NR; i++) {
+		if (i == at)
+			print text[1]
+		print line[i]
+	}
+	if (at == NR + 1)
+		print text[1]
+	exit 0
+}
+
 BEGIN {
 	fname = ENVIRON["MT_FUNC"]
 	where = ENVIRON["MT_WHERE"]
 	nth = ENVIRON["MT_NTH"] + 0
 	nanchor = split(ENVIRON["MT_ANCHOR"], anchor, "\n")
 	ntext = split(ENVIRON["MT_TEXT"], text, "\n")
-	if (where != "before" && where != "after")
+	if (where != "before" && where != "after" && where != "replace" &&
+	    where != "sorted")
 		die("bad MT_WHERE \"" where "\"")
 	if (nanchor == 0 || ntext == 0)
 		die("empty anchor or text")
@@ -63,6 +134,9 @@ END {
 			;
 	}
 
+	if (where == "sorted")
+		sorted_insert()
+
 	nmatch = 0
 	for (i = first; i + nanchor - 1 <= last; i++) {
 		for (k = 1; k <= nanchor; k++)
@@ -72,6 +146,8 @@ END {
 			match_at[++nmatch] = i
 	}
 	shown = anchor[1] (nanchor > 1 ? " ..." : "")
+	if (nmatch == 0 && where == "replace" && count_text() == 1)
+		print_unchanged()
 	if (nmatch == 0)
 		die("no line matches \"" shown "\"")
 	if (nth == 0 && nmatch > 1)
@@ -79,6 +155,17 @@ END {
 	if (nth > nmatch)
 		die("wanted match " nth " of \"" shown "\", found " nmatch)
 	a = match_at[nth > 0 ? nth : 1]
+
+	if (where == "replace") {
+		for (i = 1; i <= NR; i++) {
+			if (i == a)
+				for (k = 1; k <= ntext; k++)
+					print text[k]
+			if (i < a || i >= a + nanchor)
+				print line[i]
+		}
+		exit 0
+	}
 
 	# "at" is the line the text goes in front of.
 	at = where == "after" ? a + nanchor : a

@@ -8,10 +8,18 @@
 #
 #	mt_install SRC DEST	copy project file SRC (relative to kernel/)
 #				to DEST (relative to the tree)
-#	mt_insert FILE FUNC before|after ANCHOR TEXT [NTH]
-#				insert TEXT next to ANCHOR inside function
-#				FUNC of FILE (see insert.awk); FUNC "" means
-#				anywhere in the file
+#	mt_insert FILE FUNC before|after|replace ANCHOR TEXT [NTH]
+#				insert TEXT next to (or in place of) ANCHOR
+#				inside function FUNC of FILE (see insert.awk);
+#				FUNC "" means anywhere in the file
+#	mt_insert_sorted FILE LIST LINE
+#				insert LINE into the sorted list of lines
+#				matching LIST (e.g. "^kern/" in sys/conf/files)
+#	mt_fragment FILE FRAGMENT
+#				put every line of project file FRAGMENT
+#				(relative to kernel/; '#' comments and blank
+#				lines skipped) into FILE, a sys/conf/files
+#				style list, among the entries of its directory
 #	mt_need FILE ERE WHY	refuse unless FILE has a line matching ERE
 #
 # ANCHOR and TEXT may span several lines (separated by newlines); TEXT is
@@ -37,6 +45,7 @@ mt_stage_file()
 
 mt_install()
 {
+	[ -f "$mt_kernel/$1" ] || mt_fail "$mt_kernel/$1: missing from this checkout"
 	mkdir -p "$(dirname "$mt_stage/$2")"
 	cp "$mt_kernel/$1" "$mt_stage/$2"
 	grep -qxF "$2" "$mt_stage/.touched" 2>/dev/null ||
@@ -50,6 +59,21 @@ mt_insert()
 	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
 	    >"$mt_stage/$1.new" || mt_fail "refusing to change the tree"
 	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_insert_sorted()
+{
+	mt_insert "$1" "" sorted "$2" "$3"
+}
+
+mt_fragment()
+{
+	[ -f "$mt_kernel/$2" ] || mt_fail "$mt_kernel/$2: missing from this checkout"
+	grep -v -e '^#' -e '^[[:space:]]*$' "$mt_kernel/$2" |
+	while IFS= read -r mt_line; do
+		mt_path=${mt_line%%[[:space:]]*}
+		mt_insert_sorted "$1" "^${mt_path%/*}/" "$mt_line"
+	done || exit 2
 }
 
 mt_need()

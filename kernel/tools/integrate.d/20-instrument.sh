@@ -1,0 +1,257 @@
+# 20-instrument: trace points on the main packet paths of the stack.
+#
+# Conventions, so that a trace reads the same everywhere:
+# - A packet's trace starts where a frame enters (ether_input) and where a
+#   packet leaves (ip_output, ip6_output, ether_output); mtrace_start() on a
+#   packet that is already traced continues its trace.  The bytes are
+#   snapshotted at both ends (mtrace_data()).
+# - A function is entered (mtrace_enter) at its first statement and left
+#   (mtrace_leave) just before the packet is handed to the next layer:
+#   after the hand-off the mbuf may already be freed, so it is never touched.
+# - Every drop the stack counts gets a record "drop: <reason>" just before
+#   the counter; a packet turned into a reply in place says "reply: ...".
+#   Fixed reasons are static strings (mtrace); only formatted ones copy.
+# - Insertions never split an if without braces; where a record must go
+#   into one, the statement is replaced by a braced block.
+
+# Every instrumented file gets the header right after <sys/mbuf.h>.
+mt_include()
+{
+	mt_insert "$1" "" after '^#include <sys/mbuf\.h>$' '#include <sys/mbuf_trace.h>'
+}
+
+# mt_drop FILE FUNC ANCHOR TABS REASON [NTH]: "drop: REASON" before ANCHOR.
+mt_drop()
+{
+	mt_insert "$1" "$2" before "$3" "$4mtrace(m, \"drop: $5\");" "${6:-0}"
+}
+
+# --- Ethernet: sys/net/if_ethersubr.c ---------------------------------------
+f=sys/net/if_ethersubr.c
+mt_include $f
+
+mt_insert $f ether_input before '^		netisr_dispatch\(NETISR_ETHER, m\);$' \
+"${T}${T}mtrace_start(m);
+${T}${T}mtrace_func(m);
+${T}${T}mtrace_data(m);"
+
+mt_insert $f ether_input_internal before '^	if \(\(ifp->if_flags & IFF_UP\) == 0\) \{$' "${T}mtrace_enter(m);"
+mt_insert $f ether_input_internal after '^	if \(\(ifp->if_flags & IFF_UP\) == 0\) \{$' \
+    "${T}${T}mtrace(m, \"drop: interface is down\");"
+mt_drop $f ether_input_internal '^		if_inc_counter\(ifp, IFCOUNTER_IERRORS, 1\);$
+^		m_freem\(m\);$' "$T$T" "frame shorter than an Ethernet header"
+mt_insert $f ether_input_internal after '^	if \(ifp->if_flags & IFF_MONITOR\) \{$' \
+    "${T}${T}mtrace(m, \"drop: interface is in monitor mode\");"
+mt_insert $f ether_input_internal before '^	ether_demux\(ifp, m\);$' "${T}mtrace_leave(m);"
+
+mt_insert $f ether_demux before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
+mt_insert $f ether_demux after '^		if \(ifp->if_vlantrunk == NULL\) \{$' \
+    "${T}${T}${T}mtrace(m, \"drop: VLAN tag but no vlan(4) on the interface\");"
+mt_insert $f ether_demux before '^		\(\*vlan_input_p\)\(ifp, m\);$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ether_demux after '^	if \(\(ifp->if_flags & IFF_PPROMISC\) == 0 && \(m->m_flags & M_PROMISC\)\) \{$' \
+    "${T}${T}mtrace(m, \"drop: promiscuously received, not for this host\");"
+mt_insert $f ether_demux after '^			/\* Discard packet if ARP is disabled on interface \*/$' \
+    "${T}${T}${T}mtrace(m, \"drop: ARP is disabled on the interface\");"
+mt_insert $f ether_demux before '^	netisr_dispatch\(isr, m\);$' "${T}mtrace_leave(m);"
+mt_insert $f ether_demux after '^discard:$' \
+    "${T}mtrace_printf(m, \"drop: unsupported ethertype %#06x\", ether_type);"
+
+mt_insert $f ether_output before '^	phdr = NULL;$' \
+"${T}mtrace_start(m);
+${T}mtrace_enter(m);"
+mt_insert $f ether_output after '^	if \(\(pflags & RT_L2_ME\) != 0\) \{$' \
+"${T}${T}mtrace(m, \"loop back: the destination is this host\");
+${T}${T}mtrace_leave(m);"
+mt_insert $f ether_output before '^		BRIDGE_OUTPUT\(ifp, m, error\);$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ether_output replace '^bad:	+if \(m != NULL\)$
+^	+m_freem\(m\);$' \
+"bad:${T}${T}${T}if (m != NULL) {
+${T}${T}${T}${T}mtrace_printf(m, \"drop: error %d\", error);
+${T}${T}${T}${T}m_freem(m);
+${T}${T}${T}}"
+mt_insert $f ether_output before '^	return ether_output_frame\(ifp, m\);$' "${T}mtrace_leave(m);"
+
+mt_insert $f ether_output_frame before '^	kmsan_check_mbuf\(m, "ether_output"\);$' \
+"${T}mtrace_func(m);
+${T}mtrace_data(m);"
+
+# --- ARP: sys/netinet/if_ether.c -------------------------------------------
+f=sys/netinet/if_ether.c
+mt_include $f
+
+mt_insert $f arpintr before '^	ifp = m->m_pkthdr.rcvif;$' "${T}mtrace_enter(m);"
+mt_drop $f arpintr '^		ARP_LOG\(LOG_NOTICE,$
+^		    "packet with unknown hardware format' "$T$T" "unknown hardware type"
+mt_drop $f arpintr '^		ARP_LOG\(LOG_NOTICE,$
+^		    "packet with invalid %s address length' "$T$T" "bad hardware address length"
+mt_insert $f arpintr before '^		in_arpinput\(m\);$' "${T}${T}mtrace_leave(m);"
+mt_drop $f arpintr '^	m_freem\(m\);$' "$T" "not an ARP packet for IPv4"
+
+mt_insert $f in_arpinput before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
+mt_insert $f in_arpinput before '^	\(\*ifp->if_output\)\(ifp, m, &sa, &ro\);$' \
+    "${T}mtrace(m, \"reply: this packet becomes the ARP reply\");"
+
+# --- IPv4 input and forwarding: sys/netinet/ip_input.c ---------------------
+f=sys/netinet/ip_input.c
+mt_include $f
+
+mt_insert $f ip_input before '^	M_ASSERTPKTHDR\(m\);$' "${T}mtrace_enter(m);"
+mt_drop $f ip_input '^		IPSTAT_INC\(ips_badvers\);$' "$T$T" "not IP version 4"
+mt_drop $f ip_input '^		IPSTAT_INC\(ips_badhlen\);$
+^		goto bad;$' "$T$T" "bad header length"
+mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
+    "loopback address on a non-loopback interface" 1
+mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T" "unspecified destination" 2
+mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
+    "arrived on the wrong interface (strong ES)" 3
+mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
+    "source address is one of ours (spoofed)" 4
+mt_drop $f ip_input '^		IPSTAT_INC\(ips_badsum\);$' "$T$T" "bad header checksum"
+mt_drop $f ip_input '^		IPSTAT_INC\(ips_badlen\);$' "$T$T" "total length shorter than the header"
+mt_drop $f ip_input '^		IPSTAT_INC\(ips_tooshort\);$' "$T$T" "shorter than its total length"
+mt_insert $f ip_input after '^	    IN_LINKLOCAL\(ntohl\(ip->ip_src\.s_addr\)\)\) \{$
+^		IPSTAT_INC\(ips_cantforward\);$' \
+    "${T}${T}mtrace(m, \"drop: link-local address, not forwarded\");"
+mt_insert $f ip_input after '^	if \(V_ipforwarding == 0\) \{$
+^		IPSTAT_INC\(ips_cantforward\);$' \
+    "${T}${T}mtrace(m, \"drop: not for this host and forwarding is off\");"
+mt_insert $f ip_input before '^			ip_forward\(m, 1\);$' "${T}${T}${T}mtrace_leave(m);"
+mt_insert $f ip_input before '^		ip_forward\(m, dchg\);$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ip_input before '^	ip_protox\[ip->ip_p\]\(&m, &hlen, ip->ip_p\);$' "${T}mtrace_leave(m);"
+
+mt_insert $f ip_forward before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
+mt_insert $f ip_forward after '^	if \(m->m_flags & \(M_BCAST\|M_MCAST\) \|\| !in_canforward\(ip->ip_dst\)\) \{$
+^		IPSTAT_INC\(ips_cantforward\);$' \
+    "${T}${T}mtrace(m, \"drop: destination cannot be forwarded to\");"
+mt_drop $f ip_forward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
+    "TTL exceeded, sending ICMP time exceeded"
+mt_drop $f ip_forward '^			IPSTAT_INC\(ips_cantforward\);$
+^			m_freem\(m\);$' "$T$T$T" "blackhole route"
+mt_drop $f ip_forward '^			IPSTAT_INC\(ips_cantforward\);$
+^			NH_FREE\(ro\.ro_nh\);$' "$T$T$T" "reject route, sending ICMP unreachable"
+mt_insert $f ip_forward before '^	error = ip_output\(m, NULL, &ro, IP_FORWARDING, NULL, NULL\);$' "${T}mtrace_leave(m);"
+
+# --- IPv4 fast forwarding: sys/netinet/ip_fastfwd.c ------------------------
+f=sys/netinet/ip_fastfwd.c
+mt_include $f
+
+mt_insert $f ip_tryforward before '^	M_ASSERTVALID\(m\);$' "${T}mtrace_func(m);" 1
+mt_drop $f ip_tryforward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
+    "TTL exceeded, sending ICMP time exceeded"
+mt_drop $f ip_tryforward '^			IPSTAT_INC\(ips_cantfrag\);$' "$T$T$T" \
+    "needs fragmenting but DF is set, sending ICMP"
+mt_insert $f ip_tryforward before '^		error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m, gw, &ro\);$' \
+    "${T}${T}mtrace(m, \"forward: fast path\");"
+
+# --- IPv4 output: sys/netinet/ip_output.c ----------------------------------
+f=sys/netinet/ip_output.c
+mt_include $f
+
+mt_insert $f ip_output before '^	M_ASSERTPKTHDR\(m\);$' \
+"${T}mtrace_start(m);
+${T}mtrace_enter(m);"
+mt_insert $f ip_output before '^		error = ip_output_send\(inp, ifp, m, gw, ro,$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ip_output before '^			error = ip_output_send\(inp, ifp, m, gw, ro, true\);$' \
+    "${T}${T}${T}mtrace_leave(m);"
+mt_insert $f ip_output after '^bad:$' "${T}mtrace_printf(m, \"drop: error %d\", error);"
+
+# --- ICMP: sys/netinet/ip_icmp.c -------------------------------------------
+f=sys/netinet/ip_icmp.c
+mt_include $f
+
+mt_insert $f icmp_input before '^	\*mp = NULL;$' "${T}mtrace_enter(m);"
+mt_drop $f icmp_input '^		ICMPSTAT_INC\(icps_tooshort\);$
+^		goto freeit;$' "$T$T" "too short"
+mt_drop $f icmp_input '^		ICMPSTAT_INC\(icps_checksum\);$' "$T$T" "bad checksum"
+mt_insert $f icmp_input before '^		icmp_reflect\(m\);$' \
+    "${T}${T}mtrace(m, \"reply: this packet becomes the ICMP reply\");"
+mt_insert $f icmp_input before '^	rip_input\(mp, offp, proto\);$' "${T}mtrace_leave(m);"
+
+# --- TCP: sys/netinet/tcp_input.c ------------------------------------------
+f=sys/netinet/tcp_input.c
+mt_include $f
+
+mt_insert $f tcp_input before '^	return ?\(tcp_input_with_port\(mp, offp, proto, 0\)\);$' "${T}mtrace_func(*mp);"
+mt_insert $f tcp_input_with_port before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
+mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 1
+mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 2
+mt_drop $f tcp_input_with_port '^		TCPSTAT_INC\(tcps_rcvbadoff\);$' "$T$T" "bad data offset"
+mt_insert $f tcp_input_with_port before '^	tcp_dropwithreset\(m, th, tp, tlen\);$' \
+    "${T}mtrace(m, \"reply: refused, this packet becomes the RST\");"
+mt_insert $f tcp_input_with_port before '^			tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen,$' \
+    "${T}${T}${T}mtrace_leave(m);"
+mt_insert $f tcp_input_with_port before '^	tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen, tlen, iptos\);$' \
+    "${T}mtrace_leave(m);"
+
+# --- UDP: sys/netinet/udp_usrreq.c -----------------------------------------
+f=sys/netinet/udp_usrreq.c
+mt_include $f
+
+mt_insert $f udp_input before '^	\*mp = NULL;$' "${T}mtrace_enter(m);"
+mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badlen\);$' "$T$T$T" "bad length"
+mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badsum\);$' "$T$T$T" "bad checksum"
+mt_insert $f udp_input before '^		UDPSTAT_INC\(udps_noport\);$' \
+    "${T}${T}mtrace(m, \"no socket is bound to the destination port\");"
+mt_drop $f udp_input '^		icmp_error\(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0, 0\);$' "$T$T" \
+    "sending ICMP port unreachable"
+mt_insert $f udp_input before '^	if \(!udp_append\(inp, ip, m, iphlen, udp_in\)\)$' "${T}mtrace_leave(m);"
+
+# --- IPv6 input: sys/netinet6/ip6_input.c ----------------------------------
+f=sys/netinet6/ip6_input.c
+mt_include $f
+
+mt_insert $f ip6_input after '^	int srcrt = 0;$' "
+${T}mtrace_enter(m);"
+mt_drop $f ip6_input '^		IP6STAT_INC\(ip6s_badvers\);$' "$T$T" "not IP version 6"
+mt_insert $f ip6_input after '^	if \(!V_ip6_forwarding\) \{$
+^		IP6STAT_INC\(ip6s_cantforward\);$' \
+    "${T}${T}mtrace(m, \"drop: not for this host and forwarding is off\");"
+mt_drop $f ip6_input '^			IP6STAT_INC\(ip6s_tooshort\);$' "$T$T$T" "shorter than its headers"
+mt_insert $f ip6_input before '^		ip6_forward\(m, 1\);$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ip6_input before '^		ip6_forward\(m, srcrt\);$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ip6_input before '^		nxt = ip6_protox\[nxt\]\(&m, &off, nxt\);$' "${T}${T}mtrace_leave(m);"
+
+# --- IPv6 forwarding: ip6_forward.c, ip6_fastfwd.c --------------------------
+f=sys/netinet6/ip6_forward.c
+mt_include $f
+
+mt_insert $f ip6_forward after '^	char ip6bufs\[INET6_ADDRSTRLEN\], ip6bufd\[INET6_ADDRSTRLEN\];$' "
+${T}mtrace_enter(m);"
+mt_drop $f ip6_forward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
+    "hop limit exceeded, sending ICMPv6 time exceeded"
+mt_insert $f ip6_forward before '^	error = nd6_output_ifp\(nh->nh_ifp, origifp, m, &dst, NULL\);$' "${T}mtrace_leave(m);"
+
+f=sys/netinet6/ip6_fastfwd.c
+mt_include $f
+
+mt_insert $f ip6_tryforward before '^	ip6 = mtod\(m, struct ip6_hdr \*\);$' "${T}mtrace_func(m);" 1
+mt_drop $f ip6_tryforward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
+    "hop limit exceeded, sending ICMPv6 time exceeded"
+mt_insert $f ip6_tryforward before '^	error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m,$' \
+    "${T}mtrace(m, \"forward: fast path\");"
+
+# --- IPv6 output: sys/netinet6/ip6_output.c --------------------------------
+f=sys/netinet6/ip6_output.c
+mt_include $f
+
+mt_insert $f ip6_output before '^	NET_EPOCH_ASSERT\(\);$' \
+"${T}mtrace_start(m);
+${T}mtrace_enter(m);"
+mt_insert $f ip6_output before '^		error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' "${T}${T}mtrace_leave(m);"
+mt_insert $f ip6_output before '^			error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' \
+    "${T}${T}${T}mtrace_leave(m);"
+mt_insert $f ip6_output after '^bad:$' "${T}if (m != NULL)
+${T}${T}mtrace_printf(m, \"drop: error %d\", error);"
+
+# --- ICMPv6: sys/netinet6/icmp6.c ------------------------------------------
+f=sys/netinet6/icmp6.c
+mt_include $f
+
+mt_insert $f icmp6_input after '^	m = \*mp;$' "${T}mtrace_enter(m);"
+mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_tooshort\);$' "$T$T" "too short"
+mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_checksum\);$' "$T$T" "bad checksum"
+mt_drop $f icmp6_input '^			IP6STAT_INC\(ip6s_notmember\);$' "$T$T$T" \
+    "not a member of the destination multicast group"
+mt_insert $f icmp6_input before '^			icmp6_reflect\(n, noff\);$' \
+    "${T}${T}${T}mtrace(n, \"reply: a copy of this packet becomes the echo reply\");" 1
+mt_insert $f icmp6_input before '^	icmp6_rip6_input\(&m, \*offp\);$' "${T}mtrace_leave(m);"
