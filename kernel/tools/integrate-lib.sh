@@ -12,6 +12,10 @@
 #				insert TEXT next to ANCHOR inside function
 #				FUNC of FILE (see insert.awk); FUNC "" means
 #				anywhere in the file
+#	mt_replace FILE FUNC ANCHOR TEXT
+#				replace the lines ANCHOR matches (once) by
+#				TEXT; done already if ANCHOR is gone and
+#				TEXT stands in FUNC
 #	mt_need FILE ERE WHY	refuse unless FILE has a line matching ERE
 #
 # ANCHOR and TEXT may span several lines (separated by newlines); TEXT is
@@ -50,6 +54,11 @@ mt_insert()
 	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
 	    >"$mt_stage/$1.new" || mt_fail "refusing to change the tree"
 	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_replace()
+{
+	mt_insert "$1" "$2" instead "$3" "$4"
 }
 
 mt_need()
