@@ -8,10 +8,14 @@
 #
 #	mt_install SRC DEST	copy project file SRC (relative to kernel/)
 #				to DEST (relative to the tree)
-#	mt_insert FILE FUNC before|after|replace ANCHOR TEXT [NTH]
-#				insert TEXT next to (or in place of) ANCHOR
-#				inside function FUNC of FILE (see insert.awk);
-#				FUNC "" means anywhere in the file
+#	mt_insert FILE FUNC before|after ANCHOR TEXT [NTH]
+#				insert TEXT next to ANCHOR inside function
+#				FUNC of FILE (see insert.awk); FUNC "" means
+#				anywhere in the file
+#	mt_replace FILE FUNC ANCHOR TEXT
+#				replace the lines ANCHOR matches (once) by
+#				TEXT; done already if ANCHOR is gone and
+#				TEXT stands in FUNC
 #	mt_insert_sorted FILE LIST LINE
 #				insert LINE into the sorted list of lines
 #				matching LIST (e.g. "^kern/" in sys/conf/files)
@@ -59,6 +63,11 @@ mt_insert()
 	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
 	    >"$mt_stage/$1.new" || mt_fail "refusing to change the tree"
 	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_replace()
+{
+	mt_insert "$1" "$2" replace "$3" "$4"
 }
 
 mt_insert_sorted()

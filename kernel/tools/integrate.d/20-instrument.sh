@@ -63,7 +63,7 @@ mt_insert $f ether_output after '^	if \(\(pflags & RT_L2_ME\) != 0\) \{$' \
 "${T}${T}mtrace(m, \"loop back: the destination is this host\");
 ${T}${T}mtrace_leave(m);"
 mt_insert $f ether_output before '^		BRIDGE_OUTPUT\(ifp, m, error\);$' "${T}${T}mtrace_leave(m);"
-mt_insert $f ether_output replace '^bad:	+if \(m != NULL\)$
+mt_replace $f ether_output '^bad:	+if \(m != NULL\)$
 ^	+m_freem\(m\);$' \
 "bad:${T}${T}${T}if (m != NULL) {
 ${T}${T}${T}${T}mtrace_printf(m, \"drop: error %d\", error);
