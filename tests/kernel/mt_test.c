@@ -32,8 +32,21 @@ mt_init(int *argc, char ***argv)
         limit_defaults[i] = kpi_sysctl_uint(full);
         g_free(full);
     }
-    listener = kpi_bpf_listen("mbuf_trace", NULL);
-    g_assert_nonnull(listener);
+    mt_listen(true);
+}
+
+void
+mt_listen(bool on)
+{
+    if (on && listener == NULL) {
+        listener = kpi_bpf_listen("mbuf_trace", NULL);
+        g_assert_nonnull(listener);
+        frames_seen = 0;
+    } else if (!on && listener != NULL) {
+        kpi_taskqueue_drain_all();
+        kpi_bpf_unlisten(listener);
+        listener = NULL;
+    }
 }
 
 void
@@ -43,6 +56,7 @@ mt_reset(void)
 
     kpi_malloc_fail_nth(0);
     kpi_clock_set(0, 0);
+    mt_listen(true);
     for (i = 0; i < G_N_ELEMENTS(limits); i++)
         mt_set(limits[i], limit_defaults[i]);
     g_ptr_array_unref(mt_frames());

@@ -30,6 +30,8 @@ typedef struct {
 
 /* Boot, listen on mbuf_trace, default sysctls; call once from main(). */
 void mt_init(int *argc, char ***argv);
+/* Stop (false) or resume (true) listening on mbuf_trace; frames so far go. */
+void mt_listen(bool on);
 /* Sysctls back to their defaults, clock to 0/0, frames of earlier tests gone. */
 void mt_reset(void);
 

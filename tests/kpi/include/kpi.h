@@ -39,9 +39,13 @@ struct kpi_bpf_listener *kpi_bpf_listen(const char *ifname, const char *pcap_pat
 void kpi_bpf_unlisten(struct kpi_bpf_listener *l);
 size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
 const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);
-/* The interface named ifname, or NULL; and the one ifconfig destroy/create. */
+/*
+ * The interface named ifname, or NULL.  "ifconfig NAME destroy" (force:
+ * as a VNET teardown does, which the cloner cannot refuse) and "ifconfig
+ * NAME create"; 0 or an errno.
+ */
 struct ifnet *kpi_ifunit(const char *ifname);
-int kpi_if_clone_destroy(const char *ifname);
+int kpi_if_clone_destroy(const char *ifname, bool force);
 int kpi_if_clone_create(const char *ifname);
 
 /* Wait until every taskqueue is empty and idle. */

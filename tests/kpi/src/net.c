@@ -304,19 +304,17 @@ ifc_detach_cloner(struct if_clone *ifc)
     (free)(ifc);
 }
 
-/* "ifconfig NAME destroy": the cloner may refuse. */
 int
-kpi_if_clone_destroy(const char *ifname)
+kpi_if_clone_destroy(const char *ifname, bool force)
 {
     struct ifnet *ifp = kpi_ifunit(ifname);
     struct if_clone *ifc;
 
     if (ifp == NULL || (ifc = ifc_find(ifname)) == NULL)
         return ENXIO;
-    return ifc_destroy_ifp(ifc, ifp, 0);
+    return ifc_destroy_ifp(ifc, ifp, force ? IFC_F_FORCE : 0);
 }
 
-/* "ifconfig NAME create". */
 int
 kpi_if_clone_create(const char *ifname)
 {
