@@ -36,19 +36,30 @@ struct sysinit {
     const void *udata;
 };
 
-/* The cast through void (*)(void) is the one -Wcast-function-type allows. */
+/*
+ * The kernel casts func to sysinit_cfunc_t; calling through the cast
+ * pointer is undefined behaviour that UBSan reports, so the stand-in calls
+ * func from a trampoline of the right type instead.  func takes void * or
+ * const void *: both accept the argument.
+ */
 #define C_SYSINIT(uniquifier, subsystem, order, func, ident)                                       \
-    static struct sysinit uniquifier##_sys_init = { subsystem, order,                              \
-                                                    (sysinit_cfunc_t)(void (*)(void))(func),       \
+    static void uniquifier##_sys_init_call(const void *arg)                                        \
+    {                                                                                              \
+        (func)((void *)(uintptr_t)arg);                                                            \
+    }                                                                                              \
+    static struct sysinit uniquifier##_sys_init = { subsystem, order, uniquifier##_sys_init_call,  \
                                                     (ident) };                                     \
     DATA_SET(sysinit_set, uniquifier##_sys_init)
 #define SYSINIT(uniquifier, subsystem, order, func, ident)                                         \
     C_SYSINIT(uniquifier, subsystem, order, func, (const void *)(ident))
 
 #define C_SYSUNINIT(uniquifier, subsystem, order, func, ident)                                     \
+    static void uniquifier##_sys_uninit_call(const void *arg)                                      \
+    {                                                                                              \
+        (func)((void *)(uintptr_t)arg);                                                            \
+    }                                                                                              \
     static struct sysinit uniquifier##_sys_uninit = { subsystem, order,                            \
-                                                      (sysinit_cfunc_t)(void (*)(void))(func),     \
-                                                      (ident) };                                   \
+                                                      uniquifier##_sys_uninit_call, (ident) };     \
     DATA_SET(sysuninit_set, uniquifier##_sys_uninit)
 #define SYSUNINIT(uniquifier, subsystem, order, func, ident)                                       \
     C_SYSUNINIT(uniquifier, subsystem, order, func, (const void *)(ident))
