@@ -7,6 +7,7 @@
 #include "mt_test.h"
 
 #include <errno.h>
+#include <limits.h>
 
 /* A static string record is stored in 16 bytes: an 8-byte head and the pointer. */
 #define STATIC_RECORD 16
@@ -61,6 +62,29 @@ test_trace_grows_up_to_trace_max(void)
     g_assert_cmpuint(f->records->len, ==, 64 + 1);
     g_assert_cmpuint(mt_lost(f), ==, 36);
     g_assert_cmpint(kpi_malloc_inuse(M_PACKET_TAGS), ==, 0);
+    g_ptr_array_unref(frames);
+}
+
+/* The largest trace still fits the 16-bit length of its tag. */
+static void
+test_trace_grows_to_the_largest_trace_max(void)
+{
+    struct mbuf *m;
+    GPtrArray *frames;
+    MtFrame *f;
+    int i;
+
+    mt_reset();
+    mt_set("trace_max", 65496);
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    for (i = 0; i < 5000; i++)
+        mtrace(m, "r");
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 65496 / STATIC_RECORD + 1);
+    mt_assert_string(f, 65496 / STATIC_RECORD - 1, MTRACE_REC_STRING, "r");
+    g_assert_cmpuint(mt_lost(f), ==, 5000 - 65496 / STATIC_RECORD);
     g_ptr_array_unref(frames);
 }
 
@@ -182,25 +206,31 @@ test_full_queue_drops_and_counts_traces(void)
 static void
 test_limits_reject_values_out_of_range(void)
 {
+    /* The ranges of mbuf_trace(4); 65496 is for 64-bit platforms. */
     static const struct {
         const char *name;
-        unsigned int low, high; /* the first values out of range */
+        unsigned int min, max;
     } limits[] = {
-        { "net.mbuf_trace.trace_max", 63, 65536 },
-        { "net.mbuf_trace.snap_max", 65534, 65534 },
-        { "net.mbuf_trace.queue_max", 0, 65537 },
+        { "net.mbuf_trace.trace_max", 64, 65496 },
+        { "net.mbuf_trace.snap_max", 0, 65533 },
+        { "net.mbuf_trace.queue_max", 1, 65536 },
     };
     gsize i;
 
     mt_reset();
     for (i = 0; i < G_N_ELEMENTS(limits); i++) {
-        unsigned int before = kpi_sysctl_uint(limits[i].name);
+        const char *name = limits[i].name;
+        unsigned int before = kpi_sysctl_uint(name);
 
-        g_assert_cmpint(kpi_sysctl_set_uint(limits[i].name, limits[i].low), ==, EINVAL);
-        g_assert_cmpint(kpi_sysctl_set_uint(limits[i].name, limits[i].high), ==, EINVAL);
-        g_assert_cmpuint(kpi_sysctl_uint(limits[i].name), ==, before);
-        g_assert_cmpint(kpi_sysctl_set_uint(limits[i].name, 1000), ==, 0);
-        g_assert_cmpuint(kpi_sysctl_uint(limits[i].name), ==, 1000);
+        if (limits[i].min > 0)
+            g_assert_cmpint(kpi_sysctl_set_uint(name, limits[i].min - 1), ==, EINVAL);
+        g_assert_cmpint(kpi_sysctl_set_uint(name, limits[i].max + 1), ==, EINVAL);
+        g_assert_cmpint(kpi_sysctl_set_uint(name, UINT_MAX), ==, EINVAL);
+        g_assert_cmpuint(kpi_sysctl_uint(name), ==, before);
+        g_assert_cmpint(kpi_sysctl_set_uint(name, limits[i].min), ==, 0);
+        g_assert_cmpuint(kpi_sysctl_uint(name), ==, limits[i].min);
+        g_assert_cmpint(kpi_sysctl_set_uint(name, limits[i].max), ==, 0);
+        g_assert_cmpuint(kpi_sysctl_uint(name), ==, limits[i].max);
     }
     mt_reset();
 }
@@ -211,6 +241,7 @@ main(int argc, char **argv)
     mt_init(&argc, &argv);
     mt_add("trace_full_counts_exact_lost_records", test_trace_full_counts_exact_lost_records);
     mt_add("trace_grows_up_to_trace_max", test_trace_grows_up_to_trace_max);
+    mt_add("trace_grows_to_the_largest_trace_max", test_trace_grows_to_the_largest_trace_max);
     mt_add("lost_record_does_not_stop_smaller_ones", test_lost_record_does_not_stop_smaller_ones);
     mt_add("strings_too_long_are_lost", test_strings_too_long_are_lost);
     mt_add("frame_too_long_is_cut_at_a_record_boundary",
