@@ -63,7 +63,6 @@ struct mtrace {
 	uint32_t mt_ifid;	       /* interface the frame goes to */
 	uint32_t mt_lost;	       /* records that could not be stored */
 	uint32_t mt_used;	       /* bytes of mt_recs in use */
-	uint32_t mt_spare;
 	u_char mt_recs[] __aligned(8);
 };
 
@@ -332,6 +331,8 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 		}
 		*mtp = mt;
 	}
+	KASSERT(mt->mt_used + need <= mtrace_cap(mt),
+	    ("%s: %zu bytes do not fit in trace %p", __func__, need, mt));
 	if (stamp) {
 		r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
 		*r = (struct mtrace_rec) { .mr_type = MTRACE_REC_TIME };
@@ -478,6 +479,9 @@ mtrace_tag_free(struct m_tag *t)
 {
 	struct mtrace *mt = (struct mtrace *)t;
 
+	KASSERT(t->m_tag_cookie == MTAG_MBUF_TRACE &&
+		t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
+	    ("%s: tag %p is not a trace", __func__, t));
 	mtx_lock(&mtrace_queue_mtx);
 	if (mtrace_queued >= mtrace_queue_max) {
 		mtx_unlock(&mtrace_queue_mtx);
@@ -648,6 +652,7 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 			lost++;
 		}
 	}
+	KASSERT(p == end, ("%s: records of trace %p overrun it", __func__, mt));
 	if (lost > 0) {
 		counter_u64_add(mtrace_truncated, 1);
 		counter_u64_add(mtrace_records_lost, lost);
