@@ -1,0 +1,777 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The mbuf_trace authors
+ */
+
+/*
+ * mbuf_trace: the trace store, its serialisation and its emission.
+ *
+ * A trace is one mbuf tag (struct mtrace) holding a small header and a run
+ * of records in host byte order.  The tag owns no pointers, so a byte copy
+ * of it (m_tag_copy() under m_dup(), m_copypacket(), ...) is a complete,
+ * independent trace.  Location records keep the __FILE__ and __func__
+ * pointers and the line; their text is made only when the frame is
+ * serialised, so the traced path never formats anything.
+ *
+ * The tag's free routine runs wherever the packet dies, in the mbuf
+ * destructor, so it only queues the finished trace (the tag memory itself is
+ * the queue entry: no allocation).  A taskqueue serialises queued traces
+ * into the wire format of <sys/mbuf_trace.h> and taps them to BPF on the
+ * mbuf_trace interface.  Every allocation on the traced path is M_NOWAIT; a
+ * record that cannot be stored, for want of room or memory, is counted and
+ * reported in the frame's LOST record.
+ */
+
+#include <sys/cdefs.h>
+#include "opt_ddb.h"
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/counter.h>
+#include <sys/endian.h>
+#include <sys/kernel.h>
+#include <sys/lock.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
+#include <sys/mutex.h>
+#include <sys/priority.h>
+#include <sys/queue.h>
+#include <sys/stdarg.h>
+#include <sys/sysctl.h>
+#include <sys/taskqueue.h>
+#include <sys/time.h>
+
+#ifdef DDB
+#include <ddb/ddb.h>
+#endif
+
+/*
+ * The tag: a private cookie (date -u +%s when the facility was written) and
+ * a persistent type, so that the trace survives the
+ * m_tag_delete_nonpersistent() of if_loop, if_epair and icmp_reflect() and
+ * follows the packet through them.
+ */
+#define MTAG_MBUF_TRACE	      1795380751
+#define MTAG_MBUF_TRACE_TRACE (1 | MTAG_PERSISTENT)
+
+struct mtrace {
+	struct m_tag mt_tag;
+	STAILQ_ENTRY(mtrace) mt_queue; /* emit queue; stale on a packet */
+	uint64_t mt_start;	       /* nanouptime() at start, in ns */
+	uint32_t mt_ifid;	       /* interface the frame goes to */
+	uint32_t mt_lost;	       /* records that could not be stored */
+	uint32_t mt_used;	       /* bytes of mt_recs in use */
+	u_char mt_recs[] __aligned(8);
+};
+
+/* The bytes of the tag after struct m_tag that are not records. */
+#define MTRACE_HDRLEN (offsetof(struct mtrace, mt_recs) - sizeof(struct m_tag))
+#define MTRACE_ALIGN  8
+/* Record bytes of a new trace; it grows up to trace_max. */
+#define MTRACE_INITIAL 256
+/* m_tag_len is 16 bits wide. */
+#define MTRACE_CAP_LIMIT rounddown2(UINT16_MAX - MTRACE_HDRLEN, MTRACE_ALIGN)
+
+/*
+ * A stored record: this head, then its payload padded to MTRACE_ALIGN.
+ * DATA, DATA_L3 and STRING_DYNAMIC hold their bytes (a dynamic string also
+ * its NUL, for ddb), STRING the pointer, TIME the ns, LOCATION a
+ * struct mtrace_loc.
+ */
+struct mtrace_rec {
+	uint8_t mr_type;  /* MTRACE_REC_*, or MTRACE_REC_LOCATION */
+	uint8_t mr_event; /* MTRACE_EV_* of a location */
+	uint16_t mr_len;  /* bytes of data or string */
+	uint32_t mr_arg;  /* line of a location, ethertype of DATA_L3 */
+};
+
+#define MTRACE_REC_LOCATION 0x80 /* serialised as a STRING */
+
+struct mtrace_loc {
+	const char *ml_file;
+	const char *ml_func;
+};
+
+#define MTRACE_TIME_SIZE (sizeof(struct mtrace_rec) + sizeof(uint64_t))
+#define MTRACE_LOST_SIZE (MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
+
+static MALLOC_DEFINE(M_MBUF_TRACE, "mbuf_trace", "mbuf_trace frame buffer");
+
+SYSCTL_NODE(_net, OID_AUTO, mbuf_trace, CTLFLAG_RW | CTLFLAG_MPSAFE, 0,
+    "Per-packet traces of the network stack");
+
+static int mtrace_enable = 1;
+SYSCTL_INT(_net_mbuf_trace, OID_AUTO, enable, CTLFLAG_RWTUN, &mtrace_enable, 0,
+    "Start traces while someone listens on the mbuf_trace interface");
+
+static int mtrace_timestamps = 0;
+SYSCTL_INT(_net_mbuf_trace, OID_AUTO, timestamps, CTLFLAG_RWTUN,
+    &mtrace_timestamps, 0, "Precede every record with a TIME record");
+
+static u_int mtrace_trace_max = 8192;
+static u_int mtrace_snap_max = 256;
+static u_int mtrace_queue_max = 256;
+
+struct mtrace_limit {
+	u_int *ml_var;
+	u_int ml_min;
+	u_int ml_max;
+};
+
+static struct mtrace_limit mtrace_trace_limit = { &mtrace_trace_max, 64,
+	MTRACE_CAP_LIMIT };
+/* A DATA_L3 payload is the ethertype and the bytes, in 16 bits. */
+static struct mtrace_limit mtrace_snap_limit = { &mtrace_snap_max, 0,
+	UINT16_MAX - 2 };
+static struct mtrace_limit mtrace_queue_limit = { &mtrace_queue_max, 1, 65536 };
+
+static int
+mtrace_sysctl_limit(SYSCTL_HANDLER_ARGS)
+{
+	struct mtrace_limit *l = arg1;
+	u_int val;
+	int error;
+
+	val = *l->ml_var;
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (val < l->ml_min || val > l->ml_max)
+		return (EINVAL);
+	*l->ml_var = val;
+	return (0);
+}
+
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, trace_max,
+    CTLTYPE_UINT | CTLFLAG_RWTUN | CTLFLAG_MPSAFE, &mtrace_trace_limit, 0,
+    mtrace_sysctl_limit, "IU",
+    "Bytes of records one trace may hold (rounded down to 8)");
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, snap_max,
+    CTLTYPE_UINT | CTLFLAG_RWTUN | CTLFLAG_MPSAFE, &mtrace_snap_limit, 0,
+    mtrace_sysctl_limit, "IU", "Bytes of the packet one snapshot keeps");
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, queue_max,
+    CTLTYPE_UINT | CTLFLAG_RWTUN | CTLFLAG_MPSAFE, &mtrace_queue_limit, 0,
+    mtrace_sysctl_limit, "IU", "Finished traces waiting to be emitted");
+
+static SYSCTL_NODE(_net_mbuf_trace, OID_AUTO, stats,
+    CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "mbuf_trace statistics");
+static SYSCTL_NODE(_net_mbuf_trace_stats, OID_AUTO, dropped,
+    CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "Traces that were not emitted");
+
+static COUNTER_U64_DEFINE_EARLY(mtrace_started);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, started, CTLFLAG_RD,
+    &mtrace_started, "Traces started");
+static COUNTER_U64_DEFINE_EARLY(mtrace_emitted);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, emitted, CTLFLAG_RD,
+    &mtrace_emitted, "Frames tapped to the mbuf_trace interface");
+static COUNTER_U64_DEFINE_EARLY(mtrace_copies);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, copies, CTLFLAG_RD,
+    &mtrace_copies, "Copies of a trace (m_tag_copy) traced on their own");
+static COUNTER_U64_DEFINE_EARLY(mtrace_records_lost);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, records_lost, CTLFLAG_RD,
+    &mtrace_records_lost, "Records counted in LOST records");
+static COUNTER_U64_DEFINE_EARLY(mtrace_grow_failed);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, grow_failed, CTLFLAG_RD,
+    &mtrace_grow_failed, "Traces that could not grow for want of memory");
+static COUNTER_U64_DEFINE_EARLY(mtrace_truncated);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, truncated, CTLFLAG_RD,
+    &mtrace_truncated, "Frames cut at a record boundary to fit a frame");
+static COUNTER_U64_DEFINE_EARLY(mtrace_dropped_nomem);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, nomem, CTLFLAG_RD,
+    &mtrace_dropped_nomem, "Traces not started for want of memory");
+static COUNTER_U64_DEFINE_EARLY(mtrace_dropped_queue_full);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, queue_full,
+    CTLFLAG_RD, &mtrace_dropped_queue_full,
+    "Finished traces dropped because queue_max were waiting");
+static COUNTER_U64_DEFINE_EARLY(mtrace_dropped_no_listener);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, no_listener,
+    CTLFLAG_RD, &mtrace_dropped_no_listener,
+    "Finished traces whose interface had no listener left");
+
+/* Finished traces, from the tag free routine to the emit task. */
+static struct mtx mtrace_queue_mtx;
+MTX_SYSINIT(mbuf_trace_queue, &mtrace_queue_mtx, "mbuf_trace queue", MTX_DEF);
+static STAILQ_HEAD(, mtrace) mtrace_queue = STAILQ_HEAD_INITIALIZER(
+    mtrace_queue);
+static u_int mtrace_queued;
+
+static struct taskqueue *mtrace_tq;
+static struct task mtrace_task;
+static u_char *mtrace_frame; /* the emit task's, MTRACE_FRAME_MAX bytes */
+
+static void mtrace_tag_free(struct m_tag *);
+
+static uint64_t
+mtrace_now(void)
+{
+	struct timespec ts;
+
+	nanouptime(&ts);
+	return ((uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+static u_int
+mtrace_cap(const struct mtrace *mt)
+{
+
+	return (mt->mt_tag.m_tag_len - MTRACE_HDRLEN);
+}
+
+static size_t
+mtrace_rec_size(const struct mtrace_rec *r)
+{
+	size_t len;
+
+	switch (r->mr_type) {
+	case MTRACE_REC_STRING:
+		len = sizeof(const char *);
+		break;
+	case MTRACE_REC_LOCATION:
+		len = sizeof(struct mtrace_loc);
+		break;
+	case MTRACE_REC_TIME:
+		len = sizeof(uint64_t);
+		break;
+	case MTRACE_REC_STRING_DYNAMIC:
+		len = r->mr_len + 1;
+		break;
+	default:
+		len = r->mr_len;
+		break;
+	}
+	return (sizeof(*r) + roundup2(len, MTRACE_ALIGN));
+}
+
+/*
+ * The trace on m, or NULL: the whole cost of a call on an untraced packet.
+ * A tag copied by m_tag_copy() comes with m_tag_free_default() as its free
+ * routine; the first call that finds such a copy makes it emit too.
+ */
+static struct mtrace *
+mtrace_lookup(struct mbuf *m)
+{
+	struct m_tag *t;
+
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
+	    SLIST_EMPTY(&m->m_pkthdr.tags))
+		return (NULL);
+	t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE, NULL);
+	if (t == NULL)
+		return (NULL);
+	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
+		t->m_tag_free = mtrace_tag_free;
+		counter_u64_add(mtrace_copies, 1);
+	}
+	return ((struct mtrace *)t);
+}
+
+static void
+mtrace_lose(struct mtrace *mt)
+{
+
+	mt->mt_lost++;
+	counter_u64_add(mtrace_records_lost, 1);
+}
+
+/*
+ * Replace the trace on m by a copy with room for need more bytes.  The old
+ * tag is freed with the default routine: it is not a finished trace.
+ */
+static struct mtrace *
+mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
+{
+	struct mtrace *nmt;
+	struct m_tag *t;
+	size_t cap, limit, want;
+
+	limit = rounddown2(mtrace_trace_max, MTRACE_ALIGN);
+	want = mt->mt_used + need;
+	if (want > limit)
+		return (NULL);
+	cap = MIN(MAX(2 * mtrace_cap(mt), want), limit);
+	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
+	    MTRACE_HDRLEN + cap, M_NOWAIT);
+	if (t == NULL) {
+		counter_u64_add(mtrace_grow_failed, 1);
+		return (NULL);
+	}
+	nmt = (struct mtrace *)t;
+	memcpy(&nmt->mt_tag + 1, &mt->mt_tag + 1, MTRACE_HDRLEN + mt->mt_used);
+	t->m_tag_free = mtrace_tag_free;
+	m_tag_unlink(m, &mt->mt_tag);
+	m_tag_free_default(&mt->mt_tag);
+	m_tag_prepend(m, t);
+	return (nmt);
+}
+
+/*
+ * Make room for a record with payload bytes of storage at the end of the
+ * trace, preceded by a TIME record when timestamps are on.  Returns the
+ * record with its type set, or NULL after counting it lost.  *mtp follows
+ * the trace if it had to grow.
+ */
+static struct mtrace_rec *
+mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+	size_t need, size;
+	bool stamp;
+
+	mt = *mtp;
+	size = sizeof(*r) + roundup2(payload, MTRACE_ALIGN);
+	stamp = mtrace_timestamps != 0;
+	need = size + (stamp ? MTRACE_TIME_SIZE : 0);
+	if (mt->mt_used + need > mtrace_cap(mt)) {
+		if ((mt = mtrace_grow(m, mt, need)) == NULL) {
+			mtrace_lose(*mtp);
+			return (NULL);
+		}
+		*mtp = mt;
+	}
+	KASSERT(mt->mt_used + need <= mtrace_cap(mt),
+	    ("%s: %zu bytes do not fit in trace %p", __func__, need, mt));
+	if (stamp) {
+		r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
+		*r = (struct mtrace_rec) { .mr_type = MTRACE_REC_TIME };
+		*(uint64_t *)(r + 1) = mtrace_now() - mt->mt_start;
+		mt->mt_used += MTRACE_TIME_SIZE;
+	}
+	r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
+	*r = (struct mtrace_rec) { .mr_type = type };
+	mt->mt_used += size;
+	return (r);
+}
+
+void
+mbuf_trace_start(struct mbuf *m)
+{
+	struct mtrace *mt;
+	struct m_tag *t;
+	uint32_t ifid;
+	u_int cap;
+
+	/* Starting a traced packet again continues its trace. */
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
+	    mtrace_lookup(m) != NULL)
+		return;
+	if (mtrace_enable == 0 || (ifid = mbuf_trace_if_listener()) == 0)
+		return;
+	cap = MIN(MTRACE_INITIAL, rounddown2(mtrace_trace_max, MTRACE_ALIGN));
+	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
+	    MTRACE_HDRLEN + cap, M_NOWAIT);
+	if (t == NULL) {
+		counter_u64_add(mtrace_dropped_nomem, 1);
+		return;
+	}
+	mt = (struct mtrace *)t;
+	mt->mt_start = mtrace_now();
+	mt->mt_ifid = ifid;
+	mt->mt_lost = 0;
+	mt->mt_used = 0;
+	t->m_tag_free = mtrace_tag_free;
+	m_tag_prepend(m, t);
+	counter_u64_add(mtrace_started, 1);
+}
+
+void
+mbuf_trace_data(struct mbuf *m, int ethertype)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+	u_int len;
+
+	if ((mt = mtrace_lookup(m)) == NULL)
+		return;
+	len = MIN(m_length(m, NULL), mtrace_snap_max);
+	r = mtrace_append(m, &mt,
+	    ethertype == MTRACE_L2 ? MTRACE_REC_DATA : MTRACE_REC_DATA_L3, len);
+	if (r == NULL)
+		return;
+	r->mr_len = len;
+	r->mr_arg = ethertype & 0xffff;
+	m_copydata(m, 0, len, (caddr_t)(r + 1));
+}
+
+void
+mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+
+	if ((mt = mtrace_lookup(m)) == NULL)
+		return;
+	if (len == MTRACE_STRLEN)
+		len = strlen(s);
+	if (len > UINT16_MAX) {
+		mtrace_lose(mt);
+		return;
+	}
+	if (copy) {
+		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, len + 1);
+		if (r == NULL)
+			return;
+		memcpy(r + 1, s, len);
+		((char *)(r + 1))[len] = '\0';
+	} else {
+		r = mtrace_append(m, &mt, MTRACE_REC_STRING, sizeof(s));
+		if (r == NULL)
+			return;
+		*(const char **)(r + 1) = s;
+	}
+	r->mr_len = len;
+}
+
+void
+mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+	va_list ap;
+	int len;
+
+	if ((mt = mtrace_lookup(m)) == NULL)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len > UINT16_MAX) {
+		mtrace_lose(mt);
+		return;
+	}
+	r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, len + 1);
+	if (r == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf((char *)(r + 1), len + 1, fmt, ap);
+	va_end(ap);
+	r->mr_len = len;
+}
+
+void
+mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
+    const char *func)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+	struct mtrace_loc *loc;
+
+	if ((mt = mtrace_lookup(m)) == NULL)
+		return;
+	r = mtrace_append(m, &mt, MTRACE_REC_LOCATION, sizeof(*loc));
+	if (r == NULL)
+		return;
+	r->mr_event = event;
+	r->mr_arg = line;
+	loc = (struct mtrace_loc *)(r + 1);
+	loc->ml_file = file;
+	loc->ml_func = func;
+}
+
+/*
+ * The tag's free routine, called wherever the packet is freed: queue the
+ * trace for the emit task, or drop it when queue_max traces wait already.
+ */
+static void
+mtrace_tag_free(struct m_tag *t)
+{
+	struct mtrace *mt = (struct mtrace *)t;
+
+	KASSERT(t->m_tag_cookie == MTAG_MBUF_TRACE &&
+		t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
+	    ("%s: tag %p is not a trace", __func__, t));
+	mtx_lock(&mtrace_queue_mtx);
+	if (mtrace_queued >= mtrace_queue_max) {
+		mtx_unlock(&mtrace_queue_mtx);
+		counter_u64_add(mtrace_dropped_queue_full, 1);
+		m_tag_free_default(t);
+		return;
+	}
+	STAILQ_INSERT_TAIL(&mtrace_queue, mt, mt_queue);
+	mtrace_queued++;
+	mtx_unlock(&mtrace_queue_mtx);
+	taskqueue_enqueue(mtrace_tq, &mtrace_task);
+}
+
+/*
+ * The path of a source file from the top of the source tree, the way
+ * people quote it: "sys/netinet/ip_input.c".  Kernel builds spell __FILE__
+ * "/usr/src/sys/netinet/ip_input.c" (buildkernel, modules, reproducible
+ * builds) or "../../../netinet/ip_input.c" (a kernel configured and built
+ * in sys/<arch>/compile/<conf>, where S is ../../..).  A path that starts
+ * with "../" is relative to sys/: its leading "../" and "./" are dropped and
+ * "sys/" goes in front.  Any other path starts at its first component named
+ * "sys"; a path without one stays as it is.
+ */
+static const char *
+mtrace_srcpath(const char *file, const char **prefix)
+{
+	const char *p;
+
+	*prefix = "";
+	if (strncmp(file, "../", 3) == 0) {
+		for (;;) {
+			if (strncmp(file, "../", 3) == 0)
+				file += 3;
+			else if (strncmp(file, "./", 2) == 0)
+				file += 2;
+			else
+				break;
+		}
+		*prefix = "sys/";
+		return (file);
+	}
+	for (p = file;;) {
+		if (strncmp(p, "sys/", 4) == 0)
+			return (p);
+		if ((p = strchr(p, '/')) == NULL)
+			return (file);
+		p++;
+	}
+}
+
+/* The text of a location record, as snprintf() would return it. */
+static int
+mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
+{
+	static const char *const sign[] = {
+		[MTRACE_EV_ENTER] = "+",
+		[MTRACE_EV_LEAVE] = "-",
+		[MTRACE_EV_MARK] = "",
+	};
+	const struct mtrace_loc *loc = (const struct mtrace_loc *)(r + 1);
+	const char *path, *prefix;
+	u_int ev, line;
+
+	path = mtrace_srcpath(loc->ml_file, &prefix);
+	ev = r->mr_event;
+	line = r->mr_arg;
+	if (ev == MTRACE_EV_LOCATION || ev >= nitems(sign) ||
+	    loc->ml_func == NULL)
+		return (snprintf(buf, size, "%s%s:%u", prefix, path, line));
+	return (snprintf(buf, size, "%s%s:%u: %s%s", prefix, path, line,
+	    sign[ev], loc->ml_func));
+}
+
+/*
+ * Write record r in wire format to dst, which has room bytes.  Returns the
+ * bytes written, or 0 if the record does not fit.
+ */
+static u_int
+mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room)
+{
+	const void *payload = r + 1;
+	u_char *out = dst + MTRACE_RECORD_HDRLEN;
+	u_int len, type;
+	int n;
+
+	if (room < MTRACE_RECORD_HDRLEN)
+		return (0);
+	room -= MTRACE_RECORD_HDRLEN;
+	type = r->mr_type;
+	switch (type) {
+	case MTRACE_REC_LOCATION:
+		/* snprintf() wants room for its NUL, which is not sent. */
+		n = mtrace_format_location(r, (char *)out, room);
+		if (n < 0 || (u_int)n >= room || n > UINT16_MAX)
+			return (0);
+		len = n;
+		type = MTRACE_REC_STRING;
+		break;
+	case MTRACE_REC_STRING:
+		len = r->mr_len;
+		if (len > room)
+			return (0);
+		memcpy(out, *(const char *const *)payload, len);
+		break;
+	case MTRACE_REC_TIME:
+		len = sizeof(uint64_t);
+		if (len > room)
+			return (0);
+		be64enc(out, *(const uint64_t *)payload);
+		break;
+	case MTRACE_REC_DATA_L3:
+		len = sizeof(uint16_t) + r->mr_len;
+		if (len > room)
+			return (0);
+		be16enc(out, r->mr_arg);
+		memcpy(out + sizeof(uint16_t), payload, r->mr_len);
+		break;
+	default:
+		len = r->mr_len;
+		if (len > room)
+			return (0);
+		memcpy(out, payload, len);
+		break;
+	}
+	be16enc(dst, len);
+	be16enc(dst + 2, type);
+	return (MTRACE_RECORD_HDRLEN + len);
+}
+
+/*
+ * Serialise trace mt into buf, which has size bytes.  A record (with the
+ * TIME record that stamps it) that does not fit ends the frame: it and all
+ * records after it are counted lost.  The LOST record, always given room,
+ * comes last.  Returns the frame's length.
+ */
+static u_int
+mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
+{
+	const struct mtrace_rec *r;
+	const u_char *p, *end;
+	u_int count, limit, lost, n, pos, unit_count, unit_pos;
+	bool full;
+
+	KASSERT(size >= MTRACE_FRAME_HDRLEN + MTRACE_LOST_SIZE,
+	    ("%s: frame buffer of %u bytes", __func__, size));
+	limit = size - MTRACE_LOST_SIZE;
+	pos = MTRACE_FRAME_HDRLEN;
+	count = 0;
+	lost = 0;
+	full = false;
+	p = mt->mt_recs;
+	end = p + mt->mt_used;
+	while (p < end) {
+		unit_pos = pos;
+		unit_count = count;
+		do {
+			r = (const struct mtrace_rec *)p;
+			p += mtrace_rec_size(r);
+			n = full ? 0 : mtrace_put(r, buf + pos, limit - pos);
+			if (n == 0)
+				full = true;
+			pos += n;
+			count++;
+		} while (r->mr_type == MTRACE_REC_TIME && p < end);
+		if (full) {
+			pos = unit_pos;
+			count = unit_count;
+			lost++;
+		}
+	}
+	KASSERT(p == end, ("%s: records of trace %p overrun it", __func__, mt));
+	if (lost > 0) {
+		counter_u64_add(mtrace_truncated, 1);
+		counter_u64_add(mtrace_records_lost, lost);
+	}
+	lost += mt->mt_lost;
+	if (lost > 0) {
+		be16enc(buf + pos, sizeof(uint32_t));
+		be16enc(buf + pos + 2, MTRACE_REC_LOST);
+		be32enc(buf + pos + MTRACE_RECORD_HDRLEN, lost);
+		pos += MTRACE_LOST_SIZE;
+		count++;
+	}
+	be16enc(buf, count);
+	return (pos);
+}
+
+static void
+mtrace_emit(void *arg __unused, int pending __unused)
+{
+	STAILQ_HEAD(, mtrace) batch = STAILQ_HEAD_INITIALIZER(batch);
+	struct mtrace *mt, *next;
+	u_int len;
+
+	mtx_lock(&mtrace_queue_mtx);
+	STAILQ_CONCAT(&batch, &mtrace_queue);
+	mtrace_queued = 0;
+	mtx_unlock(&mtrace_queue_mtx);
+	STAILQ_FOREACH_SAFE(mt, &batch, mt_queue, next) {
+		len = mtrace_serialise(mt, mtrace_frame, MTRACE_FRAME_MAX);
+		if (mbuf_trace_if_tap(mt->mt_ifid, mtrace_frame, len))
+			counter_u64_add(mtrace_emitted, 1);
+		else
+			counter_u64_add(mtrace_dropped_no_listener, 1);
+		m_tag_free_default(&mt->mt_tag);
+	}
+}
+
+static void
+mtrace_init(void *arg __unused)
+{
+
+	mtrace_frame = malloc(MTRACE_FRAME_MAX, M_MBUF_TRACE, M_WAITOK);
+	TASK_INIT(&mtrace_task, 0, mtrace_emit, NULL);
+	mtrace_tq = taskqueue_create("mbuf_trace", M_WAITOK,
+	    taskqueue_thread_enqueue, &mtrace_tq);
+	taskqueue_start_threads(&mtrace_tq, 1, PWAIT, "mbuf_trace emit");
+}
+/* Before the interfaces (SI_SUB_PSEUDO), hence before the first trace. */
+SYSINIT(mbuf_trace, SI_SUB_INIT_IF, SI_ORDER_ANY, mtrace_init, NULL);
+
+#ifdef DDB
+static void
+mtrace_db_print(const struct mtrace *mt)
+{
+	static const char *const name[] = {
+		[MTRACE_REC_DATA] = "data",
+		[MTRACE_REC_STRING] = "string",
+		[MTRACE_REC_STRING_DYNAMIC] = "dynamic",
+		[MTRACE_REC_DATA_L3] = "data_l3",
+	};
+	const struct mtrace_rec *r;
+	const u_char *data, *p, *end;
+	char text[256];
+	u_int i, len;
+
+	db_printf("trace %p: %u of %u bytes, %u lost, start %ju ns, if %#x\n",
+	    mt, mt->mt_used, mtrace_cap(mt), mt->mt_lost,
+	    (uintmax_t)mt->mt_start, mt->mt_ifid);
+	end = mt->mt_recs + mt->mt_used;
+	for (p = mt->mt_recs; p < end; p += mtrace_rec_size(r)) {
+		r = (const struct mtrace_rec *)p;
+		data = (const u_char *)(r + 1);
+		switch (r->mr_type) {
+		case MTRACE_REC_TIME:
+			db_printf("  time +%ju ns\n",
+			    (uintmax_t) * (const uint64_t *)data);
+			continue;
+		case MTRACE_REC_LOCATION:
+			mtrace_format_location(r, text, sizeof(text));
+			db_printf("  string %s\n", text);
+			continue;
+		case MTRACE_REC_STRING:
+			data = *(const u_char *const *)data;
+			/* FALLTHROUGH */
+		case MTRACE_REC_STRING_DYNAMIC:
+			db_printf("  %s \"%.*s\"\n", name[r->mr_type],
+			    (int)r->mr_len, (const char *)data);
+			continue;
+		}
+		db_printf("  %s", name[r->mr_type]);
+		if (r->mr_type == MTRACE_REC_DATA_L3)
+			db_printf(" ethertype %#06x", r->mr_arg);
+		db_printf(" %u bytes:", r->mr_len);
+		len = MIN(r->mr_len, 32);
+		for (i = 0; i < len; i++)
+			db_printf(" %02x", data[i]);
+		db_printf("%s\n", len < r->mr_len ? " ..." : "");
+	}
+}
+
+DB_SHOW_COMMAND(mtrace, db_show_mtrace)
+{
+	struct mbuf *m;
+	struct m_tag *t;
+
+	if (!have_addr) {
+		db_printf("usage: show mtrace <struct mbuf *>\n");
+		return;
+	}
+	m = (struct mbuf *)addr;
+	if ((m->m_flags & M_PKTHDR) == 0) {
+		db_printf("mbuf %p has no packet header\n", m);
+		return;
+	}
+	t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE, NULL);
+	if (t == NULL) {
+		db_printf("mbuf %p is not traced\n", m);
+		return;
+	}
+	mtrace_db_print((const struct mtrace *)t);
+}
+#endif /* DDB */

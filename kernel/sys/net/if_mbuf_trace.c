@@ -1,0 +1,204 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The mbuf_trace authors
+ */
+
+/*
+ * The mbuf_trace interface: where finished packet traces meet BPF.
+ *
+ * One interface per VNET, created with the VNET and named exactly
+ * "mbuf_trace", without a unit number, because that is the name people
+ * capture on ("tcpdump -i mbuf_trace").  Frames are DLT_USER0; nothing is
+ * ever sent on it: output drops everything.  kern_mbuf_trace.c sees it only
+ * through mbuf_trace_if_listener() and mbuf_trace_if_tap().
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/epoch.h>
+#include <sys/kernel.h>
+#include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
+#include <sys/socket.h>
+#include <sys/sockio.h>
+
+#include <net/bpf.h>
+#include <net/if.h>
+#include <net/if_var.h>
+#include <net/if_clone.h>
+#include <net/if_types.h>
+#include <net/vnet.h>
+
+static const char mbuf_trace_name[] = "mbuf_trace";
+
+VNET_DEFINE_STATIC(struct if_clone *, mbuf_trace_cloner);
+#define V_mbuf_trace_cloner VNET(mbuf_trace_cloner)
+VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
+#define V_mbuf_trace_ifp VNET(mbuf_trace_ifp)
+
+/*
+ * A handle names one interface without holding a pointer to it, so that a
+ * trace can outlive its VNET: the interface index and its generation.
+ */
+static uint32_t
+mbuf_trace_if_handle(if_t ifp)
+{
+
+	return ((uint32_t)if_getindex(ifp) << 16 | (uint16_t)if_getidxgen(ifp));
+}
+
+uint32_t
+mbuf_trace_if_listener(void)
+{
+	struct epoch_tracker et;
+	uint32_t handle;
+	if_t ifp;
+
+	handle = 0;
+	NET_EPOCH_ENTER(et);
+#ifdef VIMAGE
+	/* A driver traces before ether_input() sets the packet's VNET. */
+	if (curvnet == NULL)
+		ifp = VNET_VNET(vnet0, mbuf_trace_ifp);
+	else
+#endif
+		ifp = V_mbuf_trace_ifp;
+	if (ifp != NULL && bpf_peers_present_if(ifp))
+		handle = mbuf_trace_if_handle(ifp);
+	NET_EPOCH_EXIT(et);
+	return (handle);
+}
+
+bool
+mbuf_trace_if_tap(uint32_t handle, void *frame, u_int len)
+{
+	struct epoch_tracker et;
+	bool tapped;
+	if_t ifp;
+
+	tapped = false;
+	NET_EPOCH_ENTER(et);
+	ifp = ifnet_byindexgen(handle >> 16, handle & 0xffff);
+	if (ifp != NULL && bpf_peers_present_if(ifp)) {
+		if_inc_counter(ifp, IFCOUNTER_OPACKETS, 1);
+		if_inc_counter(ifp, IFCOUNTER_OBYTES, len);
+		bpf_tap_if(ifp, frame, len);
+		tapped = true;
+	}
+	NET_EPOCH_EXIT(et);
+	return (tapped);
+}
+
+static int
+mbuf_trace_output(if_t ifp, struct mbuf *m, const struct sockaddr *dst __unused,
+    struct route *ro __unused)
+{
+
+	if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
+	m_freem(m);
+	return (0);
+}
+
+static int
+mbuf_trace_transmit(if_t ifp, struct mbuf *m)
+{
+
+	if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
+	m_freem(m);
+	return (0);
+}
+
+static void
+mbuf_trace_qflush(if_t ifp __unused)
+{
+}
+
+static int
+mbuf_trace_ioctl(if_t ifp, u_long cmd, caddr_t data __unused)
+{
+
+	switch (cmd) {
+	case SIOCSIFFLAGS:
+		if (if_getflags(ifp) & IFF_UP)
+			if_setdrvflagbits(ifp, IFF_DRV_RUNNING, 0);
+		else
+			if_setdrvflagbits(ifp, 0, IFF_DRV_RUNNING);
+		return (0);
+	default:
+		return (ENOTTY);
+	}
+}
+
+static int
+mbuf_trace_clone_match(struct if_clone *ifc __unused, const char *name)
+{
+
+	return (strcmp(name, mbuf_trace_name) == 0);
+}
+
+static int
+mbuf_trace_clone_create(struct if_clone *ifc __unused, char *name __unused,
+    size_t maxlen __unused, struct ifc_data *ifd __unused, if_t *ifpp)
+{
+	if_t ifp;
+
+	ifp = if_alloc(IFT_OTHER);
+	if_initname(ifp, mbuf_trace_name, IF_DUNIT_NONE);
+	if_setmtu(ifp, MTRACE_FRAME_MAX);
+	if_setflagbits(ifp, IFF_UP, 0);
+	if_setdrvflagbits(ifp, IFF_DRV_RUNNING, 0);
+	if_setoutputfn(ifp, mbuf_trace_output);
+	if_settransmitfn(ifp, mbuf_trace_transmit);
+	if_setqflushfn(ifp, mbuf_trace_qflush);
+	if_setioctlfn(ifp, mbuf_trace_ioctl);
+	if_attach(ifp);
+	/* The frame has no link header; its records are 16-bit aligned. */
+	bpfattach(ifp, DLT_USER0, 0);
+	V_mbuf_trace_ifp = ifp;
+	*ifpp = ifp;
+	return (0);
+}
+
+static int
+mbuf_trace_clone_destroy(struct if_clone *ifc __unused, if_t ifp,
+    uint32_t flags)
+{
+
+	/* Only the VNET's teardown removes it: captures depend on it. */
+	if ((flags & IFC_F_FORCE) == 0)
+		return (EBUSY);
+	V_mbuf_trace_ifp = NULL;
+	bpfdetach(ifp);
+	if_detach(ifp);
+	if_free(ifp);
+	return (0);
+}
+
+static void
+vnet_mbuf_trace_init(const void *unused __unused)
+{
+	struct if_clone_addreq req = {
+		.match_f = mbuf_trace_clone_match,
+		.create_f = mbuf_trace_clone_create,
+		.destroy_f = mbuf_trace_clone_destroy,
+	};
+	struct ifc_data ifd = { .unit = 0 };
+
+	V_mbuf_trace_cloner = ifc_attach_cloner(mbuf_trace_name, &req);
+	if (V_mbuf_trace_cloner == NULL ||
+	    ifc_create_ifp(mbuf_trace_name, &ifd, NULL) != 0)
+		printf("%s: cannot create the interface\n", mbuf_trace_name);
+}
+VNET_SYSINIT(vnet_mbuf_trace_init, SI_SUB_PSEUDO, SI_ORDER_ANY,
+    vnet_mbuf_trace_init, NULL);
+
+static void
+vnet_mbuf_trace_uninit(const void *unused __unused)
+{
+
+	if (V_mbuf_trace_cloner != NULL)
+		ifc_detach_cloner(V_mbuf_trace_cloner);
+}
+VNET_SYSUNINIT(vnet_mbuf_trace_uninit, SI_SUB_PSEUDO, SI_ORDER_ANY,
+    vnet_mbuf_trace_uninit, NULL);

@@ -1,0 +1,109 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The mbuf_trace authors
+ */
+
+/*
+ * mbuf_trace: per-packet traces of the network stack.
+ *
+ * Stack code annotates a packet with the mtrace_*() macros below.  The
+ * annotations live in one mbuf tag on the packet; when the packet is freed
+ * they leave the kernel as one frame on the mbuf_trace interface
+ * (DLT_USER0), see mbuf_trace(4) and mbuf_trace(9).  Without
+ * "options MBUF_TRACE" every macro compiles to nothing, as CTR*() of
+ * <sys/ktr.h> do without KTR.
+ */
+
+#ifndef _SYS_MBUF_TRACE_H_
+#define _SYS_MBUF_TRACE_H_
+
+/*
+ * A frame is "count:u16 record{count}", a record "length:u16 type:u16
+ * payload[length]", all integers big-endian.  Types 1-3 are the format
+ * deployed consumers already decode; 4-6 are extensions.
+ */
+#define MTRACE_REC_DATA		  1 /* packet bytes from the Ethernet header */
+#define MTRACE_REC_STRING	  2 /* text that is static in the kernel */
+#define MTRACE_REC_STRING_DYNAMIC 3 /* text copied at trace time */
+#define MTRACE_REC_DATA_L3	  4 /* ethertype:u16, then packet bytes */
+#define MTRACE_REC_TIME		  5 /* ns:u64 since mtrace_start() */
+#define MTRACE_REC_LOST		  6 /* records:u32 the kernel could not store */
+
+#define MTRACE_FRAME_HDRLEN	  2	/* count:u16 */
+#define MTRACE_RECORD_HDRLEN	  4	/* length:u16 type:u16 */
+#define MTRACE_FRAME_MAX	  65535 /* bytes of a frame, headers included */
+
+#ifdef _KERNEL
+
+/* How a location record marks its place ("file:line: +func"...). */
+#define MTRACE_EV_LOCATION 0 /* "file:line" */
+#define MTRACE_EV_ENTER	   1 /* "file:line: +func" */
+#define MTRACE_EV_LEAVE	   2 /* "file:line: -func" */
+#define MTRACE_EV_MARK	   3 /* "file:line: func" */
+
+#define MTRACE_L2	   (-1) /* mbuf_trace_data(): a type 1 snapshot */
+#define MTRACE_STRLEN	   ((size_t)-1) /* mbuf_trace_string(): up to NUL */
+
+struct mbuf;
+
+/*
+ * The functions behind the macros.  Call the macros, not these: only the
+ * macros disappear without the option.
+ */
+void mbuf_trace_start(struct mbuf *);
+void mbuf_trace_data(struct mbuf *, int);
+void mbuf_trace_string(struct mbuf *, const char *, size_t, bool);
+void mbuf_trace_printf(struct mbuf *, const char *, ...) __printflike(2, 3);
+void mbuf_trace_location(struct mbuf *, int, const char *, int, const char *);
+
+/*
+ * The mbuf_trace interface (sys/net/if_mbuf_trace.c), as the facility
+ * sees it: a nonzero handle for the current VNET's interface when someone
+ * listens on it, and a tap that delivers a frame to the interface behind
+ * a handle, if it still exists and someone still listens.
+ */
+uint32_t mbuf_trace_if_listener(void);
+bool mbuf_trace_if_tap(uint32_t, void *, u_int);
+
+#ifdef MBUF_TRACE
+#define mtrace_start(m)		 mbuf_trace_start(m)
+#define mtrace_data(m)		 mbuf_trace_data((m), MTRACE_L2)
+#define mtrace_data_proto(m, et) mbuf_trace_data((m), (et))
+#define mtrace_printf(m, ...)	 mbuf_trace_printf((m), __VA_ARGS__)
+
+/* A static string is kept by its address, a dynamic one is copied. */
+#define mtrace_static_length(m, s, l)  mbuf_trace_string((m), (s), (l), false)
+#define mtrace_dynamic_length(m, s, l) mbuf_trace_string((m), (s), (l), true)
+/* The same for NUL-terminated strings. */
+#define mtrace_static(m, s)  mtrace_static_length((m), (s), MTRACE_STRLEN)
+#define mtrace_dynamic(m, s) mtrace_dynamic_length((m), (s), MTRACE_STRLEN)
+#define mtrace(m, s)	     mtrace_static((m), (s))
+
+/* Locations: the pointers and the line are kept, the text made later. */
+#define mtrace_(m) \
+	mbuf_trace_location((m), MTRACE_EV_LOCATION, __FILE__, __LINE__, NULL)
+#define mtrace_enter(m) \
+	mbuf_trace_location((m), MTRACE_EV_ENTER, __FILE__, __LINE__, __func__)
+#define mtrace_leave(m) \
+	mbuf_trace_location((m), MTRACE_EV_LEAVE, __FILE__, __LINE__, __func__)
+#define mtrace_func(m) \
+	mbuf_trace_location((m), MTRACE_EV_MARK, __FILE__, __LINE__, __func__)
+#else /* !MBUF_TRACE */
+#define mtrace_start(m)		       ((void)0)
+#define mtrace_data(m)		       ((void)0)
+#define mtrace_data_proto(m, et)       ((void)0)
+#define mtrace_printf(m, ...)	       ((void)0)
+#define mtrace_static_length(m, s, l)  ((void)0)
+#define mtrace_static(m, s)	       ((void)0)
+#define mtrace_dynamic_length(m, s, l) ((void)0)
+#define mtrace_dynamic(m, s)	       ((void)0)
+#define mtrace(m, s)		       ((void)0)
+#define mtrace_(m)		       ((void)0)
+#define mtrace_enter(m)		       ((void)0)
+#define mtrace_leave(m)		       ((void)0)
+#define mtrace_func(m)		       ((void)0)
+#endif /* MBUF_TRACE */
+
+#endif /* _KERNEL */
+#endif /* !_SYS_MBUF_TRACE_H_ */

@@ -1,0 +1,68 @@
+#!/bin/sh
+#
+# check.sh - ctest kernel.compiles_against_freebsd_headers.
+#
+# usage: check.sh FBSD-KCC REPO-ROOT OUT-DIR
+#
+# Compiles every C file and header under kernel/sys, and mtrace_probe.c,
+# with fbsd-kcc (real FreeBSD 15.1 headers, the kernel's own flags, four
+# variants), once with options MBUF_TRACE off and once with it on (it goes
+# to opt_global.h, so -DMBUF_TRACE is the faithful equivalent).  Then nm
+# must show that the option-on probe calls all five facility functions and
+# the option-off probe none, and that the facility's objects define them.
+# Exits 77 (skipped) when the header set or fbsd-kcc is missing.
+set -eu
+
+kcc=$1
+root=$(cd "$2" && pwd)
+out=$3
+sys=${FBSD_SYS:-$HOME/.cache/freebsd-sys}
+
+if [ ! -f "$sys/SOURCE" ]; then
+	echo "SKIPPED: no FreeBSD header set at $sys (build it once: DESIGN.md section 7)"
+	exit 77
+fi
+if [ ! -x "$kcc" ]; then
+	echo "SKIPPED: no fbsd-kcc at $kcc (set MBUF_TRACE_SHARED_DIR)"
+	exit 77
+fi
+
+files=$(cd "$root" && find kernel/sys -name '*.[ch]' | sort)
+probe=tests/kernel/fbsd/mtrace_probe.c
+variants=${FBSD_KCC_VARIANTS:-GENERIC GENERIC-DEBUG GENERIC-NOVIMAGE GENERIC+kmod}
+funcs="mbuf_trace_start mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location"
+status=0
+
+cd "$root"
+for option in off on; do
+	echo "== options MBUF_TRACE $option"
+	extra=
+	[ $option = on ] && extra="-- -DMBUF_TRACE"
+	# shellcheck disable=SC2086 # word splitting intended
+	FBSD_KCC_OUT="$out/$option" FBSD_KCC_OVERLAY="$root/kernel/sys" \
+	    "$kcc" -V "$variants" $files $probe $extra || status=1
+done
+
+for v in $variants; do
+	on=$(nm "$out/on/$v/mtrace_probe.o")
+	off=$(nm "$out/off/$v/mtrace_probe.o")
+	facility=$(nm "$out/on/$v/kern_mbuf_trace.o" "$out/on/$v/if_mbuf_trace.o")
+	for f in $funcs; do
+		echo "$on" | grep -q " U $f\$" ||
+		    { echo "FAIL  [$v] option on: the probe does not call $f"; status=1; }
+		echo "$facility" | grep -q " T $f\$" ||
+		    { echo "FAIL  [$v] option on: kern_mbuf_trace.o does not define $f"; status=1; }
+	done
+	for f in mbuf_trace_if_listener mbuf_trace_if_tap; do
+		echo "$facility" | grep -q " T $f\$" ||
+		    { echo "FAIL  [$v] if_mbuf_trace.o does not define $f"; status=1; }
+	done
+	if echo "$off" | grep -q mbuf_trace; then
+		echo "FAIL  [$v] option off: the probe still mentions the facility:"
+		echo "$off" | grep mbuf_trace
+		status=1
+	fi
+	echo "nm    [$v] on: probe calls $(echo "$on" | grep -c ' U mbuf_trace_') facility functions;" \
+	    "off: $(echo "$off" | grep -c mbuf_trace) mentions"
+done
+exit $status

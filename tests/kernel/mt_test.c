@@ -1,0 +1,211 @@
+/* Shared helpers of the kernel tests; see mt_test.h. */
+#include "mt_test.h"
+
+#include <sys/endian.h>
+
+static struct kpi_bpf_listener *listener;
+static size_t frames_seen;
+
+static const char *const limits[] = { "enable", "timestamps", "trace_max", "snap_max",
+                                      "queue_max" };
+static unsigned int limit_defaults[G_N_ELEMENTS(limits)];
+
+void
+mt_set(const char *name, unsigned int val)
+{
+    char *full = g_strdup_printf("net.mbuf_trace.%s", name);
+
+    g_assert_cmpint(kpi_sysctl_set_uint(full, val), ==, 0);
+    g_free(full);
+}
+
+void
+mt_init(int *argc, char ***argv)
+{
+    gsize i;
+
+    g_test_init(argc, argv, NULL);
+    kpi_boot();
+    for (i = 0; i < G_N_ELEMENTS(limits); i++) {
+        char *full = g_strdup_printf("net.mbuf_trace.%s", limits[i]);
+
+        limit_defaults[i] = kpi_sysctl_uint(full);
+        g_free(full);
+    }
+    mt_listen(true);
+}
+
+void
+mt_listen(bool on)
+{
+    if (on && listener == NULL) {
+        listener = kpi_bpf_listen("mbuf_trace", NULL);
+        g_assert_nonnull(listener);
+        frames_seen = 0;
+    } else if (!on && listener != NULL) {
+        kpi_taskqueue_drain_all();
+        kpi_bpf_unlisten(listener);
+        listener = NULL;
+    }
+}
+
+void
+mt_reset(void)
+{
+    gsize i;
+
+    kpi_malloc_fail_nth(0);
+    kpi_clock_set(0, 0);
+    mt_listen(true);
+    for (i = 0; i < G_N_ELEMENTS(limits); i++)
+        mt_set(limits[i], limit_defaults[i]);
+    g_ptr_array_unref(mt_frames());
+}
+
+const guint8 *
+mt_pattern(size_t len)
+{
+    static guint8 bytes[65536];
+    size_t i;
+
+    g_assert_cmpuint(len, <=, sizeof(bytes));
+    for (i = 0; i < len; i++)
+        bytes[i] = (guint8)(i * 7 + 1);
+    return bytes;
+}
+
+struct mbuf *
+mt_packet(size_t len, const size_t *seglen, size_t nseg)
+{
+    return kpi_mbuf_chain(mt_pattern(len), len, seglen, nseg);
+}
+
+void
+mt_frame_free(gpointer p)
+{
+    MtFrame *f = p;
+
+    g_bytes_unref(f->bytes);
+    g_array_unref(f->records);
+    g_free(f);
+}
+
+MtFrame *
+mt_decode(const guint8 *data, gsize len)
+{
+    MtFrame *f = g_new0(MtFrame, 1);
+    const guint8 *p;
+    gsize off, size;
+    guint count, i;
+
+    f->bytes = g_bytes_new(data, len);
+    f->records = g_array_new(FALSE, TRUE, sizeof(MtRecord));
+    p = g_bytes_get_data(f->bytes, &size);
+    g_assert_cmpuint(size, >=, MTRACE_FRAME_HDRLEN);
+    g_assert_cmpuint(size, <=, MTRACE_FRAME_MAX);
+    count = be16dec(p);
+    off = MTRACE_FRAME_HDRLEN;
+    for (i = 0; i < count; i++) {
+        MtRecord r;
+
+        g_assert_cmpuint(off + MTRACE_RECORD_HDRLEN, <=, size);
+        r.len = be16dec(p + off);
+        r.type = be16dec(p + off + 2);
+        r.payload = p + off + MTRACE_RECORD_HDRLEN;
+        off += MTRACE_RECORD_HDRLEN + r.len;
+        g_assert_cmpuint(off, <=, size);
+        g_array_append_val(f->records, r);
+    }
+    g_assert_cmpuint(off, ==, size); /* no trailing bytes */
+    return f;
+}
+
+GPtrArray *
+mt_frames(void)
+{
+    GPtrArray *frames = g_ptr_array_new_with_free_func(mt_frame_free);
+    size_t n;
+
+    kpi_taskqueue_drain_all();
+    n = kpi_bpf_nframes(listener);
+    for (; frames_seen < n; frames_seen++) {
+        size_t len;
+        struct timeval ts;
+        const uint8_t *data = kpi_bpf_frame(listener, frames_seen, &len, &ts);
+        MtFrame *f = mt_decode(data, len);
+
+        f->ts = ts;
+        g_ptr_array_add(frames, f);
+    }
+    return frames;
+}
+
+MtFrame *
+mt_one_frame(GPtrArray **holder)
+{
+    *holder = mt_frames();
+    g_assert_cmpuint((*holder)->len, ==, 1);
+    return g_ptr_array_index(*holder, 0);
+}
+
+const MtRecord *
+mt_record(const MtFrame *f, guint i, guint type)
+{
+    const MtRecord *r;
+
+    g_assert_cmpuint(i, <, f->records->len);
+    r = &g_array_index(f->records, MtRecord, i);
+    g_assert_cmpuint(r->type, ==, type);
+    return r;
+}
+
+void
+mt_assert_string(const MtFrame *f, guint i, guint type, const char *s)
+{
+    const MtRecord *r = mt_record(f, i, type);
+    char *got = g_strndup((const char *)r->payload, r->len);
+
+    g_assert_cmpstr(got, ==, s);
+    g_assert_cmpuint(r->len, ==, strlen(s));
+    g_free(got);
+}
+
+void
+mt_assert_data(const MtFrame *f, guint i, int ethertype, const guint8 *bytes, gsize len)
+{
+    const MtRecord *r;
+
+    if (ethertype == MTRACE_L2) {
+        r = mt_record(f, i, MTRACE_REC_DATA);
+        g_assert_cmpmem(r->payload, r->len, bytes, len);
+    } else {
+        r = mt_record(f, i, MTRACE_REC_DATA_L3);
+        g_assert_cmpuint(r->len, >=, 2);
+        g_assert_cmpuint(be16dec(r->payload), ==, ethertype);
+        g_assert_cmpmem(r->payload + 2, r->len - 2, bytes, len);
+    }
+}
+
+guint32
+mt_lost(const MtFrame *f)
+{
+    const MtRecord *r;
+
+    if (f->records->len == 0)
+        return 0;
+    r = &g_array_index(f->records, MtRecord, f->records->len - 1);
+    if (r->type != MTRACE_REC_LOST)
+        return 0;
+    g_assert_cmpuint(r->len, ==, 4);
+    return be32dec(r->payload);
+}
+
+guint64
+mt_stat(const char *name)
+{
+    char *full = g_strdup_printf("net.mbuf_trace.stats.%s", name);
+    guint64 v = kpi_sysctl_u64(full);
+
+    g_free(full);
+    return v;
+}

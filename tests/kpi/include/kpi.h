@@ -1,0 +1,83 @@
+/*
+ * kpi.h - what tests and tools use to drive the kernel sources built on the
+ * KPI stand-ins: boot and shutdown, mbuf chains from bytes, BPF listeners
+ * that keep frames and write pcap files, the emit taskqueue, the clock,
+ * sysctl, malloc(9) failure injection and leak counts, and ddb.
+ */
+#ifndef KPI_H
+#define KPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+struct mbuf;
+struct ifnet;
+struct malloc_type;
+
+/* Run every SYSINIT in (subsystem, order) order; once per process. */
+void kpi_boot(void);
+/* Run every SYSUNINIT in reverse order, stopping the taskqueue threads. */
+void kpi_shutdown(void);
+
+/*
+ * A packet of len bytes in a chain of nseg mbufs whose lengths are seglen[]
+ * (they must add up to len; zero-length mbufs are allowed).  nseg == 0:
+ * one mbuf, with an external buffer when len does not fit in it.
+ */
+struct mbuf *kpi_mbuf_chain(const void *data, size_t len, const size_t *seglen, size_t nseg);
+/* mbufs allocated and not freed yet. */
+long kpi_mbuf_outstanding(void);
+
+/*
+ * A listener on interface ifname, like a bpf(4) descriptor: it keeps every
+ * frame tapped from now on and, when pcap_path is not NULL, also writes it
+ * to that pcap file ("-" is stdout), flushed after each frame.
+ */
+struct kpi_bpf_listener *kpi_bpf_listen(const char *ifname, const char *pcap_path);
+void kpi_bpf_unlisten(struct kpi_bpf_listener *l);
+size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
+const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);
+/*
+ * The interface named ifname, or NULL.  "ifconfig NAME destroy" (force:
+ * as a VNET teardown does, which the cloner cannot refuse) and "ifconfig
+ * NAME create"; 0 or an errno.
+ */
+struct ifnet *kpi_ifunit(const char *ifname);
+int kpi_if_clone_destroy(const char *ifname, bool force);
+int kpi_if_clone_create(const char *ifname);
+
+/* Wait until every taskqueue is empty and idle. */
+void kpi_taskqueue_drain_all(void);
+/* Hold (true) or release (false) every taskqueue, like taskqueue_block(). */
+void kpi_taskqueue_hold(bool hold);
+
+/*
+ * The uptime clock: nanouptime() returns uptime_ns, then the clock moves on
+ * by step_ns.  Wall time (BPF timestamps) is boottime + uptime.
+ */
+void kpi_clock_set(uint64_t uptime_ns, uint64_t step_ns);
+void kpi_clock_set_boottime(time_t sec);
+
+/* sysctl(8) by name: 0 or the handler's errno (ENOENT if there is none). */
+int kpi_sysctl_get(const char *name, void *val, size_t *len);
+int kpi_sysctl_set(const char *name, const void *val, size_t len);
+/* The same for the common cases; they abort when the sysctl is missing. */
+uint64_t kpi_sysctl_u64(const char *name);
+unsigned int kpi_sysctl_uint(const char *name);
+int kpi_sysctl_set_uint(const char *name, unsigned int val);
+
+/*
+ * malloc(9) failure injection: the n-th M_NOWAIT call from now (1-based)
+ * returns NULL; 0 disarms.  The count of M_NOWAIT calls so far, and the
+ * allocations of a type not freed yet.
+ */
+void kpi_malloc_fail_nth(unsigned long n);
+unsigned long kpi_malloc_nowait_calls(void);
+long kpi_malloc_inuse(struct malloc_type *type);
+
+/* Run "show <cmd> <addr>" in ddb; returns its output (valid until next call). */
+const char *kpi_db_show(const char *cmd, const void *addr, bool have_addr);
+
+#endif

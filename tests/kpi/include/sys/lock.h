@@ -1,0 +1,1 @@
+/* KPI stand-in: <sys/lock.h>; mutexes are in <sys/mutex.h>. */

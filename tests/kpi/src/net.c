@@ -1,0 +1,495 @@
+/*
+ * Stand-ins for the interface layer: the IfAPI accessors, the interface
+ * index with generation counts (ifnet_byindexgen()), the cloner KPI of
+ * FreeBSD 15 and the driver side of bpf(4), whose listeners keep frames
+ * and write pcap files.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/malloc.h>
+#include <sys/time.h>
+
+#include <net/bpf.h>
+#include <net/if.h>
+#include <net/if_clone.h>
+#include <net/if_var.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "kpi.h"
+#include "kpi_private.h"
+
+/* tcpdump's default snapshot length: frames are never cut. */
+#define KPI_BPF_SNAPLEN 262144
+
+/* One lock for the index, the cloners and the listeners. */
+static pthread_mutex_t net_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+#define IFINDEX_MAX 64
+
+static struct {
+    struct ifnet *ife_ifnet;
+    uint16_t ife_gencnt;
+} ifindex_table[IFINDEX_MAX];
+
+if_t
+if_alloc(unsigned char type)
+{
+    struct ifnet *ifp = calloc(1, sizeof(*ifp));
+
+    if (ifp == NULL)
+        abort();
+    ifp->if_type = type;
+    return ifp;
+}
+
+void
+if_initname(if_t ifp, const char *name, int unit)
+{
+    ifp->if_dname = name;
+    ifp->if_dunit = unit;
+    if (unit != IF_DUNIT_NONE)
+        snprintf(ifp->if_xname, IFNAMSIZ, "%s%d", name, unit);
+    else
+        snprintf(ifp->if_xname, IFNAMSIZ, "%s", name);
+}
+
+void
+if_attach(if_t ifp)
+{
+    uint16_t idx;
+
+    pthread_mutex_lock(&net_mutex);
+    for (idx = 1; idx < IFINDEX_MAX && ifindex_table[idx].ife_ifnet != NULL; idx++)
+        ;
+    if (idx == IFINDEX_MAX)
+        kassert_panic("if_attach: interface index full");
+    ifindex_table[idx].ife_ifnet = ifp;
+    ifp->if_index = idx;
+    ifp->if_idxgen = ifindex_table[idx].ife_gencnt;
+    ifp->if_attached = true;
+    pthread_mutex_unlock(&net_mutex);
+}
+
+/* A detached index gets a new generation, so old handles find nothing. */
+void
+if_detach(if_t ifp)
+{
+    pthread_mutex_lock(&net_mutex);
+    KASSERT(ifp->if_attached, ("if_detach: %s is not attached", ifp->if_xname));
+    ifindex_table[ifp->if_index].ife_ifnet = NULL;
+    ifindex_table[ifp->if_index].ife_gencnt++;
+    ifp->if_attached = false;
+    pthread_mutex_unlock(&net_mutex);
+}
+
+void
+if_free(if_t ifp)
+{
+    KASSERT(!ifp->if_attached, ("if_free: %s is attached", ifp->if_xname));
+    (free)(ifp);
+}
+
+if_t
+ifnet_byindexgen(uint16_t idx, uint16_t gen)
+{
+    struct ifnet *ifp = NULL;
+
+    pthread_mutex_lock(&net_mutex);
+    if (idx < IFINDEX_MAX && ifindex_table[idx].ife_gencnt == gen)
+        ifp = ifindex_table[idx].ife_ifnet;
+    pthread_mutex_unlock(&net_mutex);
+    return ifp;
+}
+
+struct ifnet *
+kpi_ifunit(const char *ifname)
+{
+    struct ifnet *ifp = NULL;
+    int i;
+
+    pthread_mutex_lock(&net_mutex);
+    for (i = 1; i < IFINDEX_MAX && ifp == NULL; i++)
+        if (ifindex_table[i].ife_ifnet != NULL &&
+            strcmp(ifindex_table[i].ife_ifnet->if_xname, ifname) == 0)
+            ifp = ifindex_table[i].ife_ifnet;
+    pthread_mutex_unlock(&net_mutex);
+    return ifp;
+}
+
+int
+if_getindex(const if_t ifp)
+{
+    return ifp->if_index;
+}
+
+int
+if_getidxgen(const if_t ifp)
+{
+    return ifp->if_idxgen;
+}
+
+int
+if_setmtu(if_t ifp, int mtu)
+{
+    ifp->if_mtu = mtu;
+    return 0;
+}
+
+int
+if_setflagbits(if_t ifp, int set, int clear)
+{
+    ifp->if_flags = (ifp->if_flags | set) & ~clear;
+    return 0;
+}
+
+int
+if_setdrvflagbits(if_t ifp, int set, int clear)
+{
+    ifp->if_drv_flags = (ifp->if_drv_flags | set) & ~clear;
+    return 0;
+}
+
+int
+if_getflags(const if_t ifp)
+{
+    return ifp->if_flags;
+}
+
+void
+if_setioctlfn(if_t ifp, if_ioctl_fn_t fn)
+{
+    ifp->if_ioctl = fn;
+}
+
+void
+if_setoutputfn(if_t ifp, if_output_fn_t fn)
+{
+    ifp->if_output = fn;
+}
+
+void
+if_settransmitfn(if_t ifp, if_transmit_fn_t fn)
+{
+    ifp->if_transmit = fn;
+}
+
+void
+if_setqflushfn(if_t ifp, if_qflush_fn_t fn)
+{
+    ifp->if_qflush = fn;
+}
+
+void
+if_inc_counter(if_t ifp, ift_counter cnt, int64_t inc)
+{
+    __atomic_fetch_add(&ifp->if_counters[cnt], (uint64_t)inc, __ATOMIC_RELAXED);
+}
+
+/* Cloners. */
+
+#define IFC_MAXIFS 8
+
+struct if_clone {
+    char ifc_name[IFNAMSIZ];
+    ifc_match_f *ifc_match;
+    ifc_create_f *ifc_create;
+    ifc_destroy_f *ifc_destroy;
+    struct ifnet *ifc_ifs[IFC_MAXIFS];
+    struct if_clone *ifc_next;
+};
+
+static struct if_clone *cloners;
+
+/* The default match: the cloner's name, then digits or nothing. */
+static int
+ifc_simple_match(struct if_clone *ifc, const char *name)
+{
+    size_t len = strlen(ifc->ifc_name);
+
+    if (strncmp(name, ifc->ifc_name, len) != 0)
+        return 0;
+    return strspn(name + len, "0123456789") == strlen(name + len);
+}
+
+struct if_clone *
+ifc_attach_cloner(const char *name, struct if_clone_addreq *req)
+{
+    struct if_clone *ifc;
+
+    if (req->create_f == NULL || req->destroy_f == NULL || strlen(name) >= IFNAMSIZ - 1)
+        return NULL;
+    ifc = calloc(1, sizeof(*ifc));
+    if (ifc == NULL)
+        abort();
+    snprintf(ifc->ifc_name, sizeof(ifc->ifc_name), "%s", name);
+    ifc->ifc_match = req->match_f != NULL ? req->match_f : ifc_simple_match;
+    ifc->ifc_create = req->create_f;
+    ifc->ifc_destroy = req->destroy_f;
+    pthread_mutex_lock(&net_mutex);
+    ifc->ifc_next = cloners;
+    cloners = ifc;
+    pthread_mutex_unlock(&net_mutex);
+    return ifc;
+}
+
+static struct if_clone *
+ifc_find(const char *name)
+{
+    struct if_clone *ifc;
+
+    pthread_mutex_lock(&net_mutex);
+    for (ifc = cloners; ifc != NULL && !ifc->ifc_match(ifc, name); ifc = ifc->ifc_next)
+        ;
+    pthread_mutex_unlock(&net_mutex);
+    return ifc;
+}
+
+int
+ifc_create_ifp(const char *name, struct ifc_data *ifd, struct ifnet **ifpp)
+{
+    struct if_clone *ifc = ifc_find(name);
+    struct ifnet *ifp = NULL;
+    char buf[IFNAMSIZ];
+    int error, i;
+
+    if (ifc == NULL)
+        return EINVAL;
+    if (kpi_ifunit(name) != NULL)
+        return EEXIST;
+    snprintf(buf, sizeof(buf), "%s", name);
+    error = ifc->ifc_create(ifc, buf, sizeof(buf), ifd, &ifp);
+    if (error != 0)
+        return error;
+    for (i = 0; ifc->ifc_ifs[i] != NULL; i++)
+        if (i == IFC_MAXIFS - 1)
+            kassert_panic("ifc_create_ifp: too many %s interfaces", ifc->ifc_name);
+    ifc->ifc_ifs[i] = ifp;
+    if (ifpp != NULL)
+        *ifpp = ifp;
+    return 0;
+}
+
+static int
+ifc_destroy_ifp(struct if_clone *ifc, struct ifnet *ifp, uint32_t flags)
+{
+    int error, i;
+
+    for (i = 0; i < IFC_MAXIFS && ifc->ifc_ifs[i] != ifp; i++)
+        ;
+    if (i == IFC_MAXIFS)
+        return ENXIO;
+    error = ifc->ifc_destroy(ifc, ifp, flags);
+    if (error == 0)
+        ifc->ifc_ifs[i] = NULL;
+    return error;
+}
+
+void
+ifc_detach_cloner(struct if_clone *ifc)
+{
+    struct if_clone **p;
+    int i;
+
+    pthread_mutex_lock(&net_mutex);
+    for (p = &cloners; *p != ifc; p = &(*p)->ifc_next)
+        ;
+    *p = ifc->ifc_next;
+    pthread_mutex_unlock(&net_mutex);
+    for (i = 0; i < IFC_MAXIFS; i++)
+        if (ifc->ifc_ifs[i] != NULL)
+            ifc_destroy_ifp(ifc, ifc->ifc_ifs[i], IFC_F_FORCE);
+    (free)(ifc);
+}
+
+int
+kpi_if_clone_destroy(const char *ifname, bool force)
+{
+    struct ifnet *ifp = kpi_ifunit(ifname);
+    struct if_clone *ifc;
+
+    if (ifp == NULL || (ifc = ifc_find(ifname)) == NULL)
+        return ENXIO;
+    return ifc_destroy_ifp(ifc, ifp, force ? IFC_F_FORCE : 0);
+}
+
+int
+kpi_if_clone_create(const char *ifname)
+{
+    struct ifc_data ifd = { .flags = IFC_F_CREATE };
+
+    return ifc_create_ifp(ifname, &ifd, NULL);
+}
+
+/* bpf(4). */
+
+struct kpi_bpf_frame {
+    struct timeval ts;
+    size_t len;
+    uint8_t *data;
+};
+
+struct kpi_bpf_listener {
+    struct kpi_bpf_if *bif;
+    struct kpi_pcap *pcap;
+    struct kpi_bpf_frame *frames;
+    size_t nframes;
+    size_t maxframes;
+    struct kpi_bpf_listener *next;
+};
+
+struct kpi_bpf_if {
+    struct ifnet *ifp;
+    unsigned int dlt;
+    struct kpi_bpf_listener *listeners;
+};
+
+void
+bpfattach(struct ifnet *ifp, unsigned int dlt, unsigned int hdrlen __unused)
+{
+    struct kpi_bpf_if *bif = calloc(1, sizeof(*bif));
+
+    if (bif == NULL)
+        abort();
+    bif->ifp = ifp;
+    bif->dlt = dlt;
+    pthread_mutex_lock(&net_mutex);
+    ifp->if_bpf = bif;
+    pthread_mutex_unlock(&net_mutex);
+}
+
+/* Listeners stay readable after their interface is gone. */
+void
+bpfdetach(struct ifnet *ifp)
+{
+    struct kpi_bpf_if *bif;
+    struct kpi_bpf_listener *l;
+
+    pthread_mutex_lock(&net_mutex);
+    bif = ifp->if_bpf;
+    ifp->if_bpf = NULL;
+    if (bif != NULL)
+        for (l = bif->listeners; l != NULL; l = l->next)
+            l->bif = NULL;
+    pthread_mutex_unlock(&net_mutex);
+    (free)(bif);
+}
+
+bool
+bpf_peers_present_if(struct ifnet *ifp)
+{
+    bool present;
+
+    pthread_mutex_lock(&net_mutex);
+    present = ifp->if_bpf != NULL && ifp->if_bpf->listeners != NULL;
+    pthread_mutex_unlock(&net_mutex);
+    return present;
+}
+
+void
+bpf_tap_if(struct ifnet *ifp, unsigned char *pkt, unsigned int pktlen)
+{
+    struct kpi_bpf_listener *l;
+    struct kpi_bpf_frame *f;
+    struct timeval ts;
+
+    pthread_mutex_lock(&net_mutex);
+    if (ifp->if_bpf == NULL) {
+        pthread_mutex_unlock(&net_mutex);
+        return;
+    }
+    microtime(&ts);
+    for (l = ifp->if_bpf->listeners; l != NULL; l = l->next) {
+        if (l->nframes == l->maxframes) {
+            l->maxframes = l->maxframes == 0 ? 16 : 2 * l->maxframes;
+            l->frames = realloc(l->frames, l->maxframes * sizeof(*l->frames));
+            if (l->frames == NULL)
+                abort();
+        }
+        f = &l->frames[l->nframes++];
+        f->ts = ts;
+        f->len = pktlen;
+        f->data = (malloc)(pktlen == 0 ? 1 : pktlen);
+        if (f->data == NULL)
+            abort();
+        memcpy(f->data, pkt, pktlen);
+        if (l->pcap != NULL)
+            kpi_pcap_write(l->pcap, &ts, pkt, pktlen);
+    }
+    pthread_mutex_unlock(&net_mutex);
+}
+
+struct kpi_bpf_listener *
+kpi_bpf_listen(const char *ifname, const char *pcap_path)
+{
+    struct ifnet *ifp = kpi_ifunit(ifname);
+    struct kpi_bpf_listener *l;
+
+    if (ifp == NULL || ifp->if_bpf == NULL)
+        return NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        abort();
+    if (pcap_path != NULL &&
+        (l->pcap = kpi_pcap_open(pcap_path, (int)ifp->if_bpf->dlt, KPI_BPF_SNAPLEN)) == NULL) {
+        (free)(l);
+        return NULL;
+    }
+    pthread_mutex_lock(&net_mutex);
+    l->bif = ifp->if_bpf;
+    l->next = l->bif->listeners;
+    l->bif->listeners = l;
+    pthread_mutex_unlock(&net_mutex);
+    return l;
+}
+
+void
+kpi_bpf_unlisten(struct kpi_bpf_listener *l)
+{
+    struct kpi_bpf_listener **p;
+    size_t i;
+
+    pthread_mutex_lock(&net_mutex);
+    if (l->bif != NULL) {
+        for (p = &l->bif->listeners; *p != l; p = &(*p)->next)
+            ;
+        *p = l->next;
+    }
+    pthread_mutex_unlock(&net_mutex);
+    if (l->pcap != NULL)
+        kpi_pcap_close(l->pcap);
+    for (i = 0; i < l->nframes; i++)
+        (free)(l->frames[i].data);
+    (free)(l->frames);
+    (free)(l);
+}
+
+size_t
+kpi_bpf_nframes(struct kpi_bpf_listener *l)
+{
+    size_t n;
+
+    pthread_mutex_lock(&net_mutex);
+    n = l->nframes;
+    pthread_mutex_unlock(&net_mutex);
+    return n;
+}
+
+const uint8_t *
+kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts)
+{
+    const uint8_t *data = NULL;
+
+    pthread_mutex_lock(&net_mutex);
+    if (i < l->nframes) {
+        data = l->frames[i].data;
+        if (len != NULL)
+            *len = l->frames[i].len;
+        if (ts != NULL)
+            *ts = l->frames[i].ts;
+    }
+    pthread_mutex_unlock(&net_mutex);
+    return data;
+}
