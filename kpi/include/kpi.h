@@ -36,8 +36,14 @@ long kpi_mbuf_outstanding(void);
  * to that pcap file ("-" is stdout), flushed after each frame.
  */
 struct kpi_bpf_listener *kpi_bpf_listen(const char *ifname, const char *pcap_path);
+/*
+ * The same, like "tcpdump -w": frames are only written to the pcap file
+ * (and counted), not kept, so a long run does not accumulate them.
+ */
+struct kpi_bpf_listener *kpi_bpf_listen_pcap(const char *ifname, const char *pcap_path);
 void kpi_bpf_unlisten(struct kpi_bpf_listener *l);
 size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
+/* Frame i as kept, or NULL (past the end, or a listener that keeps none). */
 const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);
 /*
  * The interface named ifname, or NULL.  "ifconfig NAME destroy" (force:
