@@ -270,12 +270,15 @@ main(int argc, char **argv)
         return 1;
     }
     if (pcap_datalink(in) != DLT_EN10MB) {
-        const char *name = pcap_datalink_val_to_name(pcap_datalink(in));
+        int dlt = pcap_datalink(in);
+        const char *name = pcap_datalink_val_to_name(dlt);
 
-        g_printerr("%s: %s: link type %s (%d, %s), not Ethernet (EN10MB): the replay needs "
-                   "Ethernet frames\n",
-                   PROG, argv[1], name != NULL ? name : "unknown", pcap_datalink(in),
-                   name != NULL ? pcap_datalink_val_to_description(pcap_datalink(in)) : "?");
+        g_printerr("%s: %s: link type %s%s%s%s, not Ethernet (EN10MB): the replay needs Ethernet "
+                   "frames%s\n",
+                   PROG, argv[1], name != NULL ? name : "", name != NULL ? " (" : "",
+                   pcap_datalink_val_to_description_or_dlt(dlt), name != NULL ? ")" : "",
+                   dlt == DLT_USER0 ? " (147 is what mbuf_trace captures have: is this a trace?)"
+                                    : "");
         pcap_close(in);
         return 1;
     }
@@ -342,6 +345,11 @@ main(int argc, char **argv)
     }
     host_destroy(&host);
     kpi_taskqueue_drain_all();
+    /* Every packet the replay made must have been freed, hence traced out. */
+    if (kpi_mbuf_outstanding() != 0) {
+        g_printerr("%s: internal error: %ld mbufs never freed\n", PROG, kpi_mbuf_outstanding());
+        status = 1;
+    }
     g_printerr("%s: %" PRIu64 " packets read, %zu traces written", PROG, packets,
                kpi_bpf_nframes(listener));
     if (skipped > 0)
