@@ -439,8 +439,8 @@ bpf_listen(const char *ifname, const char *pcap_path, bool keep)
     if (l == NULL)
         abort();
     l->keep = keep;
-    if (pcap_path != NULL &&
-        (l->pcap = kpi_pcap_open(pcap_path, (int)ifp->if_bpf->dlt, KPI_BPF_SNAPLEN)) == NULL) {
+    if (pcap_path != NULL && (l->pcap = kpi_pcap_open(pcap_path, (int)ifp->if_bpf->dlt,
+                                                      KPI_BPF_SNAPLEN, keep)) == NULL) {
         (free)(l);
         return NULL;
     }
