@@ -170,7 +170,7 @@ ip_input(struct host *h, struct pkt *p)
         tp(p->m, TP_IP_INPUT_DROP_LOOPBACK_ADDRESS_ON_A_NON_LOOPBACK_INTERFACE);
         goto bad;
     }
-    if (in_cksum(ip, (size_t)hlen) != 0) {
+    if ((p->csum & PKT_CSUM_RX_VALID) == 0 && in_cksum(ip, (size_t)hlen) != 0) {
         tp(p->m, TP_IP_INPUT_DROP_BAD_HEADER_CHECKSUM);
         goto bad;
     }

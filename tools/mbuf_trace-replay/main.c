@@ -212,6 +212,10 @@ main(int argc, char **argv)
         { "mac", 0, 0, G_OPTION_ARG_CALLBACK, option_cb,
           "The interface's MAC address (default: the destination of each unicast frame)",
           "xx:xx:xx:xx:xx:xx" },
+        { "rxcsum", 0, 0, G_OPTION_ARG_NONE, &opt.cfg.rxcsum,
+          "The interface checks checksums: the stack trusts the TCP, UDP and IPv4 header ones "
+          "(for captures from hosts that offload them)",
+          NULL },
         { "mtu", 0, 0, G_OPTION_ARG_INT, &opt.cfg.mtu, "The interface's MTU (default: 1500)",
           "BYTES" },
         { "snap-max", 0, 0, G_OPTION_ARG_INT, &opt.snap_max,
@@ -231,6 +235,7 @@ main(int argc, char **argv)
     struct pcap_pkthdr *hdr;
     const u_char *data;
     struct host host;
+    struct pkt *p;
     pcap_t *in;
     FILE *out;
     uint64_t packets = 0, skipped = 0, clock_ns = 0;
@@ -294,6 +299,8 @@ main(int argc, char **argv)
 
     kpi_boot();
     kpi_clock_set_boottime(0);
+    /* The emit task runs here, after each packet, on the packet's clock. */
+    kpi_taskqueue_hold(true);
     if (!set_limit("net.mbuf_trace.snap_max", opt.snap_max) ||
         !set_limit("net.mbuf_trace.trace_max", opt.trace_max) ||
         !set_limit("net.mbuf_trace.timestamps", opt.timestamps ? 1 : 0)) {
@@ -328,9 +335,12 @@ main(int argc, char **argv)
         clock_ns = MAX(clock_ns, ts);
         kpi_clock_set(clock_ns, 0);
         host.now_ns = clock_ns;
-        ether_input(&host, &host.ether, pkt_new(data, hdr->caplen));
+        p = pkt_new(data, hdr->caplen);
+        if (opt.cfg.rxcsum)
+            p->csum = PKT_CSUM_RX_VALID;
+        ether_input(&host, &host.ether, p);
         host_tx_complete(&host);
-        kpi_taskqueue_drain_all();
+        kpi_taskqueue_run_held();
         if (progress && (packets & 1023) == 0 && g_get_monotonic_time() >= next_progress) {
             g_printerr("\r%s: %" PRIu64 " packets, %zu traces", PROG, packets,
                        kpi_bpf_nframes(listener));
@@ -344,7 +354,8 @@ main(int argc, char **argv)
         status = 1;
     }
     host_destroy(&host);
-    kpi_taskqueue_drain_all();
+    kpi_taskqueue_run_held();
+    kpi_taskqueue_hold(false);
     /* Every packet the replay made must have been freed, hence traced out. */
     if (kpi_mbuf_outstanding() != 0) {
         g_printerr("%s: internal error: %ld mbufs never freed\n", PROG, kpi_mbuf_outstanding());

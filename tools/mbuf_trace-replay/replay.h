@@ -56,6 +56,7 @@ struct host_config {
     bool vlans_all;     /* a vlan(4) for every VLAN ID */
     GArray *vlan_ids;   /* uint16_t, when not vlans_all; empty: no vlan(4) */
     bool fixed_mac;     /* --mac given */
+    bool rxcsum;        /* the interface checks checksums (--rxcsum) */
     uint8_t mac[ETHER_ADDR_LEN];
     int mtu;
 };
@@ -101,6 +102,12 @@ struct host {
 
 #define PKT_CSUM_TCP  0x01 /* CSUM_TCP: th_sum holds the pseudo header sum */
 #define PKT_CSUM_TCP6 0x02 /* CSUM_TCP_IPV6 */
+/*
+ * What a driver with rxcsum sets on a received packet: the IPv4 header
+ * checksum checked and good (CSUM_IP_CHECKED | CSUM_IP_VALID), the TCP or
+ * UDP one too (CSUM_DATA_VALID | CSUM_PSEUDO_HDR, csum_data 0xffff).
+ */
+#define PKT_CSUM_RX_VALID 0x04
 
 struct pkt {
     struct mbuf *m; /* one mbuf, data in one external buffer */

@@ -151,7 +151,10 @@ tcp_input_with_port(struct host *h, struct pkt *p, int off0, bool isipv6)
         th = (struct tcphdr *)(pkt_data(p) + off0);
         tlen = (int)sizeof(*ip6) + g_ntohs(ip6->ip6_plen) - off0;
         /* The result goes into th_sum: 0 for a good segment. */
-        th->th_sum = in_cksum_pseudo6(ip6, IPPROTO_TCP, th, (size_t)tlen);
+        if (p->csum & PKT_CSUM_RX_VALID)
+            th->th_sum = 0xffff ^ 0xffff; /* csum_data, as the driver set it */
+        else
+            th->th_sum = in_cksum_pseudo6(ip6, IPPROTO_TCP, th, (size_t)tlen);
         if (th->th_sum) {
             tp(p->m, TP_TCP_INPUT_WITH_PORT_DROP_BAD_CHECKSUM_1);
             goto drop;
@@ -178,16 +181,21 @@ tcp_input_with_port(struct host *h, struct pkt *p, int off0, bool isipv6)
         ip = (struct ip *)pkt_data(p);
         th = (struct tcphdr *)(pkt_data(p) + off0);
         tlen = g_ntohs(ip->ip_len) - off0;
-        /*
-         * The checksum runs over the IP header made into the pseudo header
-         * (struct ipovly), which is restored afterwards but for ip_id and
-         * ip_off, left zero, and ip_sum, left holding the length.
-         */
-        sum = in_cksum_pseudo4(ip, IPPROTO_TCP, th, (size_t)tlen);
-        ip->ip_id = 0;
-        ip->ip_off = 0;
-        ip->ip_sum = g_htons((uint16_t)tlen);
-        th->th_sum = sum;
+        if (p->csum & PKT_CSUM_RX_VALID) {
+            th->th_sum = 0xffff ^ 0xffff; /* csum_data, as the driver set it */
+        } else {
+            /*
+             * The checksum runs over the IP header made into the pseudo
+             * header (struct ipovly), which is restored afterwards but for
+             * ip_id and ip_off, left zero, and ip_sum, left holding the
+             * length.
+             */
+            sum = in_cksum_pseudo4(ip, IPPROTO_TCP, th, (size_t)tlen);
+            ip->ip_id = 0;
+            ip->ip_off = 0;
+            ip->ip_sum = g_htons((uint16_t)tlen);
+            th->th_sum = sum;
+        }
         if (th->th_sum) {
             tp(p->m, TP_TCP_INPUT_WITH_PORT_DROP_BAD_CHECKSUM_2);
             goto drop;
@@ -297,8 +305,9 @@ udp_input(struct host *h, struct pkt *p, int iphlen, int proto)
     if (uh->uh_sum) {
         /* UDP-Lite: the pseudo header says the whole length, the sum covers len bytes. */
         size_t pseudo_len = proto == IPPROTO_UDP ? (size_t)len : (size_t)ip_len;
+        bool verified = (p->csum & PKT_CSUM_RX_VALID) && !partial;
 
-        if (udp_cksum(p, iphlen, false, proto, pseudo_len, (size_t)len) != 0) {
+        if (!verified && udp_cksum(p, iphlen, false, proto, pseudo_len, (size_t)len) != 0) {
             tp(p->m, TP_UDP_INPUT_DROP_BAD_CHECKSUM);
             goto bad;
         }
@@ -310,7 +319,6 @@ udp_input(struct host *h, struct pkt *p, int iphlen, int proto)
         goto bad;
     }
     if (host_port_open(h, IPPROTO_UDP, g_ntohs(uh->uh_dport))) {
-        (void)partial; /* a partial checksum coverage the socket accepts */
         tp(p->m, TP_UDP_INPUT_LEAVE);
         pkt_free(p); /* udp_append(): to the socket buffer */
         return;
@@ -350,7 +358,8 @@ udp6_input(struct host *h, struct pkt *p, int off, int proto)
     } else if (ulen < (int)sizeof(struct udphdr) || plen != ulen || uh->uh_sum == 0) {
         goto bad; /* a zero checksum only for net.inet6.udp6.zero_checksum_port, 0 */
     }
-    if (udp_cksum(p, off, true, proto, (size_t)plen, (size_t)ulen) != 0)
+    if (!((p->csum & PKT_CSUM_RX_VALID) && ulen == plen) &&
+        udp_cksum(p, off, true, proto, (size_t)plen, (size_t)ulen) != 0)
         goto bad;
     if (IN6_IS_ADDR_MULTICAST(&ip6->ip6_dst))
         goto bad; /* udp6_multi_input() */
