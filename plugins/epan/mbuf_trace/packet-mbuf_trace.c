@@ -294,13 +294,18 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         proto_item_append_text(rec_item, ": %s",
                                format_text(pinfo->pool, (const guchar *)text, strlen(text)));
 
-    /* mbuf_trace.data keeps the value the Lua dissector gave it: ASCII
-     * (bytes >= 0x80 shown as U+FFFD) up to the first NUL. */
+    /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
+     * existing filters and columns match what they matched: the ASCII
+     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), cut to the
+     * record's length in bytes, then at the first NUL. For non-ASCII text
+     * that cut can fall inside a U+FFFD; mbuf_trace.string has the text. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        int data_len = nul != NULL ? (int)(nul - raw) : len;
-        proto_item *pi = proto_tree_add_string(
-            tree, hf_data, tvb, off, len,
-            (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, data_len, ENC_ASCII));
+        char *lua_value = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
+        proto_item *pi;
+
+        if (strlen(lua_value) > (size_t)len)
+            lua_value[len] = '\0';
+        pi = proto_tree_add_string(tree, hf_data, tvb, off, len, lua_value);
         proto_item_set_hidden(pi);
     }
 
@@ -652,7 +657,7 @@ proto_register_mbuf_trace(void)
             "Trace string, UTF-8, a NUL shown as \\0", HFILL } },
         { &hf_data,
           { "data", "mbuf_trace.data", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Trace string as the Lua dissector showed it (ASCII, up to the first NUL)", HFILL } },
+            "The Lua dissector's value: ASCII, cut to the record length and at the first NUL", HFILL } },
         { &hf_file,
           { "File", "mbuf_trace.file", FT_STRING, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
