@@ -2,7 +2,8 @@
  * Writes the plugin's test captures: one small pcap per scenario, built
  * record by record so that every byte of every test input is reviewable here.
  *
- * usage: gen_captures OUTDIR              all scenarios, OUTDIR/<name>.pcap
+ * usage: gen_captures OUTDIR              all scenarios, OUTDIR/<name>.pcap,
+ *                                         and each frame as OUTDIR/seeds/<name>-<n>
  *        gen_captures --bench N FILE      N realistic frames, for benchmarks
  *
  * The wire format is docs/format.md: count:u16 then count records of
@@ -37,6 +38,10 @@ enum {
  * does), so the file's snapshot length is Wireshark's maximum. */
 #define SNAPLEN 262144
 
+/* Where each frame is also written as a raw file (fuzzer seeds); NULL when
+ * writing the benchmark capture. */
+static const char *seed_dir;
+
 typedef struct frame {
     GByteArray *bytes;
     guint records;
@@ -46,6 +51,7 @@ typedef struct capture {
     pcap_t *pcap;
     pcap_dumper_t *dumper;
     guint frames;
+    char *seed_prefix; /* <dir>/seeds/<scenario>-, or NULL */
 } capture_t;
 
 static void
@@ -123,21 +129,40 @@ rec_l3(frame_t *f, guint ethertype, const GByteArray *pkt, guint skip)
     g_byte_array_free(p, TRUE);
 }
 
-/* count < 0: the number of records written. */
+/* One frame into the pcap and, for the fuzzer's seed corpus, into a file
+ * of its own. */
 static void
-frame_write(capture_t *c, frame_t *f, int count)
+dump(capture_t *c, const guint8 *bytes, guint len)
 {
     struct pcap_pkthdr h;
-    guint n = count < 0 ? f->records : (guint)count;
 
-    f->bytes->data[0] = (guint8)(n >> 8);
-    f->bytes->data[1] = (guint8)n;
     c->frames++;
     /* Fixed times: the goldens must not depend on when they were made. */
     h.ts.tv_sec = 1700000000 + c->frames;
     h.ts.tv_usec = 0;
-    h.caplen = h.len = f->bytes->len;
-    pcap_dump((u_char *)c->dumper, &h, f->bytes->data);
+    h.caplen = h.len = len;
+    pcap_dump((u_char *)c->dumper, &h, bytes);
+    if (c->seed_prefix != NULL) {
+        char *path = g_strdup_printf("%s%u", c->seed_prefix, c->frames);
+        GError *error = NULL;
+
+        if (!g_file_set_contents(path, (const char *)bytes, len, &error)) {
+            fprintf(stderr, "gen_captures: %s\n", error->message);
+            exit(1);
+        }
+        g_free(path);
+    }
+}
+
+/* count < 0: the number of records written. */
+static void
+frame_write(capture_t *c, frame_t *f, int count)
+{
+    guint n = count < 0 ? f->records : (guint)count;
+
+    f->bytes->data[0] = (guint8)(n >> 8);
+    f->bytes->data[1] = (guint8)n;
+    dump(c, f->bytes->data, f->bytes->len);
     g_byte_array_free(f->bytes, TRUE);
 }
 
@@ -145,16 +170,7 @@ frame_write(capture_t *c, frame_t *f, int count)
 static void
 frame_write_bytes(capture_t *c, const void *bytes, guint len)
 {
-    frame_t f = { g_byte_array_new(), 0 };
-    struct pcap_pkthdr h;
-
-    g_byte_array_append(f.bytes, bytes, len);
-    c->frames++;
-    h.ts.tv_sec = 1700000000 + c->frames;
-    h.ts.tv_usec = 0;
-    h.caplen = h.len = len;
-    pcap_dump((u_char *)c->dumper, &h, f.bytes->data);
-    g_byte_array_free(f.bytes, TRUE);
+    dump(c, bytes, len);
 }
 
 static void
@@ -163,6 +179,7 @@ capture_open_dlt(capture_t *c, const char *dir, const char *name, int dlt)
     char *path = g_strdup_printf("%s/%s.pcap", dir, name);
 
     c->frames = 0;
+    c->seed_prefix = seed_dir != NULL ? g_strdup_printf("%s/%s-", seed_dir, name) : NULL;
     c->pcap = pcap_open_dead(dlt, SNAPLEN);
     c->dumper = c->pcap != NULL ? pcap_dump_open(c->pcap, path) : NULL;
     if (c->dumper == NULL) {
@@ -184,6 +201,7 @@ capture_close(capture_t *c)
 {
     pcap_dump_close(c->dumper);
     pcap_close(c->pcap);
+    g_free(c->seed_prefix);
 }
 
 /* ---- Packets the snapshots show. Checksums are left 0: Wireshark does not
@@ -715,8 +733,9 @@ main(int argc, char **argv)
                         "       gen_captures --bench N FILE.pcap\n");
         return 2;
     }
-    if (g_mkdir_with_parents(argv[1], 0755) != 0) {
-        fprintf(stderr, "gen_captures: %s: %s\n", argv[1], strerror(errno));
+    seed_dir = g_build_filename(argv[1], "seeds", NULL);
+    if (g_mkdir_with_parents(seed_dir, 0755) != 0) {
+        fprintf(stderr, "gen_captures: %s: %s\n", seed_dir, strerror(errno));
         return 1;
     }
     scenario_basic(argv[1], "basic", DLT_USER0);

@@ -108,3 +108,15 @@ add_test(NAME plugin.shows_every_string_the_lua_dissector_showed
             "${capture_dir}/compat.pcap" "${MBUF_TRACE_SHARED_DIR}/reference/mbuf_trace.lua")
 set_tests_properties(plugin.shows_every_string_the_lua_dissector_showed
     PROPERTIES LABELS plugin SKIP_RETURN_CODE 77)
+
+# ---- Packaging ----
+add_test(NAME plugin.debian_package_holds_a_loadable_plugin
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/package.sh" "${PROJECT_BINARY_DIR}"
+            "${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION}")
+set_tests_properties(plugin.debian_package_holds_a_loadable_plugin PROPERTIES LABELS plugin)
+
+# ---- The runner itself ----
+add_test(NAME plugin.runner_fails_loudly_when_the_plugin_does_not_load
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/runner_refuses_bad_plugin.sh")
+set_tests_properties(plugin.runner_fails_loudly_when_the_plugin_does_not_load
+    PROPERTIES LABELS plugin)
