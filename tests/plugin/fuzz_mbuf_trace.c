@@ -71,9 +71,11 @@ int
 LLVMFuzzerInitialize(int *argc _U_, char ***argv)
 {
     static const struct report_message_routines routines = {
-        print_failure,      print_failure, print_open_failure, print_read_failure,
-        print_read_failure, NULL,          NULL,               NULL,
-        NULL,               NULL,
+        .vreport_failure = print_failure,
+        .vreport_warning = print_failure,
+        .report_open_failure = print_open_failure,
+        .report_read_failure = print_read_failure,
+        .report_write_failure = print_read_failure,
     };
     static const struct packet_provider_funcs provider = { frame_ts, NULL, NULL, NULL };
     char *err;

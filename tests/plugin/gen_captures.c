@@ -5,6 +5,7 @@
  * usage: gen_captures OUTDIR              all scenarios, OUTDIR/<name>.pcap,
  *                                         and each frame as OUTDIR/seeds/<name>-<n>
  *        gen_captures --bench N FILE      N realistic frames, for benchmarks
+ *        gen_captures --bench-deployed N FILE   the same with types 1-3 only
  *
  * The wire format is docs/format.md: count:u16 then count records of
  * length:u16 type:u16 payload[length], all big-endian.
@@ -683,9 +684,11 @@ scenario_compat(const char *dir)
 }
 
 /* A realistic stream for benchmarks: each frame is one TCP segment's trace
- * (12 records, 2 snapshots, 3 stamps). */
+ * (12 records, 2 snapshots, 3 stamps). `deployed`: only the record types
+ * the Lua dissector knows (1-3), 8 records and 1 snapshot a frame, for a
+ * like-for-like comparison with it. */
 static int
-bench(guint n, const char *path)
+bench(guint n, const char *path, gboolean deployed)
 {
     capture_t c;
     char *dir = g_path_get_dirname(path);
@@ -701,17 +704,21 @@ bench(guint n, const char *path)
         frame_t f = frame_new();
         char dyn[64];
 
-        rec_time(&f, 0);
+        if (!deployed)
+            rec_time(&f, 0);
         rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
         rec(&f, T_DATA, p->data, p->len);
         rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
-        rec_time(&f, 1000 + i % 100);
+        if (!deployed)
+            rec_time(&f, 1000 + i % 100);
         rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
         g_snprintf(dyn, sizeof(dyn), "ip_input: len %u", p->len - ETH_HLEN);
         rec_str(&f, T_STRING_DYNAMIC, dyn);
-        rec_time(&f, 3000 + i % 100);
+        if (!deployed)
+            rec_time(&f, 3000 + i % 100);
         rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
-        rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
+        if (!deployed)
+            rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
         rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
         rec_str(&f, T_STRING, "sys/netinet/ip_input.c:790: -ip_input");
         frame_write(&c, &f, -1);
@@ -727,10 +734,12 @@ int
 main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--bench") == 0)
-        return bench((guint)strtoul(argv[2], NULL, 10), argv[3]);
+        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], FALSE);
+    if (argc == 4 && strcmp(argv[1], "--bench-deployed") == 0)
+        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], TRUE);
     if (argc != 2) {
         fprintf(stderr, "usage: gen_captures OUTDIR\n"
-                        "       gen_captures --bench N FILE.pcap\n");
+                        "       gen_captures --bench|--bench-deployed N FILE.pcap\n");
         return 2;
     }
     seed_dir = g_build_filename(argv[1], "seeds", NULL);

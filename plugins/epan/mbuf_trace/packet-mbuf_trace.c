@@ -11,6 +11,7 @@
  */
 
 #include <wireshark.h>
+#include <ws_version.h>
 
 #include <epan/packet.h>
 #include <epan/etypes.h>
@@ -21,6 +22,7 @@
 #include <epan/strutil.h>
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
+#include <wsutil/str_util.h>
 
 #include "packet-mbuf_trace.h"
 
@@ -71,10 +73,20 @@ static dissector_handle_t mbuf_trace_handle;
 static dissector_handle_t eth_handle;
 static dissector_table_t ethertype_table;
 
+/* The plugin targets 4.0; these keep it compiling where later releases
+ * changed a signature: bool preferences and format_text() taking char. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+typedef bool pref_bool_t;
+#define FORMAT_TEXT(pool, s) format_text((pool), (s), strlen(s))
+#else
+typedef gboolean pref_bool_t;
+#define FORMAT_TEXT(pool, s) format_text((pool), (const guchar *)(s), strlen(s))
+#endif
+
 /* Preferences (docs/fields.md). */
-static gboolean pref_claim_encap = TRUE;
+static pref_bool_t pref_claim_encap = TRUE;
 static gint pref_dlt_user = 0;
-static gboolean pref_analyze_snapshots = FALSE;
+static pref_bool_t pref_analyze_snapshots = FALSE;
 
 // clang-format off
 const value_string mbuf_trace_record_type_vals[] = {
@@ -286,13 +298,17 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (tree == NULL)
         return;
 
-    const char *text = trace_string_text(tvb, off, len, raw, pinfo);
-    proto_item *str_item = proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-    if (len == 0)
-        proto_item_append_text(rec_item, ": (empty)");
-    else
-        proto_item_append_text(rec_item, ": %s",
-                               format_text(pinfo->pool, (const guchar *)text, strlen(text)));
+    /* Building the text and the label costs more than the rest of the
+     * record: do it only when someone looks (a visible tree: -V, the GUI) or
+     * asks (a filter, column or -e naming the field). */
+    if (proto_field_is_referenced(tree, hf_string)) {
+        const char *text = trace_string_text(tvb, off, len, raw, pinfo);
+
+        proto_tree_add_string(tree, hf_string, tvb, off, len, text);
+        if (PTREE_DATA(tree)->visible)
+            proto_item_append_text(rec_item, ": %s",
+                                   len == 0 ? "(empty)" : FORMAT_TEXT(pinfo->pool, text));
+    }
 
     /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
      * existing filters and columns match what they matched: the ASCII
@@ -310,10 +326,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     }
 
     if (nul != NULL)
-        expert_add_info_format(pinfo, str_item, &ei_nul_in_string,
-                               "NUL byte inside the trace string at byte %d of %d "
-                               "(shown as \\0; the text after it is kept)",
-                               (int)(nul - raw), len);
+        proto_tree_add_expert_format(tree, pinfo, &ei_nul_in_string, tvb, off + (int)(nul - raw), 1,
+                                     "NUL byte inside the trace string at byte %d of %d "
+                                     "(shown as \\0; the text after it is kept)",
+                                     (int)(nul - raw), len);
 
     if (is_location) {
         proto_item *pi;
@@ -573,7 +589,9 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     if (have_tap_listener(mbuf_trace_tap)) {
         st.tap = wmem_new0(pinfo->pool, mbuf_trace_tap_info_t);
-        st.points = wmem_alloc_array(pinfo->pool, mbuf_trace_point_t, count);
+        /* Each record takes at least its 4-byte header. */
+        st.points = wmem_alloc_array(pinfo->pool, mbuf_trace_point_t,
+                                     MIN(count, (guint)(frame_len - 2) / RECORD_HEADER_LEN));
         st.tap->points = st.points;
     }
 

@@ -9,6 +9,12 @@
 #include <wireshark.h>
 #include <ws_version.h>
 #include <epan/proto.h>
+/* Installed from 4.2 on, where it defines WS_PLUGIN_DESC_DISSECTOR. */
+#if defined(__has_include)
+#if __has_include(<wsutil/plugins.h>)
+#include <wsutil/plugins.h>
+#endif
+#endif
 
 void proto_register_mbuf_trace(void);
 void proto_reg_handoff_mbuf_trace(void);
