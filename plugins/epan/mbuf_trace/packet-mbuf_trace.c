@@ -132,6 +132,7 @@ typedef struct frame_state {
     const guint8 *last_func; /* raw bytes of the last function added to path */
     int last_func_len;
     guint snapshots;
+    gboolean have_packet; /* a snapshot was dissected as the packet itself */
     guint32 lost;
     address first_src;
     address first_dst;
@@ -378,12 +379,13 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 
     snap_tvb = tvb_new_subset_length(tvb, off, len);
 
-    /* The first snapshot is the packet itself. The later ones are copies of
-     * it taken further along the stack: dissect them the way Wireshark
+    /* The first (non-empty) snapshot is the packet itself. The later ones
+     * are copies of it taken further along the stack: dissect them the way Wireshark
      * dissects the packet quoted in an ICMP error, so TCP does no sequence
      * analysis or reassembly on them and they do not touch the columns or
      * addresses (packet.c, call_dissector_work_error). */
-    first = st->snapshots == 1;
+    first = !st->have_packet;
+    st->have_packet = TRUE;
     saved_in_error_pkt = pinfo->flags.in_error_pkt;
     if (!first && !pref_analyze_snapshots)
         pinfo->flags.in_error_pkt = TRUE;
@@ -629,7 +631,7 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
                            plurality(index - 1, "", "s"), st.snapshots,
                            plurality(st.snapshots, "", "s"));
 
-    if (st.snapshots > 0) {
+    if (st.have_packet) {
         copy_address_shallow(&pinfo->src, &st.first_src);
         copy_address_shallow(&pinfo->dst, &st.first_dst);
     }
