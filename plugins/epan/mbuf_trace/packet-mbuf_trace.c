@@ -239,6 +239,19 @@ is_path_event(const guint8 *s, const location_t *loc)
     return loc->func_len > 0 && (loc->sign_off < 0 || s[loc->sign_off] == '+');
 }
 
+/* A label must not carry control characters (they would break tshark -V
+ * lines). format_text escapes them at a cost per character; printable ASCII,
+ * what kernel strings are, needs no escaping. */
+static const char *
+label_text(wmem_allocator_t *pool, const guint8 *raw, int len, const char *text)
+{
+    for (int i = 0; i < len; i++) {
+        if (raw[i] < 0x20 || raw[i] >= 0x7f)
+            return FORMAT_TEXT(pool, text);
+    }
+    return text;
+}
+
 static void
 add_to_path(frame_state_t *st, const guint8 *func, int len)
 {
@@ -308,7 +321,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         proto_tree_add_string(tree, hf_string, tvb, off, len, text);
         if (PTREE_DATA(tree)->visible)
             proto_item_append_text(rec_item, ": %s",
-                                   len == 0 ? "(empty)" : FORMAT_TEXT(pinfo->pool, text));
+                                   len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
     }
 
     /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
