@@ -1,6 +1,11 @@
 # The plugin's test list. Golden tests compare tshark's whole output with a
 # reviewed file under expected/; filter tests name the frames a display
 # filter must select. Capture contents: gen_captures.c.
+#
+# After a deliberate output change:
+#   cmake --build build --target regenerate-plugin-golden
+# rewrites expected/ from the current plugin; review every hunk of the git
+# diff by eye before committing it.
 
 # ---- What a person sees (-V trees, summary lines) ----
 plugin_golden(trace_decodes_into_a_tree basic-V.txt basic -V -O mbuf_trace)
@@ -32,6 +37,9 @@ plugin_golden(stats_tree_counts_types_functions_files_paths basic-stats.txt basi
               -q -z mbuf_trace,tree)
 
 # ---- Registration ----
+add_test(NAME plugin.exports_exactly_the_four_loader_symbols
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/exports.sh" "${plugin}")
+set_tests_properties(plugin.exports_exactly_the_four_loader_symbols PROPERTIES LABELS plugin)
 add_test(NAME plugin.every_field_is_registered
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/golden.sh" --grep "mbuf_trace"
             "${expected}/fields.txt" "${plugin}" - -G fields)
