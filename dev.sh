@@ -51,8 +51,12 @@ test)
 demo)
 	deps
 	build
-	echo "dev.sh: demo not wired yet" >&2
-	exit 1
+	# A generated sample trace (tests/plugin/gen_captures.c), decoded by
+	# the freshly built plugin: the summary lines, then frame 1's tree.
+	sample="$build_dir/tests/plugin/captures/basic.pcap"
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - <"$sample"
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace \
+	    -Y frame.number==1 <"$sample"
 	;;
 *)
 	sed -n 's/^# \{0,1\}//; 5,8p' "$0" >&2

@@ -1,0 +1,45 @@
+/* packet-mbuf_trace.h
+ * What the mbuf_trace dissector hands its tap (the stats tree reads it).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef PACKET_MBUF_TRACE_H
+#define PACKET_MBUF_TRACE_H
+
+#include <glib.h>
+#include <epan/value_string.h>
+
+/* Record types on the wire (docs/format.md). */
+enum mbuf_trace_record_type {
+    MBUF_TRACE_DATA = 1,
+    MBUF_TRACE_STRING = 2,
+    MBUF_TRACE_STRING_DYNAMIC = 3,
+    MBUF_TRACE_DATA_L3 = 4,
+    MBUF_TRACE_TIME = 5,
+    MBUF_TRACE_LOST = 6,
+    MBUF_TRACE_TYPE_MAX = MBUF_TRACE_LOST
+};
+
+/* One trace string that parsed as a location; func is NULL for the
+ * "file:line" form. */
+typedef struct mbuf_trace_point {
+    const char *file;
+    const char *func;
+} mbuf_trace_point_t;
+
+/* Queued once per frame; everything lives in pinfo->pool. */
+typedef struct mbuf_trace_tap_info {
+    guint records;                           /* records decoded (complete or not) */
+    guint per_type[MBUF_TRACE_TYPE_MAX + 1]; /* [0] counts unknown types */
+    guint32 lost;                            /* sum of the LOST records */
+    const char *path;                        /* mbuf_trace.path, "" when empty */
+    guint n_points;
+    const mbuf_trace_point_t *points; /* location strings, in order */
+} mbuf_trace_tap_info_t;
+
+extern const value_string mbuf_trace_record_type_vals[];
+
+void register_mbuf_trace_stats_tree(void);
+
+#endif /* PACKET_MBUF_TRACE_H */

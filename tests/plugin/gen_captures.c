@@ -1,0 +1,758 @@
+/* gen_captures.c
+ * Writes the plugin's test captures: one small pcap per scenario, built
+ * record by record so that every byte of every test input is reviewable here.
+ *
+ * usage: gen_captures OUTDIR              all scenarios, OUTDIR/<name>.pcap,
+ *                                         and each frame as OUTDIR/seeds/<name>-<n>
+ *        gen_captures --bench N FILE      N realistic frames, for benchmarks
+ *        gen_captures --bench-deployed N FILE   the same with types 1-3 only
+ *
+ * The wire format is docs/format.md: count:u16 then count records of
+ * length:u16 type:u16 payload[length], all big-endian.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <pcap/pcap.h>
+
+enum {
+    T_DATA = 1,
+    T_STRING = 2,
+    T_STRING_DYNAMIC = 3,
+    T_DATA_L3 = 4,
+    T_TIME = 5,
+    T_LOST = 6,
+};
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP  0x0806
+#define ETHERTYPE_IPV6 0x86dd
+
+/* Traces can exceed 64 KiB (a 65535-byte record plus its header alone
+ * does), so the file's snapshot length is Wireshark's maximum. */
+#define SNAPLEN 262144
+
+/* Where each frame is also written as a raw file (fuzzer seeds); NULL when
+ * writing the benchmark capture. */
+static const char *seed_dir;
+
+typedef struct frame {
+    GByteArray *bytes;
+    guint records;
+} frame_t;
+
+typedef struct capture {
+    pcap_t *pcap;
+    pcap_dumper_t *dumper;
+    guint frames;
+    char *seed_prefix; /* <dir>/seeds/<scenario>-, or NULL */
+} capture_t;
+
+static void
+put16(GByteArray *b, guint v)
+{
+    guint8 x[2] = { (guint8)(v >> 8), (guint8)v };
+
+    g_byte_array_append(b, x, 2);
+}
+
+static void
+put32(GByteArray *b, guint32 v)
+{
+    put16(b, v >> 16);
+    put16(b, v & 0xffff);
+}
+
+static frame_t
+frame_new(void)
+{
+    frame_t f = { g_byte_array_new(), 0 };
+
+    put16(f.bytes, 0); /* count, filled in by frame_write() */
+    return f;
+}
+
+/* A record whose header says `declared` bytes but which carries `len`. */
+static void
+rec_raw(frame_t *f, guint declared, guint type, const void *payload, guint len)
+{
+    put16(f->bytes, declared);
+    put16(f->bytes, type);
+    g_byte_array_append(f->bytes, payload, len);
+    f->records++;
+}
+
+static void
+rec(frame_t *f, guint type, const void *payload, guint len)
+{
+    rec_raw(f, len, type, payload, len);
+}
+
+static void
+rec_str(frame_t *f, guint type, const char *s)
+{
+    rec(f, type, s, (guint)strlen(s));
+}
+
+static void
+rec_time(frame_t *f, guint64 ns)
+{
+    put16(f->bytes, 8);
+    put16(f->bytes, T_TIME);
+    put32(f->bytes, (guint32)(ns >> 32));
+    put32(f->bytes, (guint32)ns);
+    f->records++;
+}
+
+static void
+rec_lost(frame_t *f, guint32 n)
+{
+    guint8 b[4] = { (guint8)(n >> 24), (guint8)(n >> 16), (guint8)(n >> 8), (guint8)n };
+
+    rec(f, T_LOST, b, sizeof(b));
+}
+
+static void
+rec_l3(frame_t *f, guint ethertype, const GByteArray *pkt, guint skip)
+{
+    GByteArray *p = g_byte_array_new();
+
+    put16(p, ethertype);
+    g_byte_array_append(p, pkt->data + skip, pkt->len - skip);
+    rec(f, T_DATA_L3, p->data, p->len);
+    g_byte_array_free(p, TRUE);
+}
+
+/* One frame into the pcap and, for the fuzzer's seed corpus, into a file
+ * of its own. */
+static void
+dump(capture_t *c, const guint8 *bytes, guint len)
+{
+    struct pcap_pkthdr h;
+
+    c->frames++;
+    /* Fixed times: the goldens must not depend on when they were made. */
+    h.ts.tv_sec = 1700000000 + c->frames;
+    h.ts.tv_usec = 0;
+    h.caplen = h.len = len;
+    pcap_dump((u_char *)c->dumper, &h, bytes);
+    if (c->seed_prefix != NULL) {
+        char *path = g_strdup_printf("%s%u", c->seed_prefix, c->frames);
+        GError *error = NULL;
+
+        if (!g_file_set_contents(path, (const char *)bytes, len, &error)) {
+            fprintf(stderr, "gen_captures: %s\n", error->message);
+            exit(1);
+        }
+        g_free(path);
+    }
+}
+
+/* count < 0: the number of records written. */
+static void
+frame_write(capture_t *c, frame_t *f, int count)
+{
+    guint n = count < 0 ? f->records : (guint)count;
+
+    f->bytes->data[0] = (guint8)(n >> 8);
+    f->bytes->data[1] = (guint8)n;
+    dump(c, f->bytes->data, f->bytes->len);
+    g_byte_array_free(f->bytes, TRUE);
+}
+
+/* A frame of exactly these bytes, for malformations below the record level. */
+static void
+frame_write_bytes(capture_t *c, const void *bytes, guint len)
+{
+    dump(c, bytes, len);
+}
+
+static void
+capture_open_dlt(capture_t *c, const char *dir, const char *name, int dlt)
+{
+    char *path = g_strdup_printf("%s/%s.pcap", dir, name);
+
+    c->frames = 0;
+    c->seed_prefix = seed_dir != NULL ? g_strdup_printf("%s/%s-", seed_dir, name) : NULL;
+    c->pcap = pcap_open_dead(dlt, SNAPLEN);
+    c->dumper = c->pcap != NULL ? pcap_dump_open(c->pcap, path) : NULL;
+    if (c->dumper == NULL) {
+        fprintf(stderr, "gen_captures: cannot write %s: %s\n", path,
+                c->pcap != NULL ? pcap_geterr(c->pcap) : "pcap_open_dead failed");
+        exit(1);
+    }
+    g_free(path);
+}
+
+static void
+capture_open(capture_t *c, const char *dir, const char *name)
+{
+    capture_open_dlt(c, dir, name, DLT_USER0);
+}
+
+static void
+capture_close(capture_t *c)
+{
+    pcap_dump_close(c->dumper);
+    pcap_close(c->pcap);
+    g_free(c->seed_prefix);
+}
+
+/* ---- Packets the snapshots show. Checksums are left 0: Wireshark does not
+ * verify them by default and the trace is about the path, not the packet. */
+
+static const guint8 mac_a[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
+static const guint8 mac_b[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b };
+
+static void
+put_eth(GByteArray *p, guint ethertype)
+{
+    g_byte_array_append(p, mac_b, 6);
+    g_byte_array_append(p, mac_a, 6);
+    put16(p, ethertype);
+}
+
+/* Ethernet + IPv4 + TCP from 10.0.0.1:49152 to 10.0.0.2:port. */
+static GByteArray *
+pkt_tcp4(guint32 seq, guint flags, guint port, const char *payload)
+{
+    GByteArray *p = g_byte_array_new();
+    guint plen = (guint)strlen(payload);
+
+    put_eth(p, ETHERTYPE_IPV4);
+    put16(p, 0x4500);
+    put16(p, 20 + 20 + plen);
+    put32(p, 0x00014000); /* id 1, DF */
+    put16(p, 0x4006);     /* TTL 64, TCP */
+    put16(p, 0);
+    put32(p, 0x0a000001);
+    put32(p, 0x0a000002);
+    put16(p, 49152);
+    put16(p, port);
+    put32(p, seq);
+    put32(p, flags & 0x10 ? 1000 : 0); /* ack */
+    put16(p, 0x5000 | flags);
+    put16(p, 65535);
+    put32(p, 0); /* checksum, urgent */
+    g_byte_array_append(p, (const guint8 *)payload, plen);
+    return p;
+}
+
+/* Ones' complement sum of big-endian 16-bit words (RFC 1071). */
+static guint32
+csum_add(guint32 sum, const guint8 *b, guint len)
+{
+    for (guint i = 0; i < len; i += 2)
+        sum += (guint32)(b[i] << 8) | (i + 1 < len ? b[i + 1] : 0);
+    return sum;
+}
+
+/* Ethernet + IPv6 + UDP from [2001:db8::1]:40000 to [2001:db8::2]:40001.
+ * UDP over IPv6 must carry a checksum (RFC 8200), so this one is real. */
+static GByteArray *
+pkt_udp6(const char *payload)
+{
+    static const guint8 a1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+    static const guint8 a2[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+    GByteArray *p = g_byte_array_new();
+    guint plen = (guint)strlen(payload);
+    guint udp_off, sum;
+
+    put_eth(p, ETHERTYPE_IPV6);
+    put32(p, 0x60000000);
+    put16(p, 8 + plen);
+    put16(p, 0x1140); /* UDP, hop limit 64 */
+    g_byte_array_append(p, a1, 16);
+    g_byte_array_append(p, a2, 16);
+    udp_off = p->len;
+    put16(p, 40000);
+    put16(p, 40001);
+    put16(p, 8 + plen);
+    put16(p, 0);
+    g_byte_array_append(p, (const guint8 *)payload, plen);
+
+    /* Pseudo-header: addresses, upper-layer length, next header. */
+    sum = csum_add(0, a1, 16);
+    sum = csum_add(sum, a2, 16);
+    sum += 8 + plen + 17;
+    sum = csum_add(sum, p->data + udp_off, 8 + plen);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~sum & 0xffff;
+    p->data[udp_off + 6] = (guint8)(sum >> 8);
+    p->data[udp_off + 7] = (guint8)sum;
+    return p;
+}
+
+/* Ethernet + ARP request: who has 10.0.0.2, tell 10.0.0.1. */
+static GByteArray *
+pkt_arp(void)
+{
+    static const guint8 zero[6] = { 0 };
+    GByteArray *p = g_byte_array_new();
+
+    put_eth(p, ETHERTYPE_ARP);
+    put32(p, 0x00010800); /* Ethernet, IPv4 */
+    put32(p, 0x06040001); /* sizes, request */
+    g_byte_array_append(p, mac_a, 6);
+    put32(p, 0x0a000001);
+    g_byte_array_append(p, zero, 6);
+    put32(p, 0x0a000002);
+    return p;
+}
+
+#define ETH_HLEN 14
+
+/* ---- Scenarios ---- */
+
+/* What the kernel writes for a TCP segment received and delivered: the
+ * deployed types 1-3 plus TIME stamps, an L3 snapshot and the four kinds of
+ * location strings. Two more frames: an IPv6 datagram and an ARP request.
+ * Written twice: as DLT_USER0, the kernel's linktype, and as DLT_USER3 for
+ * the dlt_user preference. */
+static void
+scenario_basic(const char *dir, const char *name, int dlt)
+{
+    capture_t c;
+    frame_t f;
+    GByteArray *p;
+
+    capture_open_dlt(&c, dir, name, dlt);
+
+    p = pkt_tcp4(1001, 0x18, 80, "GET / HTTP/1.0\r\n\r\n");
+    f = frame_new();
+    rec_time(&f, 0);
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, T_DATA, p->data, p->len);
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
+    rec_time(&f, 1250);
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:530");
+    rec_str(&f, T_STRING_DYNAMIC, "ip_input: len 58 from 10.0.0.1");
+    rec_time(&f, 4100);
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:1402: tcp_do_segment");
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:790: -ip_input");
+    frame_write(&c, &f, -1);
+    g_byte_array_free(p, TRUE);
+
+    p = pkt_udp6("hello");
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec(&f, T_DATA, p->data, p->len);
+    rec_str(&f, T_STRING, "sys/netinet/udp_usrreq.c:700: +udp_input");
+    rec_str(&f, T_STRING_DYNAMIC, "no socket for port 7777");
+    rec_str(&f, T_STRING, "sys/netinet/udp_usrreq.c:735: -udp_input");
+    frame_write(&c, &f, -1);
+    g_byte_array_free(p, TRUE);
+
+    p = pkt_arp();
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:800: arpintr");
+    rec(&f, T_DATA, p->data, p->len);
+    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:880: in_arpinput");
+    frame_write(&c, &f, -1);
+    g_byte_array_free(p, TRUE);
+
+    capture_close(&c);
+}
+
+/* Every record type, one per frame, then a type the format does not know. */
+static void
+scenario_record_types(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+    GByteArray *p = pkt_arp();
+    static const guint8 unknown[] = { 0xde, 0xad, 0xbe, 0xef, 0x01 };
+
+    capture_open(&c, dir, "record_types");
+    f = frame_new();
+    rec(&f, T_DATA, p->data, p->len);
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if.c:100: +if_input");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_str(&f, T_STRING_DYNAMIC, "dynamic text");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_l3(&f, ETHERTYPE_ARP, p, ETH_HLEN);
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_time(&f, 1000000123);
+    rec_str(&f, T_STRING, "stamped");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_lost(&f, 7);
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, 99, unknown, sizeof(unknown));
+    rec_str(&f, T_STRING, "after the unknown record");
+    frame_write(&c, &f, -1);
+    capture_close(&c);
+    g_byte_array_free(p, TRUE);
+}
+
+/* One malformation per frame; each frame ends with what can still be
+ * decoded after the fault. */
+static void
+scenario_malformed(const char *dir)
+{
+    static const guint8 one_byte[] = { 0x00 };
+    static const guint8 time7[7] = { 0 };
+    static const guint8 time9[9] = { 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
+    static const guint8 lost3[3] = { 0, 0, 1 };
+    static const guint8 lost5[5] = { 0, 0, 0, 2, 0xff };
+    static const guint8 l3_1[1] = { 0x08 };
+    capture_t c;
+    frame_t f;
+
+    capture_open(&c, dir, "malformed");
+
+    /* 1: empty frame, 2: a lone byte: no room for the count. */
+    frame_write_bytes(&c, "", 0);
+    frame_write_bytes(&c, one_byte, sizeof(one_byte));
+
+    /* 3: count says 3, two records follow. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +first");
+    rec_str(&f, T_STRING, "sys/a.c:2: +second");
+    frame_write(&c, &f, 3);
+
+    /* 4: a record header cut after 2 of its 4 bytes. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +complete");
+    put16(f.bytes, 10);
+    frame_write(&c, &f, 2);
+
+    /* 5: a string record whose payload is cut short. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +complete");
+    rec_raw(&f, 40, T_STRING, "sys/a.c:2: +cut_sh", 18);
+    frame_write(&c, &f, -1);
+
+    /* 6: an Ethernet snapshot cut short: decoded as far as it goes. */
+    {
+        GByteArray *p = pkt_tcp4(1, 0x02, 22, "");
+
+        f = frame_new();
+        rec_raw(&f, (guint)p->len, T_DATA, p->data, 30);
+        frame_write(&c, &f, -1);
+        g_byte_array_free(p, TRUE);
+    }
+
+    /* 7: two records, then 3 trailing bytes. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +one");
+    rec_str(&f, T_STRING, "sys/a.c:2: +two");
+    g_byte_array_append(f.bytes, (const guint8 *)"xyz", 3);
+    frame_write(&c, &f, 2);
+
+    /* 8: count 0 with bytes after it. */
+    f = frame_new();
+    g_byte_array_append(f.bytes, (const guint8 *)"\x00\x01", 2);
+    frame_write(&c, &f, 0);
+
+    /* 9: TIME of 7 and of 9 bytes; LOST of 3 and 5; DATA_L3 of 1. The long
+     * ones still decode their first 8 / 4 bytes. */
+    f = frame_new();
+    rec(&f, T_TIME, time7, sizeof(time7));
+    rec(&f, T_TIME, time9, sizeof(time9));
+    rec_str(&f, T_STRING, "stamped by the 9-byte TIME");
+    rec(&f, T_LOST, lost3, sizeof(lost3));
+    rec(&f, T_LOST, lost5, sizeof(lost5));
+    rec(&f, T_DATA_L3, l3_1, sizeof(l3_1));
+    rec_str(&f, T_STRING, "sys/a.c:9: +still_decoded");
+    frame_write(&c, &f, -1);
+
+    /* 10: NUL inside a string, and a string ending in NUL (a C terminator
+     * the kernel should not have copied). */
+    f = frame_new();
+    rec(&f, T_STRING_DYNAMIC, "before\0after", 12);
+    rec(&f, T_STRING, "sys/a.c:3: +terminated\0", 23);
+    frame_write(&c, &f, -1);
+
+    /* 11: lost records. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +busy");
+    rec_lost(&f, 42);
+    frame_write(&c, &f, -1);
+
+    /* 12: a TIME followed by a TIME, and a TIME at the end: neither stamps
+     * anything. */
+    f = frame_new();
+    rec_time(&f, 100);
+    rec_time(&f, 200);
+    rec_str(&f, T_STRING, "stamped at 200 ns");
+    rec_time(&f, 300);
+    frame_write(&c, &f, -1);
+
+    /* 13: a 2-byte Ethernet snapshot throws inside the Ethernet dissector;
+     * the records after it still decode. */
+    f = frame_new();
+    rec(&f, T_DATA, "\x02\x00", 2);
+    rec_str(&f, T_STRING, "sys/a.c:5: +after_exception");
+    frame_write(&c, &f, -1);
+
+    /* 14: an unknown type in the middle. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: +before");
+    rec(&f, 0x7fff, "??", 2);
+    rec_str(&f, T_STRING, "sys/a.c:2: +after");
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+}
+
+/* Limits: count 0, zero-length records of every type, a 65535-byte record,
+ * non-ASCII bytes, and text that only looks like a location. */
+static void
+scenario_edges(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+    guint8 *big = g_malloc(65535);
+
+    capture_open(&c, dir, "edges");
+
+    /* 1: an empty trace. */
+    f = frame_new();
+    frame_write(&c, &f, 0);
+
+    /* 2: zero-length records of every type. */
+    f = frame_new();
+    for (guint type = T_DATA; type <= T_LOST; type++)
+        rec(&f, type, "", 0);
+    rec(&f, 200, "", 0);
+    frame_write(&c, &f, -1);
+
+    /* 3: the largest record: a 65535-byte string, mostly 'x', ending in a
+     * location-like tail that must not parse (the file part has spaces). */
+    memset(big, 'x', 65535);
+    memcpy(big + 65535 - 20, " tail.c:1: +not_loc", 19);
+    big[65534] = 'X';
+    f = frame_new();
+    rec(&f, T_STRING_DYNAMIC, big, 65535);
+    rec_str(&f, T_STRING, "sys/a.c:7: +after_big");
+    frame_write(&c, &f, -1);
+
+    /* 4: non-ASCII: valid UTF-8, an invalid byte, Latin-1. */
+    f = frame_new();
+    rec_str(&f, T_STRING_DYNAMIC, "caf\xc3\xa9 na\xc3\xafve");
+    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
+    rec_str(&f, T_STRING, "sys/r\xe9seau.c:12: +latin1_file");
+    frame_write(&c, &f, -1);
+
+    /* 5: almost locations (free text), and the exact forms. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "state:3");
+    rec_str(&f, T_STRING, "sys/a.c:");
+    rec_str(&f, T_STRING, "sys/a.c:12:");
+    rec_str(&f, T_STRING, "sys/a.c:12: ");
+    rec_str(&f, T_STRING, "sys/a.c:12: +");
+    rec_str(&f, T_STRING, "sys/a.c:12: +two words");
+    rec_str(&f, T_STRING, "sys/a.c:12345678901: +too_long_line");
+    rec_str(&f, T_STRING, "sys/a.c:4294967295: max_line");
+    rec_str(&f, T_STRING, "sys/a.c:12 +no_colon");
+    rec_str(&f, T_STRING, "/usr/src/sys/kern/uipc_mbuf.c:99: m_free");
+    rec_str(&f, T_STRING, "sys/a.c:1: +f");
+    rec_str(&f, T_STRING, "sys/a.c:2: +f");
+    rec_str(&f, T_STRING, "sys/a.c:3: -f");
+    rec_str(&f, T_STRING, "sys/a.c:4: f");
+    rec_str(&f, T_STRING, "sys/a.c:5: +g");
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+    g_free(big);
+}
+
+/* Several snapshots of one packet: the same TCP segment at three trace
+ * points (Ethernet, then twice at L3), and L3 snapshots of IPv4, IPv6 and
+ * ARP. Frame 1 opens the connection so frame 2's segment is in sequence;
+ * frames 4 and 5 carry an HTTP request split over two segments, each seen
+ * at two trace points, so it needs TCP reassembly exactly once. */
+static void
+scenario_snapshots(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+    GByteArray *syn = pkt_tcp4(1000, 0x02, 80, "");
+    static const char req[] = "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n";
+    static const char part1[] = "GET /split HTTP/1.1\r\nHo";
+    GByteArray *seg = pkt_tcp4(1001, 0x18, 80, req);
+    GByteArray *split1 = pkt_tcp4(1001 + sizeof(req) - 1, 0x10, 80, part1);
+    GByteArray *split2 =
+        pkt_tcp4(1001 + sizeof(req) - 1 + sizeof(part1) - 1, 0x18, 80, "st: b\r\n\r\n");
+    GByteArray *v6 = pkt_udp6("hi");
+    GByteArray *arp = pkt_arp();
+
+    capture_open(&c, dir, "snapshots");
+
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, T_DATA, syn->data, syn->len);
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, T_DATA, seg->data, seg->len);
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_l3(&f, ETHERTYPE_IPV4, seg, ETH_HLEN);
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_l3(&f, ETHERTYPE_IPV4, seg, ETH_HLEN);
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec_l3(&f, ETHERTYPE_IPV6, v6, ETH_HLEN);
+    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:800: arpintr");
+    rec_l3(&f, ETHERTYPE_ARP, arp, ETH_HLEN);
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_l3(&f, ETHERTYPE_IPV4, syn, ETH_HLEN);
+    /* An ethertype nothing decodes: the bytes go to the data dissector. */
+    rec_l3(&f, 0x88b5, arp, ETH_HLEN);
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec(&f, T_DATA, split1->data, split1->len);
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_l3(&f, ETHERTYPE_IPV4, split1, ETH_HLEN);
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec(&f, T_DATA, split2->data, split2->len);
+    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_l3(&f, ETHERTYPE_IPV4, split2, ETH_HLEN);
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+    g_byte_array_free(syn, TRUE);
+    g_byte_array_free(seg, TRUE);
+    g_byte_array_free(split1, TRUE);
+    g_byte_array_free(split2, TRUE);
+    g_byte_array_free(v6, TRUE);
+    g_byte_array_free(arp, TRUE);
+}
+
+/* The deployed format only (types 1-3), with what the Lua dissector handles
+ * oddly: type 3 (dropped by its bug), non-ASCII, NUL, empty strings, and a
+ * cut record at the end. The compatibility test decodes it with both. */
+static void
+scenario_compat(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+    GByteArray *p = pkt_tcp4(1, 0x02, 22, "");
+
+    capture_open(&c, dir, "compat");
+
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, T_DATA, p->data, p->len);
+    rec_str(&f, T_STRING_DYNAMIC, "dynamic, with a comma");
+    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec_str(&f, T_STRING, "caf\xc3\xa9");
+    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
+    rec(&f, T_STRING, "nul\0inside", 11);
+    rec(&f, T_STRING_DYNAMIC, "", 0);
+    rec(&f, T_STRING, "", 0);
+    rec_str(&f, T_STRING, "sys/a.c:1: -ip_input");
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec_str(&f, T_STRING_DYNAMIC, "only dynamic");
+    rec_str(&f, T_STRING, "static then cut");
+    rec_raw(&f, 50, T_STRING, "cut", 3);
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+    g_byte_array_free(p, TRUE);
+}
+
+/* A realistic stream for benchmarks: each frame is one TCP segment's trace
+ * (12 records, 2 snapshots, 3 stamps). `deployed`: only the record types
+ * the Lua dissector knows (1-3), 8 records and 1 snapshot a frame, for a
+ * like-for-like comparison with it. */
+static int
+bench(guint n, const char *path, gboolean deployed)
+{
+    capture_t c;
+    char *dir = g_path_get_dirname(path);
+    char *base = g_path_get_basename(path);
+    char *name;
+
+    if (g_str_has_suffix(base, ".pcap"))
+        base[strlen(base) - 5] = '\0';
+    name = base;
+    capture_open(&c, dir, name);
+    for (guint i = 0; i < n; i++) {
+        GByteArray *p = pkt_tcp4(1000 + 100 * i, 0x18, 5001, "0123456789abcdef");
+        frame_t f = frame_new();
+        char dyn[64];
+
+        if (!deployed)
+            rec_time(&f, 0);
+        rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+        rec(&f, T_DATA, p->data, p->len);
+        rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
+        if (!deployed)
+            rec_time(&f, 1000 + i % 100);
+        rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+        g_snprintf(dyn, sizeof(dyn), "ip_input: len %u", p->len - ETH_HLEN);
+        rec_str(&f, T_STRING_DYNAMIC, dyn);
+        if (!deployed)
+            rec_time(&f, 3000 + i % 100);
+        rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+        if (!deployed)
+            rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
+        rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
+        rec_str(&f, T_STRING, "sys/netinet/ip_input.c:790: -ip_input");
+        frame_write(&c, &f, -1);
+        g_byte_array_free(p, TRUE);
+    }
+    capture_close(&c);
+    g_free(dir);
+    g_free(base);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--bench") == 0)
+        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], FALSE);
+    if (argc == 4 && strcmp(argv[1], "--bench-deployed") == 0)
+        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], TRUE);
+    if (argc != 2) {
+        fprintf(stderr, "usage: gen_captures OUTDIR\n"
+                        "       gen_captures --bench|--bench-deployed N FILE.pcap\n");
+        return 2;
+    }
+    seed_dir = g_build_filename(argv[1], "seeds", NULL);
+    if (g_mkdir_with_parents(seed_dir, 0755) != 0) {
+        fprintf(stderr, "gen_captures: %s: %s\n", seed_dir, strerror(errno));
+        return 1;
+    }
+    scenario_basic(argv[1], "basic", DLT_USER0);
+    scenario_basic(argv[1], "basic_user3", DLT_USER3);
+    scenario_record_types(argv[1]);
+    scenario_malformed(argv[1]);
+    scenario_edges(argv[1]);
+    scenario_snapshots(argv[1]);
+    scenario_compat(argv[1]);
+    return 0;
+}
