@@ -291,7 +291,7 @@ scenario(const char *name)
     struct frame f;
     struct ip4 ip;
     size_t at, off;
-    uint8_t a[4];
+    uint8_t a[4], a6[16];
 
     if (strcmp(name, "icmp_echo") == 0) {
         icmp_echo4(&f, PEER4, HOST4, 64);
@@ -388,6 +388,58 @@ scenario(const char *name)
     } else if (strcmp(name, "bad_udp_checksum") == 0) {
         udp4(&f, HOST4, 9, 64);
         f.b[f.len - 1] ^= 0x01;
+        emit(&f);
+    } else if (strcmp(name, "bad_tcp_checksum") == 0 || strcmp(name, "bad_tcp_offset") == 0) {
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 6, 64, 1, NULL, 0);
+        at = tcp(&f, 40000, 80, 1000, 0, 0x02);
+        if (strcmp(name, "bad_tcp_offset") == 0)
+            f.b[at - 4] = 4 << 4; /* 16 bytes: less than a TCP header */
+        ip4_end(&f, ip, at, true);
+        if (strcmp(name, "bad_tcp_checksum") == 0)
+            f.b[at] ^= 0x01;
+        emit(&f);
+    } else if (strcmp(name, "bad_tcp6_checksum") == 0) {
+        ether(&f, host_mac, peer_mac, 0x86dd);
+        off = ip6(&f, PEER6, HOST6, 6, 64);
+        at = tcp(&f, 40000, 80, 1000, 0, 0x02);
+        ip6_end(&f, off, off + 40, 6, at);
+        f.b[at] ^= 0x01;
+        emit(&f);
+    } else if (strcmp(name, "tcp_rst") == 0) {
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 6, 64, 1, NULL, 0);
+        at = tcp(&f, 40000, 80, 1000, 0, 0x04);
+        ip4_end(&f, ip, at, true);
+        emit(&f);
+    } else if (strcmp(name, "arp_unknown_hardware") == 0 ||
+               strcmp(name, "arp_bad_hardware_length") == 0 || strcmp(name, "arp_not_ipv4") == 0) {
+        ether(&f, bcast_mac, peer_mac, 0x0806);
+        put16(&f, strcmp(name, "arp_unknown_hardware") == 0 ? 0x99 : 1);
+        put16(&f, strcmp(name, "arp_not_ipv4") == 0 ? 0x86dd : 0x0800);
+        put8(&f, strcmp(name, "arp_bad_hardware_length") == 0 ? 8 : 6);
+        put8(&f, 4);
+        put16(&f, 1);
+        put(&f, "\2\0\0\0\0\x0a\xc6\x33\x64\x01\0\0\0\0\0\0\xc0\0\2\1", 20);
+        put(&f, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 18);
+        emit(&f);
+    } else if (strcmp(name, "neighbour_solicitation") == 0) {
+        /* Who has 2001:db8::b? To its solicited-node group, from the peer. */
+        static const uint8_t group_mac[6] = { 0x33, 0x33, 0xff, 0, 0, 0x0b };
+
+        ether(&f, group_mac, peer_mac, 0x86dd);
+        off = ip6(&f, PEER6, "ff02::1:ff00:b", 58, 255);
+        at = f.len;
+        put8(&f, 135);
+        put8(&f, 0);
+        put16(&f, 0);
+        put32(&f, 0);
+        addr(AF_INET6, HOST6, a6);
+        put(&f, a6, 16);
+        put8(&f, 1); /* source link-layer address option */
+        put8(&f, 1);
+        put(&f, peer_mac, 6);
+        ip6_end(&f, off, at, 58, at + 2);
         emit(&f);
     } else if (strcmp(name, "bad_icmp6_checksum") == 0) {
         icmp_echo6(&f, HOST6, 64);

@@ -193,6 +193,37 @@ tcp_segment_to_open_port_is_consumed)
 	want "tcp_do_segment() gets it" "1391" "$(fields mbuf_trace.line | tr '|' '\n' | tail -1)"
 	want "snapshots" 1 "$(fields mbuf_trace.packet | tr '|' '\n' | wc -l)"
 	;;
+tcp_rst_to_closed_port_is_refused_without_a_reply)
+	needs_tshark
+	run tcp_rst --open-port 8080
+	# The record is made before tcp_dropwithreset() sees the RST flag.
+	want "last record" "reply: refused, this packet becomes the RST" "$(strings | tr '|' '\n' | tail -1)"
+	want "snapshots" 1 "$(fields mbuf_trace.packet | tr '|' '\n' | wc -l)"
+	;;
+rxcsum_takes_the_interfaces_word_for_tcp_and_udp_checksums)
+	needs_tshark
+	run bad_tcp_checksum --open-port 80
+	have "without" "drop: bad checksum" "$(strings)"
+	run bad_tcp_checksum --open-port 80 --rxcsum
+	want "with" "-tcp_input_with_port" "$(strings | tr '|' '\n' | tail -1)"
+	run bad_udp_checksum --rxcsum
+	want "udp" "-udp_input" "$(strings | tr '|' '\n' | tail -1)"
+	run bad_icmp6_checksum --rxcsum
+	have "ICMPv6 checksums are the stack's" "drop: bad checksum" "$(strings)"
+	;;
+neighbour_solicitation_is_answered_by_an_advertisement)
+	needs_tshark
+	run neighbour_solicitation --mac 02:00:00:00:00:0b
+	# nd6_ns_input() consumes the solicitation and sends the advertisement;
+	# a copy (with a copy of the trace) goes on to the raw sockets.
+	want "paths" "$in6 > icmp6_input
+$in6 > icmp6_input
+$out6" "$(fields mbuf_trace.path)"
+	want "copy" "-icmp6_input" "$(strings | sed -n 2p | tr '|' '\n' | tail -1)"
+	want "advertisement" "136	2001:db8::b	1	1	02:00:00:00:00:0b	255	2001:db8::a	02:00:00:00:00:0a	$good" \
+	    "$(snapshot 3 1 icmpv6.type icmpv6.nd.na.target_address icmpv6.nd.na.flag.s \
+	    icmpv6.nd.na.flag.o icmpv6.opt.linkaddr ipv6.hlim ipv6.dst eth.dst icmpv6.checksum.status)"
+	;;
 udp_to_closed_port_gets_icmp_port_unreachable_in_a_new_trace)
 	needs_tshark
 	run udp --open-port 8080

@@ -615,6 +615,8 @@ nd6_ns_input(struct host *h, struct pkt *p, int off, int icmp6len)
     int left = icmp6len - (int)sizeof(*ns);
     uint32_t flags = h->cfg.forwarding ? ND_NA_FLAG_ROUTER : 0;
 
+    /* In local mode the address asked about is the host's (and its /64 on-link). */
+    host_adopt_dst6(h, &taddr);
     if (ip6->ip6_hlim != 255)
         goto freeit;
     if (IN6_IS_ADDR_UNSPECIFIED(&saddr)) {
@@ -640,7 +642,6 @@ nd6_ns_input(struct host *h, struct pkt *p, int off, int icmp6len)
     }
     if (IN6_IS_ADDR_UNSPECIFIED(&saddr) && lladdr != NULL)
         goto freeit;
-    host_adopt_dst6(h, &taddr);
     if (!host_is_local6(h, &taddr))
         goto freeit; /* no proxy NDP entries */
     if (lladdr != NULL && lladdr[1] << 3 != 8)
