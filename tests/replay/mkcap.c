@@ -245,10 +245,46 @@ emit_cut(const struct frame *f, size_t caplen)
     pcap_dump((u_char *)dumper, &h, f->b);
 }
 
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static void
 emit(const struct frame *f)
 {
     emit_cut(f, f->len);
+}
+
+/*
+ * Emit the IPv4 datagram in whole (Ethernet, 20-byte IP header) as
+ * fragments of at most 1480 data bytes, those whose index is in which
+ * ("012": all, in order; "210": backwards; "0": the first alone).
+ */
+static void
+emit_fragments(const struct frame *whole, const char *which)
+{
+    size_t dlen = whole->len - 34, off;
+    const char *c;
+
+    for (c = which; *c != '\0'; c++) {
+        struct frame f;
+        size_t len;
+
+        off = (size_t)(*c - '0') * 1480;
+        if (off >= dlen)
+            abort();
+        len = dlen - off < 1480 ? dlen - off : 1480;
+        f.len = 0;
+        put(&f, whole->b, 34);
+        put(&f, whole->b + 34 + off, len);
+        set16(&f, 14 + 2, (unsigned)(20 + len));
+        set16(&f, 14 + 6, (unsigned)(off / 8 | (off + len < dlen ? 0x2000 : 0)));
+        set16(&f, 14 + 10, 0);
+        set16(&f, 14 + 10, fold(sum(0, f.b + 14, 20)));
+        emit(&f);
+    }
 }
 
 static void
@@ -369,6 +405,13 @@ scenario(const char *name)
     } else if (strcmp(name, "forward6_hlim1") == 0) {
         icmp_echo6(&f, FAR6, 1);
         emit(&f);
+    } else if (has_prefix(name, "fragments_")) {
+        /* An echo request of 3000 bytes in fragments, those the name says. */
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 1, 64, 0, NULL, 0);
+        echo(&f, 8, 3000 - 28);
+        ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
+        emit_fragments(&f, name + strlen("fragments_"));
     } else if (strcmp(name, "bad_version") == 0) {
         icmp_echo4(&f, PEER4, HOST4, 64);
         f.b[14] = 0x55;

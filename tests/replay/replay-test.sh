@@ -193,6 +193,32 @@ tcp_segment_to_open_port_is_consumed)
 	want "tcp_do_segment() gets it" "1391" "$(fields mbuf_trace.line | tr '|' '\n' | tail -1)"
 	want "snapshots" 1 "$(fields mbuf_trace.packet | tr '|' '\n' | wc -l)"
 	;;
+fragments_are_reassembled_and_the_first_one_carries_the_trace)
+	needs_tshark
+	run fragments_210
+	# Backwards: the fragments at 2960 and 1480 wait in ip_reass(); the
+	# one at 0 completes the datagram, which goes on in its mbuf, with its
+	# trace; the others lose their packet headers there, and their traces.
+	want "frames" 5 "$(fields frame.number | wc -l)"
+	want "the others" "1480:1480 2960:20" "$(fields ip.frag_offset ip.len | sed -n 1,2p |
+	    awk '{ printf "%s%d:%d", (NR > 1 ? " " : ""), $1 * 8, $2 - 20 }')"
+	for n in 1 2; do
+		want "fragment $n's trace ends in ip_reass()" "+ip_input" "$(strings | sed -n ${n}p | tr '|' '\n' | tail -1)"
+	done
+	# The reply, 3000 bytes, leaves in three fragments: the datagram's
+	# trace, and the copies ip_fragment() made of it.
+	want "reply fragments" "0 1480 2960" "$(for n in 3 4 5; do snapshot $n 2 ip.frag_offset; done |
+	    awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 * 8 }')"
+	want "reply type" "0" "$(snapshot 3 2 icmp.type)"
+	want "the same trace" "$(strings | sed -n 3p)" "$(strings | sed -n 5p)"
+	;;
+incomplete_fragments_are_dropped_after_30_seconds)
+	needs_tshark
+	run fragments_0
+	# Sent at 1700000000.25; net.inet.ip.fragttl later, the queue goes.
+	want "time" "1700000030.250000000" "$(fields frame.time_epoch)"
+	want "last record" "+ip_input" "$(strings | tr '|' '\n' | tail -1)"
+	;;
 tcp_rst_to_closed_port_is_refused_without_a_reply)
 	needs_tshark
 	run tcp_rst --open-port 8080

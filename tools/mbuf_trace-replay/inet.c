@@ -126,16 +126,6 @@ ip_deliver(struct host *h, struct pkt *p, int hlen)
     }
 }
 
-/*
- * ip_reass() is not simulated: a fragment addressed to the host ends
- * here, as one whose datagram never completes would (see docs/replay.md).
- */
-static void
-ip_reass(struct pkt *p)
-{
-    pkt_free(p);
-}
-
 static struct pkt *ip_tryforward(struct host *h, struct pkt *p);
 
 void
@@ -225,8 +215,10 @@ ip_input(struct host *h, struct pkt *p)
     return;
 ours:
     if (ip->ip_off & g_htons(IP_MF | IP_OFFMASK)) {
-        ip_reass(p);
-        return;
+        if ((p = ip_reass(h, p)) == NULL)
+            return;
+        ip = ip_hdr(p);
+        hlen = ip->ip_hl << 2;
     }
     tp(p->m, TP_IP_INPUT_LEAVE_3);
     ip_deliver(h, p, hlen);
@@ -431,10 +423,8 @@ ip_fragment(struct pkt *p, int mtu, GPtrArray *frags)
         memcpy(buf + mhlen, pkt_data(p) + off, (size_t)len);
         f = pkt_new(buf, (size_t)(mhlen + len));
         g_free(buf);
-        if (!m_dup_pkthdr(f->m, p->m, M_NOWAIT))
+        if (!pkt_dup_pkthdr(f, p))
             panic("ip_fragment: the KPI cannot fail without failure injection");
-        f->m->m_data = (char *)pkt_data(f);
-        f->m->m_len = f->m->m_pkthdr.len = mhlen + len;
         mhip = ip_hdr(f);
         mhip->ip_off = g_htons(frag_off);
         mhip->ip_len = g_htons((uint16_t)(mhlen + len));

@@ -379,11 +379,8 @@ ip6_fragment(struct host *h, struct pkt *p, int mtu, GPtrArray *frags)
         memcpy(buf + hlen + sizeof(*ip6f), pkt_data(p) + off, (size_t)len);
         f = pkt_new(buf, (size_t)hlen + sizeof(*ip6f) + (size_t)len);
         g_free(buf);
-        if (!m_dup_pkthdr(f->m, p->m, M_NOWAIT))
+        if (!pkt_dup_pkthdr(f, p))
             panic("ip6_fragment: the KPI cannot fail without failure injection");
-        f->m->m_data = (char *)pkt_data(f);
-        f->m->m_len = f->m->m_pkthdr.len = hlen + (int)sizeof(*ip6f) + len;
-        f->flags = p->flags;
         g_ptr_array_add(frags, f);
     }
     return 0;

@@ -333,6 +333,7 @@ main(int argc, char **argv)
          * It never goes back, as the uptime clock would not.
          */
         clock_ns = MAX(clock_ns, ts);
+        ip_reass_expire(&host, clock_ns);
         kpi_clock_set(clock_ns, 0);
         host.now_ns = clock_ns;
         p = pkt_new(data, hdr->caplen);
@@ -353,6 +354,8 @@ main(int argc, char **argv)
         g_printerr("%s: %s: packet %" PRIu64 ": %s\n", PROG, argv[1], packets + 1, pcap_geterr(in));
         status = 1;
     }
+    /* Fragments still waiting: dropped when their time runs out, as they would be. */
+    ip_reass_expire(&host, UINT64_MAX);
     host_destroy(&host);
     kpi_taskqueue_run_held();
     kpi_taskqueue_hold(false);

@@ -44,19 +44,34 @@ struct pkt *
 pkt_copy(struct pkt *p)
 {
     struct pkt *n = pkt_new(pkt_data(p), pkt_len(p));
-    ptrdiff_t off = n->m->m_data - pkt_buffer(n);
 
-    if (!m_dup_pkthdr(n->m, p->m, M_NOWAIT)) {
+    if (!pkt_dup_pkthdr(n, p)) {
         pkt_free(n);
         return NULL;
     }
-    /* m_dup_pkthdr() points m_data of an mbuf without a cluster at its start. */
-    n->m->m_data = pkt_buffer(n) + off;
-    n->rcvif = p->rcvif;
-    n->flags = p->flags;
-    n->vtag = p->vtag;
-    n->csum = p->csum;
     return n;
+}
+
+/*
+ * m_dup_pkthdr(): to gets from's packet header, with copies of its tags (a
+ * trace's copy among them), keeping its own data and length.
+ */
+bool
+pkt_dup_pkthdr(struct pkt *to, struct pkt *from)
+{
+    ptrdiff_t off = to->m->m_data - pkt_buffer(to);
+    int32_t len = to->m->m_len;
+
+    if (!m_dup_pkthdr(to->m, from->m, M_NOWAIT))
+        return false;
+    /* m_dup_pkthdr() points m_data of an mbuf without a cluster at its start. */
+    to->m->m_data = pkt_buffer(to) + off;
+    to->m->m_len = to->m->m_pkthdr.len = len;
+    to->rcvif = from->rcvif;
+    to->flags = from->flags;
+    to->vtag = from->vtag;
+    to->csum = from->csum;
+    return true;
 }
 
 /* m_freem(): the trace on the packet, if any, is emitted. */

@@ -74,6 +74,7 @@ struct host {
     uint32_t ip6_id;         /* the fragment IDs ip6_randomid() would give */
     GQueue tx;               /* struct pkt sent, freed at tx completion */
     struct sim_if *route_if; /* every route's interface: the current packet's */
+    GList *ipq;              /* reassembly queues (reass.c) */
     uint64_t now_ns;         /* the time: the current packet's, since the epoch */
 };
 
@@ -123,6 +124,7 @@ struct pkt {
 /* pkt.c: packet buffers, as the stack's mbuf operations use them. */
 struct pkt *pkt_new(const void *data, size_t len);
 struct pkt *pkt_copy(struct pkt *p);
+bool pkt_dup_pkthdr(struct pkt *to, struct pkt *from);
 void pkt_free(struct pkt *p);
 uint8_t *pkt_data(const struct pkt *p);
 size_t pkt_len(const struct pkt *p);
@@ -165,6 +167,10 @@ void ip_input(struct host *h, struct pkt *p);
 int ip_output(struct host *h, struct pkt *p, const uint8_t *opts, size_t optlen, int flags);
 void icmp_error(struct host *h, struct pkt *n, int type, int code, uint32_t dest, int mtu);
 #define IP_FORWARDING 0x1
+
+/* reass.c: IPv4 reassembly. */
+struct pkt *ip_reass(struct host *h, struct pkt *p);
+void ip_reass_expire(struct host *h, uint64_t now_ns);
 
 /* inet6.c: IPv6 and ICMPv6. */
 void ip6_input(struct host *h, struct pkt *p);
