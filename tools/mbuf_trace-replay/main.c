@@ -336,7 +336,7 @@ main(int argc, char **argv)
         ip_reass_expire(&host, clock_ns);
         kpi_clock_set(clock_ns, 0);
         host.now_ns = clock_ns;
-        p = pkt_new(data, hdr->caplen);
+        p = pkt_new_frame(data, hdr->caplen);
         if (opt.cfg.rxcsum)
             p->csum = PKT_CSUM_RX_VALID;
         ether_input(&host, &host.ether, p);

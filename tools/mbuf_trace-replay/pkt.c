@@ -19,20 +19,33 @@ pkt_buffer(const struct pkt *p)
     return (p->m->m_flags & M_EXT) ? p->m->m_ext.ext_buf : p->m->m_dat;
 }
 
-/* A packet of len bytes; its headers start PKT_HEADROOM bytes in. */
-struct pkt *
-pkt_new(const void *data, size_t len)
+static struct pkt *
+pkt_new_headroom(const void *data, size_t len, size_t headroom)
 {
     struct pkt *p = g_new0(struct pkt, 1);
-    char *buf = g_malloc0(PKT_HEADROOM + len);
+    char *buf = g_malloc0(headroom + len);
 
-    memcpy(buf + PKT_HEADROOM, data, len);
-    p->m = kpi_mbuf_chain(buf, PKT_HEADROOM + len, NULL, 0);
+    memcpy(buf + headroom, data, len);
+    p->m = kpi_mbuf_chain(buf, headroom + len, NULL, 0);
     g_free(buf);
-    p->m->m_data += PKT_HEADROOM;
+    p->m->m_data += headroom;
     p->m->m_len = (int32_t)len;
     p->m->m_pkthdr.len = (int32_t)len;
     return p;
+}
+
+/* A packet of len bytes that start with its network header, aligned. */
+struct pkt *
+pkt_new(const void *data, size_t len)
+{
+    return pkt_new_headroom(data, len, PKT_HEADROOM);
+}
+
+/* A received frame: 2 bytes more in front (ETHER_ALIGN) align its network header. */
+struct pkt *
+pkt_new_frame(const void *data, size_t len)
+{
+    return pkt_new_headroom(data, len, PKT_HEADROOM + 2);
 }
 
 /*

@@ -118,11 +118,12 @@ struct pkt {
     unsigned csum;
 };
 
-/* Bytes a packet buffer keeps in front of its data (see pkt_new()). */
-#define PKT_HEADROOM 130
+/* Bytes a packet buffer keeps in front of its data: room for what is prepended. */
+#define PKT_HEADROOM 128
 
 /* pkt.c: packet buffers, as the stack's mbuf operations use them. */
 struct pkt *pkt_new(const void *data, size_t len);
+struct pkt *pkt_new_frame(const void *data, size_t len);
 struct pkt *pkt_copy(struct pkt *p);
 bool pkt_dup_pkthdr(struct pkt *to, struct pkt *from);
 void pkt_free(struct pkt *p);
