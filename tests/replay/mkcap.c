@@ -37,6 +37,9 @@ struct frame {
 
 static pcap_dumper_t *dumper;
 static int nframes;
+/* While set, emit() keeps the frames here instead of writing them. */
+static struct frame *kept;
+static size_t nkept, maxkept;
 
 static void
 put(struct frame *f, const void *p, size_t n)
@@ -239,6 +242,12 @@ emit_cut(const struct frame *f, size_t caplen)
 {
     struct pcap_pkthdr h = { .caplen = (bpf_u_int32)caplen, .len = (bpf_u_int32)f->len };
 
+    if (kept != NULL) {
+        if (nkept == maxkept)
+            abort();
+        kept[nkept++] = *f;
+        return;
+    }
     h.ts.tv_sec = 1700000000 + nframes;
     h.ts.tv_usec = 250000;
     nframes++;
@@ -319,6 +328,68 @@ icmp_echo6(struct frame *f, const char *dst, unsigned hlim)
     off = ip6(f, PEER6, dst, 58, hlim);
     echo(f, 128, 16);
     ip6_end(f, off, off + 40, 58, off + 42);
+}
+
+static void scenario(const char *name);
+
+/*
+ * 20000 frames of the other scenarios with random damage (a fixed seed):
+ * bytes changed, cut, inserted.  Those still IPv4 get a right header
+ * checksum, so that the damage reaches further than ip_input().
+ */
+static void
+mutants(void)
+{
+    static const char *const seeds[] = {
+        "mixed",           "fragments_012", "neighbour_solicitation",
+        "forward_options", "tcp_rst",       "arp_request"
+    };
+    static const uint8_t interesting[] = { 0,    1,    2,    6,    17,   58,   0x40, 0x45, 0x46,
+                                           0x4f, 0x60, 0x7f, 0x80, 0x81, 0x86, 0xdd, 0xff };
+    struct frame pool[64], f;
+    uint32_t x = 2463534242u; /* xorshift32 */
+    size_t i, n, j, hl;
+
+#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+    kept = pool;
+    maxkept = sizeof(pool) / sizeof(pool[0]);
+    for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+        scenario(seeds[i]);
+    kept = NULL;
+    for (i = 0; i < 20000; i++) {
+        f = pool[RND() % nkept];
+        for (n = 1 + RND() % 4; n > 0; n--) {
+            j = 14 + RND() % (f.len > 14 ? f.len - 14 : 1);
+            switch (RND() % 4) {
+                case 0:
+                    if (j < f.len)
+                        f.b[j] = (uint8_t)RND();
+                    break;
+                case 1:
+                    if (j < f.len)
+                        f.b[j] = interesting[RND() % sizeof(interesting)];
+                    break;
+                case 2:
+                    f.len = j < f.len ? j : f.len;
+                    break;
+                default:
+                    if (f.len + 8 <= sizeof(f.b) && j <= f.len) {
+                        memmove(f.b + j + 8, f.b + j, f.len - j);
+                        memset(f.b + j, (int)RND(), 8);
+                        f.len += 8;
+                    }
+                    break;
+            }
+        }
+        hl = f.len > 14 ? (size_t)(f.b[14] & 0x0f) * 4 : 0;
+        if (f.len >= 14 + hl && hl >= 20 && f.b[12] == 0x08 && f.b[13] == 0 &&
+            (f.b[14] >> 4) == 4) {
+            set16(&f, 24, 0);
+            set16(&f, 24, fold(sum(0, f.b + 14, hl)));
+        }
+        emit(&f);
+    }
+#undef RND
 }
 
 static void
@@ -514,6 +585,8 @@ scenario(const char *name)
             icmp_echo4(&f, PEER4, HOST4, 64);
             emit(&f);
         }
+    } else if (strcmp(name, "mutants") == 0) {
+        mutants();
     } else if (strcmp(name, "mixed") == 0) {
         /* One of most kinds, for the whole-run checks. */
         const char *const all[] = {
