@@ -356,7 +356,7 @@ ip6_fragment(struct host *h, struct pkt *p, int mtu, GPtrArray *frags)
     int hlen = sizeof(struct ip6_hdr), tlen = (int)pkt_len(p), off;
     int fraglen = (mtu - hlen - (int)sizeof(struct ip6_frag)) & ~7;
     uint8_t nextproto = ip6->ip6_nxt;
-    uint32_t id = g_htonl(++h->ip6_id);
+    uint32_t id = ++h->ip6_id;
 
     if (fraglen < 8)
         return FBSD_EMSGSIZE;
@@ -374,7 +374,7 @@ ip6_fragment(struct host *h, struct pkt *p, int mtu, GPtrArray *frags)
         ip6f->ip6f_offlg = g_htons((uint16_t)((off - hlen) & ~7));
         if (off + fraglen < tlen)
             ip6f->ip6f_offlg |= IP6F_MORE_FRAG;
-        ip6f->ip6f_ident = id;
+        ip6f->ip6f_ident = g_htonl(id);
         mhip6->ip6_plen = g_htons((uint16_t)(len + sizeof(*ip6f)));
         memcpy(buf + hlen + sizeof(*ip6f), pkt_data(p) + off, (size_t)len);
         f = pkt_new(buf, (size_t)hlen + sizeof(*ip6f) + (size_t)len);
