@@ -483,6 +483,49 @@ scenario(const char *name)
         echo(&f, 8, 3000 - 28);
         ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
         emit_fragments(&f, name + strlen("fragments_"));
+    } else if (strcmp(name, "icmp_too_short") == 0) {
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 1, 64, 1, NULL, 0);
+        put32(&f, 0x08000000); /* half an ICMP header */
+        ip4_end(&f, ip, 0, false);
+        emit(&f);
+    } else if (strcmp(name, "udp_bad_length") == 0) {
+        udp4(&f, HOST4, 9, 64);
+        set16(&f, 34 + 4, 200); /* the UDP length says more than the IP length */
+        emit(&f);
+    } else if (strcmp(name, "ip_length_below_header") == 0) {
+        icmp_echo4(&f, PEER4, HOST4, 64);
+        set16(&f, 14 + 2, 16);
+        set16(&f, 14 + 10, 0);
+        set16(&f, 14 + 10, fold(sum(0, f.b + 14, 20)));
+        emit(&f);
+    } else if (strcmp(name, "unspecified_destination") == 0) {
+        icmp_echo4(&f, PEER4, "0.0.0.0", 64);
+        emit(&f);
+    } else if (strcmp(name, "link_local_destination") == 0) {
+        icmp_echo4(&f, PEER4, "169.254.1.1", 64);
+        emit(&f);
+    } else if (strcmp(name, "experimental_destination_with_options") == 0) {
+        static const uint8_t nops[4] = { 1, 1, 1, 0 };
+
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, "240.0.0.1", 1, 64, 1, nops, sizeof(nops));
+        echo(&f, 8, 16);
+        ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
+        emit(&f);
+    } else if (strcmp(name, "udp_from_subnet_broadcast") == 0) {
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, "192.0.2.255", HOST4, 17, 64, 0, NULL, 0);
+        at = udp(&f, 40000, 9, "from a broadcast address");
+        ip4_end(&f, ip, at, true);
+        emit(&f);
+    } else if (strcmp(name, "bad_ip6_version") == 0) {
+        icmp_echo6(&f, HOST6, 64);
+        f.b[14] = 0x50;
+        emit(&f);
+    } else if (strcmp(name, "icmp6_echo_to_a_group") == 0) {
+        icmp_echo6(&f, "ff02::1:3", 64);
+        emit(&f);
     } else if (strcmp(name, "bad_version") == 0) {
         icmp_echo4(&f, PEER4, HOST4, 64);
         f.b[14] = 0x55;

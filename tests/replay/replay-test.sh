@@ -226,6 +226,16 @@ tcp_rst_to_closed_port_is_refused_without_a_reply)
 	want "last record" "reply: refused, this packet becomes the RST" "$(strings | tr '|' '\n' | tail -1)"
 	want "snapshots" 1 "$(fields mbuf_trace.packet | tr '|' '\n' | wc -l)"
 	;;
+ip_output_refuses_to_send_to_a_broadcast_address)
+	needs_tshark
+	run udp_from_subnet_broadcast --local-addr 192.0.2.1/24 --open-port 8080
+	# The port unreachable would go to 192.0.2.255, the subnet's broadcast
+	# address: ip_output() refuses without IP_ALLOWBROADCAST (EACCES) and
+	# frees it, before icmp_error() frees the datagram.
+	want "paths" "ip_output
+$in4 > udp_input" "$(fields mbuf_trace.path)"
+	want "the error" "+ip_output|drop: error 13" "$(strings | sed -n 1p)"
+	;;
 rxcsum_takes_the_interfaces_word_for_tcp_and_udp_checksums)
 	needs_tshark
 	run bad_tcp_checksum --open-port 80

@@ -79,14 +79,16 @@ ether_input_internal(struct host *h, struct sim_if *ifp, struct pkt *p)
     ether_demux(h, ifp, p);
 }
 
-/* vlan_input(): to the vlan(4) of the tag, whose if_input is ether_input(). */
+/*
+ * vlan_input() of the trunk (the Ethernet interface): to the vlan(4) of
+ * the tag, whose if_input is ether_input().
+ */
 static void
-vlan_input(struct host *h, struct sim_if *ifp, struct pkt *p)
+vlan_input(struct host *h, struct pkt *p)
 {
     struct sim_if *ifv;
     uint16_t tag = p->vtag;
 
-    (void)ifp; /* the trunk: always the Ethernet interface */
     p->flags &= ~PKT_VLANTAG;
     ifv = host_vlan(h, EVL_VLANOFTAG(tag));
     if (ifv == NULL) {
@@ -115,7 +117,7 @@ ether_demux(struct host *h, struct sim_if *ifp, struct pkt *p)
         }
         p->flags &= ~PKT_PROMISC;
         tp(p->m, TP_ETHER_DEMUX_LEAVE_1);
-        vlan_input(h, ifp, p);
+        vlan_input(h, p);
         return;
     }
     if (p->flags & PKT_PROMISC) {

@@ -212,18 +212,16 @@ is_solicited_node_of(const struct in6_addr *group, const struct in6_addr *a)
 bool
 host_is_member6(struct host *h, const struct in6_addr *group)
 {
+    static const struct in6_addr all_nodes_if = { { { 0xff, 0x01, [15] = 1 } } };
+    static const struct in6_addr all_nodes = { { { 0xff, 0x02, [15] = 1 } } };
+    static const struct in6_addr all_routers = { { { 0xff, 0x02, [15] = 2 } } };
     struct in6_addr ll;
     guint i;
 
-    if (every_dst_is_local(h))
+    if (every_dst_is_local(h) || IN6_ARE_ADDR_EQUAL(group, &all_nodes_if) ||
+        IN6_ARE_ADDR_EQUAL(group, &all_nodes) ||
+        (h->cfg.forwarding && IN6_ARE_ADDR_EQUAL(group, &all_routers)))
         return true;
-    if (group->s6_addr[0] != 0xff || memcmp(group->s6_addr + 2, "\0\0\0\0\0\0\0\0\0\0\0\0\0", 13))
-        goto solicited;
-    if (group->s6_addr[15] == 1 && (group->s6_addr[1] == 0x01 || group->s6_addr[1] == 0x02))
-        return true;
-    if (group->s6_addr[15] == 2 && group->s6_addr[1] == 0x02 && h->cfg.forwarding)
-        return true;
-solicited:
     link_local6(h, &ll);
     if (is_solicited_node_of(group, &ll))
         return true;

@@ -33,7 +33,7 @@
 #define IN_LINKLOCAL_(a)       (((a)&0xffff0000u) == 0xa9fe0000u)
 #define IN_LOOPBACK_(a)        (((a)&0xff000000u) == 0x7f000000u)
 
-static void ip_forward(struct host *h, struct pkt *p, int srcrt);
+static void ip_forward(struct host *h, struct pkt *p);
 static void icmp_input(struct host *h, struct pkt *p, int hlen);
 static void icmp_reflect(struct host *h, struct pkt *p);
 static int ip_dooptions(struct host *h, struct pkt *p);
@@ -211,7 +211,7 @@ ip_input(struct host *h, struct pkt *p)
         goto bad;
     }
     tp(p->m, TP_IP_INPUT_LEAVE_2);
-    ip_forward(h, p, 0);
+    ip_forward(h, p);
     return;
 ours:
     if (ip->ip_off & g_htons(IP_MF | IP_OFFMASK)) {
@@ -511,15 +511,14 @@ in_canforward(uint32_t a)
            !IN_EXPERIMENTAL_(a) && !IN_ZERONET_(a);
 }
 
-/* ip_forward(): the slow path, for packets with options. */
+/* ip_forward(): the slow path, for packets with options; no redirects on a default route. */
 static void
-ip_forward(struct host *h, struct pkt *p, int srcrt)
+ip_forward(struct host *h, struct pkt *p)
 {
     struct ip *ip = ip_hdr(p);
     struct pkt *mcopy;
     int error, mtu;
 
-    (void)srcrt; /* redirects: none, the route is the default one */
     tp(p->m, TP_IP_FORWARD_ENTER);
     if ((p->flags & (PKT_BCAST | PKT_MCAST)) || !in_canforward(g_ntohl(ip->ip_dst.s_addr))) {
         tp(p->m, TP_IP_FORWARD_DROP_DESTINATION_CANNOT_BE_FORWARDED_TO);
