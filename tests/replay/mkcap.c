@@ -483,6 +483,38 @@ scenario(const char *name)
         echo(&f, 8, 3000 - 28);
         ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
         emit_fragments(&f, name + strlen("fragments_"));
+    } else if (strcmp(name, "icmp_echo_reply") == 0) {
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 1, 64, 1, NULL, 0);
+        echo(&f, 0, 16);
+        ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
+        emit(&f);
+    } else if (strcmp(name, "icmp_port_unreachable") == 0) {
+        /* The peer's answer to a datagram the host sent it: the quote is the host's. */
+        struct frame q;
+        struct ip4 qip;
+
+        udp4(&q, PEER4, 9, 64);
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 1, 64, 0, NULL, 0);
+        put8(&f, 3);
+        put8(&f, 3);
+        put16(&f, 0);
+        put32(&f, 0);
+        qip.off = f.len;
+        put(&f, q.b + 14, q.len - 14);
+        addr(AF_INET, HOST4, a); /* the quoted datagram went from the host to the peer */
+        memcpy(f.b + qip.off + 12, a, 4);
+        addr(AF_INET, PEER4, a);
+        memcpy(f.b + qip.off + 16, a, 4);
+        ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
+        emit(&f);
+    } else if (strcmp(name, "icmp6_echo_big") == 0) {
+        ether(&f, host_mac, peer_mac, 0x86dd);
+        off = ip6(&f, PEER6, HOST6, 58, 64);
+        echo(&f, 128, 2000);
+        ip6_end(&f, off, off + 40, 58, off + 42);
+        emit(&f);
     } else if (strcmp(name, "icmp_too_short") == 0) {
         ether(&f, host_mac, peer_mac, 0x0800);
         ip = ip4(&f, PEER4, HOST4, 1, 64, 1, NULL, 0);

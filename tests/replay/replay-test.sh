@@ -167,6 +167,29 @@ vlan_without_its_vlan_interface_ends_in_vlan_input)
 	want "strings" "ether_input|+ether_input_internal|-ether_input_internal|+ether_demux|-ether_demux" \
 	    "$(strings)"
 	;;
+icmp_echo_reply_and_error_go_to_the_raw_sockets)
+	needs_tshark
+	# No kernel processing: icmp_input() leaves for rip_input() (no socket).
+	for scenario in icmp_echo_reply icmp_port_unreachable; do
+		run $scenario
+		want "$scenario" "$in4 > icmp_input" "$(fields mbuf_trace.path)"
+		want "$scenario leaves at" "763" "$(fields mbuf_trace.line | tr '|' '\n' | tail -1)"
+	done
+	;;
+ipv6_reply_larger_than_the_mtu_is_fragmented)
+	needs_tshark
+	run icmp6_echo_big
+	# ip6_fragment() copies the reply (and its trace) into fragments and
+	# frees it: its trace ends in ip6_output() and comes first; then the
+	# request's, then the fragments' when they are sent.
+	want "paths" "$in6 > icmp6_input > ip6_output
+$in6 > icmp6_input
+$in6 > icmp6_input > $out6
+$in6 > icmp6_input > $out6" "$(fields mbuf_trace.path)"
+	want "fragments" "1456 0 1
+568 181 0" "$(for n in 3 4; do snapshot $n 2 ipv6.plen ipv6.fraghdr.offset ipv6.fraghdr.more; done | tr '\t' ' ')"
+	want "leave" "1276" "$(fields mbuf_trace.line | sed -n 3p | tr '|' '\n' | grep -x 1276)"
+	;;
 tcp_syn_to_closed_port_becomes_the_rst)
 	needs_tshark
 	run tcp_syn --open-port 8080
