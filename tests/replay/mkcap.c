@@ -483,6 +483,15 @@ scenario(const char *name)
         echo(&f, 8, 3000 - 28);
         ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
         emit_fragments(&f, name + strlen("fragments_"));
+    } else if (strcmp(name, "icmp_echo_record_route") == 0) {
+        /* Record route with room for two addresses, none recorded yet. */
+        static const uint8_t rr[12] = { 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+        ether(&f, host_mac, peer_mac, 0x0800);
+        ip = ip4(&f, PEER4, HOST4, 1, 64, 1, rr, sizeof(rr));
+        echo(&f, 8, 16);
+        ip4_end(&f, ip, ip.off + ip.hlen + 2, false);
+        emit(&f);
     } else if (strcmp(name, "icmp_echo_reply") == 0) {
         ether(&f, host_mac, peer_mac, 0x0800);
         ip = ip4(&f, PEER4, HOST4, 1, 64, 1, NULL, 0);

@@ -167,6 +167,15 @@ vlan_without_its_vlan_interface_ends_in_vlan_input)
 	want "strings" "ether_input|+ether_input_internal|-ether_input_internal|+ether_demux|-ether_demux" \
 	    "$(strings)"
 	;;
+record_route_option_is_filled_in_and_reflected)
+	needs_tshark
+	run icmp_echo_record_route
+	# ip_dooptions() records the host's address and moves the pointer on;
+	# icmp_reflect() hands the option back in the reply.
+	want "request" "32	4	" "$(snapshot 1 1 ip.hdr_len ip.opt.ptr ip.rec_rt)"
+	want "reply" "32	8	192.0.2.1	0	$good" \
+	    "$(snapshot 1 2 ip.hdr_len ip.opt.ptr ip.rec_rt icmp.type ip.checksum.status)"
+	;;
 icmp_echo_reply_and_error_go_to_the_raw_sockets)
 	needs_tshark
 	# No kernel processing: icmp_input() leaves for rip_input() (no socket).
