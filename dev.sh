@@ -40,6 +40,30 @@ build()
 	cmake --build "$build_dir" --parallel "$(nproc)"
 }
 
+# The sample trace of examples/ (mbuf_trace-replay made it from real
+# loopback traffic): one line per trace, frame, path and what became of the
+# packet, then one trace in full, decoded by the freshly built plugin.
+demo()
+{
+	plugin=$build_dir/mbuf_trace.so
+	trace=examples/sample-trace.pcap
+	echo "== $trace: frame, source > destination: path [the packet's drop or reply]"
+	tools/tshark-with-plugin "$plugin" -r - -T fields -E aggregator='|' -e frame.number \
+	    -e _ws.col.Source -e _ws.col.Destination -e mbuf_trace.path -e mbuf_trace.string \
+	    <"$trace" | awk -F '\t' '{
+		n = split($5, s, "|")
+		note = ""
+		for (i = 1; i <= n; i++)
+			if (s[i] ~ /^(drop|reply|forward): /)
+				note = note "  [" s[i] "]"
+		printf "%3s  %s > %s: %s%s\n", $1, $2, $3, $4, note
+	    }'
+	echo
+	echo "== a TCP segment to a closed port becomes the RST, in full:"
+	tools/tshark-with-plugin "$plugin" -r - -V -O mbuf_trace \
+	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
+}
+
 case ${1:-} in
 deps)	deps ;;
 build)	build ;;
@@ -51,12 +75,7 @@ test)
 demo)
 	deps
 	build
-	# A generated sample trace (tests/plugin/gen_captures.c), decoded by
-	# the freshly built plugin: the summary lines, then frame 1's tree.
-	sample="$build_dir/tests/plugin/captures/basic.pcap"
-	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - <"$sample"
-	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace \
-	    -Y frame.number==1 <"$sample"
+	demo
 	;;
 *)
 	sed -n 's/^# \{0,1\}//; 5,8p' "$0" >&2

@@ -205,6 +205,33 @@ kpi_taskqueue_hold(bool hold)
 }
 
 void
+kpi_taskqueue_run_held(void)
+{
+    struct taskqueue *tq;
+    struct task *task;
+    int pending;
+
+    pthread_mutex_lock(&tq_list_mutex);
+    for (tq = tq_list; tq != NULL; tq = tq->tq_next) {
+        pthread_mutex_lock(&tq->tq_mutex);
+        while (tq->tq_held && !STAILQ_EMPTY(&tq->tq_queue)) {
+            task = STAILQ_FIRST(&tq->tq_queue);
+            STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);
+            pending = task->ta_pending;
+            task->ta_pending = 0;
+            tq->tq_running = task;
+            pthread_mutex_unlock(&tq->tq_mutex);
+            task->ta_func(task->ta_context, pending);
+            pthread_mutex_lock(&tq->tq_mutex);
+            tq->tq_running = NULL;
+            pthread_cond_broadcast(&tq->tq_idle);
+        }
+        pthread_mutex_unlock(&tq->tq_mutex);
+    }
+    pthread_mutex_unlock(&tq_list_mutex);
+}
+
+void
 kpi_taskqueue_stop_threads(void)
 {
     struct taskqueue *tq;

@@ -36,8 +36,15 @@ long kpi_mbuf_outstanding(void);
  * to that pcap file ("-" is stdout), flushed after each frame.
  */
 struct kpi_bpf_listener *kpi_bpf_listen(const char *ifname, const char *pcap_path);
+/*
+ * The same, like "tcpdump -w": frames are only written to the pcap file
+ * (and counted), not kept, so a long run does not accumulate them, and the
+ * file is flushed when the listener goes, not after each frame.
+ */
+struct kpi_bpf_listener *kpi_bpf_listen_pcap(const char *ifname, const char *pcap_path);
 void kpi_bpf_unlisten(struct kpi_bpf_listener *l);
 size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
+/* Frame i as kept, or NULL (past the end, or a listener that keeps none). */
 const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);
 /*
  * The interface named ifname, or NULL.  "ifconfig NAME destroy" (force:
@@ -52,6 +59,12 @@ int kpi_if_clone_create(const char *ifname);
 void kpi_taskqueue_drain_all(void);
 /* Hold (true) or release (false) every taskqueue, like taskqueue_block(). */
 void kpi_taskqueue_hold(bool hold);
+/*
+ * Run the tasks queued on held taskqueues now, in the calling thread, as
+ * their threads would once released: a driver whose clock must be the one
+ * the tasks see (the replay tool) runs them itself, without a thread switch.
+ */
+void kpi_taskqueue_run_held(void);
 
 /*
  * The uptime clock: nanouptime() returns uptime_ns, then the clock moves on

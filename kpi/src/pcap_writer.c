@@ -11,15 +11,17 @@
 struct kpi_pcap {
     pcap_t *pd;
     pcap_dumper_t *dumper;
+    bool flush;
 };
 
 struct kpi_pcap *
-kpi_pcap_open(const char *path, int linktype, int snaplen)
+kpi_pcap_open(const char *path, int linktype, int snaplen, bool flush)
 {
     struct kpi_pcap *p = calloc(1, sizeof(*p));
 
     if (p == NULL)
         return NULL;
+    p->flush = flush;
     p->pd = pcap_open_dead(linktype, snaplen);
     if (p->pd == NULL) {
         free(p);
@@ -41,7 +43,8 @@ kpi_pcap_write(struct kpi_pcap *p, const struct timeval *ts, const void *data, s
     struct pcap_pkthdr hdr = { .ts = *ts, .caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len };
 
     pcap_dump((u_char *)p->dumper, &hdr, data);
-    pcap_dump_flush(p->dumper);
+    if (p->flush)
+        pcap_dump_flush(p->dumper);
 }
 
 void

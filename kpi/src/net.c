@@ -334,6 +334,7 @@ struct kpi_bpf_frame {
 struct kpi_bpf_listener {
     struct kpi_bpf_if *bif;
     struct kpi_pcap *pcap;
+    bool keep; /* frames kept for kpi_bpf_frame(), not only written */
     struct kpi_bpf_frame *frames;
     size_t nframes;
     size_t maxframes;
@@ -402,6 +403,11 @@ bpf_tap_if(struct ifnet *ifp, unsigned char *pkt, unsigned int pktlen)
     }
     microtime(&ts);
     for (l = ifp->if_bpf->listeners; l != NULL; l = l->next) {
+        if (!l->keep) {
+            l->nframes++;
+            kpi_pcap_write(l->pcap, &ts, pkt, pktlen);
+            continue;
+        }
         if (l->nframes == l->maxframes) {
             l->maxframes = l->maxframes == 0 ? 16 : 2 * l->maxframes;
             l->frames = realloc(l->frames, l->maxframes * sizeof(*l->frames));
@@ -421,8 +427,8 @@ bpf_tap_if(struct ifnet *ifp, unsigned char *pkt, unsigned int pktlen)
     pthread_mutex_unlock(&net_mutex);
 }
 
-struct kpi_bpf_listener *
-kpi_bpf_listen(const char *ifname, const char *pcap_path)
+static struct kpi_bpf_listener *
+bpf_listen(const char *ifname, const char *pcap_path, bool keep)
 {
     struct ifnet *ifp = kpi_ifunit(ifname);
     struct kpi_bpf_listener *l;
@@ -432,8 +438,9 @@ kpi_bpf_listen(const char *ifname, const char *pcap_path)
     l = calloc(1, sizeof(*l));
     if (l == NULL)
         abort();
-    if (pcap_path != NULL &&
-        (l->pcap = kpi_pcap_open(pcap_path, (int)ifp->if_bpf->dlt, KPI_BPF_SNAPLEN)) == NULL) {
+    l->keep = keep;
+    if (pcap_path != NULL && (l->pcap = kpi_pcap_open(pcap_path, (int)ifp->if_bpf->dlt,
+                                                      KPI_BPF_SNAPLEN, keep)) == NULL) {
         (free)(l);
         return NULL;
     }
@@ -443,6 +450,18 @@ kpi_bpf_listen(const char *ifname, const char *pcap_path)
     l->bif->listeners = l;
     pthread_mutex_unlock(&net_mutex);
     return l;
+}
+
+struct kpi_bpf_listener *
+kpi_bpf_listen(const char *ifname, const char *pcap_path)
+{
+    return bpf_listen(ifname, pcap_path, true);
+}
+
+struct kpi_bpf_listener *
+kpi_bpf_listen_pcap(const char *ifname, const char *pcap_path)
+{
+    return pcap_path != NULL ? bpf_listen(ifname, pcap_path, false) : NULL;
 }
 
 void
@@ -460,7 +479,7 @@ kpi_bpf_unlisten(struct kpi_bpf_listener *l)
     pthread_mutex_unlock(&net_mutex);
     if (l->pcap != NULL)
         kpi_pcap_close(l->pcap);
-    for (i = 0; i < l->nframes; i++)
+    for (i = 0; l->keep && i < l->nframes; i++)
         (free)(l->frames[i].data);
     (free)(l->frames);
     (free)(l);
@@ -483,7 +502,7 @@ kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval 
     const uint8_t *data = NULL;
 
     pthread_mutex_lock(&net_mutex);
-    if (i < l->nframes) {
+    if (l->keep && i < l->nframes) {
         data = l->frames[i].data;
         if (len != NULL)
             *len = l->frames[i].len;

@@ -1,0 +1,101 @@
+/* The trace points of the instrumented stack, emitted as the kernel would; see tp.h. */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
+
+#define TP_DEFINE_TABLE
+#include "tp.h"
+
+void (*tp_drop_hook)(const char *reason);
+
+static void
+tp_count_drop(const char *text)
+{
+    if (tp_drop_hook != NULL && strncmp(text, "drop: ", 6) == 0)
+        tp_drop_hook(text);
+}
+
+void
+tp(struct mbuf *m, enum tp_id id)
+{
+    const struct tp *t = &tp_table[id];
+
+    switch (t->kind) {
+        case TP_KIND_START:
+            mbuf_trace_start(m);
+            break;
+        case TP_KIND_ENTER:
+            mbuf_trace_location(m, MTRACE_EV_ENTER, t->file, t->line, t->func);
+            break;
+        case TP_KIND_LEAVE:
+            mbuf_trace_location(m, MTRACE_EV_LEAVE, t->file, t->line, t->func);
+            break;
+        case TP_KIND_FUNC:
+            mbuf_trace_location(m, MTRACE_EV_MARK, t->file, t->line, t->func);
+            break;
+        case TP_KIND_LOCATION:
+            mbuf_trace_location(m, MTRACE_EV_LOCATION, t->file, t->line, NULL);
+            break;
+        case TP_KIND_DATA:
+            mbuf_trace_data(m, MTRACE_L2);
+            break;
+        case TP_KIND_STATIC:
+        case TP_KIND_DYNAMIC:
+            mbuf_trace_string(m, t->text, MTRACE_STRLEN, t->kind == TP_KIND_DYNAMIC);
+            tp_count_drop(t->text);
+            break;
+        default:
+            panic("tp: %s:%d takes arguments the table does not have", t->file, t->line);
+    }
+}
+
+void
+tp_printf(struct mbuf *m, enum tp_id id, int arg)
+{
+    const struct tp *t = &tp_table[id];
+    char text[128];
+
+    KASSERT(t->kind == TP_KIND_PRINTF, ("tp_printf: %s:%d is no printf", t->file, t->line));
+    mbuf_trace_printf(m, t->text, arg);
+    snprintf(text, sizeof(text), t->text, arg);
+    tp_count_drop(text);
+}
+
+/* The numbered trace points the replay uses, by the line each stands before. */
+// clang-format off
+static const struct {
+    enum tp_id id;
+    const char *next;
+} places[] = {
+    { TP_ETHER_OUTPUT_LEAVE_3, "return ether_output_frame(ifp, m);" },
+    { TP_ETHER_DEMUX_LEAVE_1, "(*vlan_input_p)(ifp, m);" },
+    { TP_ETHER_DEMUX_LEAVE_2, "netisr_dispatch(isr, m);" },
+    { TP_IP_INPUT_LEAVE_2, "ip_forward(m, dchg);" },
+    { TP_IP_INPUT_LEAVE_3, "ip_protox[ip->ip_p](&m, &hlen, ip->ip_p);" },
+    { TP_IP_OUTPUT_LEAVE_1, "error = ip_output_send(inp, ifp, m, gw, ro," },
+    { TP_IP_OUTPUT_LEAVE_2, "error = ip_output_send(inp, ifp, m, gw, ro, true);" },
+    { TP_TCP_INPUT_WITH_PORT_LEAVE_2, "tp->t_fb->tfb_tcp_do_segment(tp, m, th, drop_hdrlen, tlen, iptos);" },
+    { TP_IP6_INPUT_LEAVE_2, "ip6_forward(m, srcrt);" },
+    { TP_IP6_INPUT_LEAVE_3, "nxt = ip6_protox[nxt](&m, &off, nxt);" },
+    { TP_IP6_OUTPUT_LEAVE_1, "error = ip6_output_send(inp, ifp, origifp, m, dst, ro," },
+};
+// clang-format on
+
+int
+tp_check_places(void)
+{
+    int bad = 0;
+    size_t i;
+
+    for (i = 0; i < nitems(places); i++) {
+        const struct tp *t = &tp_table[places[i].id];
+
+        if (strcmp(t->next, places[i].next) != 0) {
+            fprintf(stderr, "%s:%d (%s): stands before \"%s\", the replay expects \"%s\"\n",
+                    t->file, t->line, t->func, t->next, places[i].next);
+            bad++;
+        }
+    }
+    return bad;
+}
