@@ -2,7 +2,7 @@
 # tracepoints.awk - the mtrace_*() calls of instrumented C sources, one
 # tab-separated line each:
 #
-#	file  line  function  kind  text  next
+#	file  line  function  kind  text  before
 #
 # file is the path given as the awk variable "path" (default: FILENAME);
 # function is the enclosing function (its definition starts with "NAME(" in
@@ -10,16 +10,34 @@
 # (start, enter, leave, func, data, data_proto, printf, static, dynamic,
 # static_length, dynamic_length, and "location" for mtrace_(), "static" for
 # mtrace()); text is the first string literal of the call as written in the
-# source (empty when there is none); next is the first source line after
-# the call that is not blank and not another trace point, trimmed: it says
-# where the trace point stands when a function has several of one kind.
+# source (empty when there is none); before names the function or macro
+# that the first source line after the call (not blank, not another trace
+# point) calls, or is empty: it says where the trace point stands when a
+# function has several of one kind, without copying the source line.
 #
 
-function flush(nextline,	i)
+function flush(callee,	i)
 {
 	for (i = 0; i < npending; i++)
-		print pending[i] "\t" nextline
+		print pending[i] "\t" callee
 	npending = 0
+}
+
+# The first name the line calls: "return ether_output_frame(ifp, m);",
+# "(*vlan_input_p)(ifp, m);" and "ip_protox[ip->ip_p](&m, ...)" call
+# ether_output_frame, vlan_input_p and ip_protox.  Keywords call nothing.
+function callee(s)
+{
+	gsub(/\[[^]]*\]/, "", s)
+	gsub(/\(\*/, "", s)
+	while (match(s, /[A-Za-z_][A-Za-z0-9_]*\)?\(/)) {
+		name = substr(s, RSTART, RLENGTH - 1)
+		sub(/\)$/, "", name)
+		if (name !~ /^(if|for|while|switch|return|sizeof)$/)
+			return (name)
+		s = substr(s, RSTART + RLENGTH)
+	}
+	return ("")
 }
 
 FNR == 1 {
@@ -47,12 +65,8 @@ match($0, /^[ \t]+mtrace(_[a-z_]*)?\(/) {
 }
 
 /[^ \t]/ {
-	if (npending > 0) {
-		line = $0
-		gsub(/^[ \t]+|[ \t]+$/, "", line)
-		gsub(/\t/, " ", line)
-		flush(line)
-	}
+	if (npending > 0)
+		flush(callee($0))
 }
 
 END {

@@ -1,6 +1,6 @@
 /*
  * The numbered trace points (TP_IP_INPUT_LEAVE_3, ...) are told apart only
- * by their place in the source: the replay states the line each one it
+ * by their place in the source: the replay states the call each one it
  * uses stands before, and the table from the instrumented tree must agree,
  * or a regenerated table would have shifted them silently.
  */

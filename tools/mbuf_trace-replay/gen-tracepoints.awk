@@ -1,7 +1,8 @@
 #
 # gen-tracepoints.awk - tracepoints.tsv (kernel/tools/mbuf_trace-tracepoints
 # output) to C: an enum of trace points and, where TP_DEFINE_TABLE is
-# defined, the table of their file, line, function, kind, text and context.
+# defined, the table of their file, line, function, kind, text and the
+# call they stand before.
 #
 # A trace point is named TP_<FUNCTION>_<KIND>, or TP_<FUNCTION>_<TEXT> when
 # it has a text (printf conversions left out); a name that several trace
@@ -38,7 +39,7 @@ BEGIN {
 	fn[n] = $3
 	kind[n] = $4
 	text[n] = $5
-	ctx[n] = $6
+	before[n] = $6
 	base[n] = "TP_" toupper($3) "_" ($5 != "" ? slug($5) : toupper($4))
 	uses[base[n]]++
 	n++
@@ -62,7 +63,7 @@ END {
 	for (i = 0; i < n; i++) {
 		printf("    [%s] = { %s, %s, %s, TP_KIND_%s, %s, %s },\n", name[i],
 		    cstr(file[i]), line[i], cstr(fn[i]), toupper(kind[i]),
-		    text[i] != "" ? cstr(text[i]) : "NULL", cstr(ctx[i]))
+		    text[i] != "" ? cstr(text[i]) : "NULL", cstr(before[i]))
 	}
 	print "};"
 	print "#endif"

@@ -62,23 +62,23 @@ tp_printf(struct mbuf *m, enum tp_id id, int arg)
     tp_count_drop(text);
 }
 
-/* The numbered trace points the replay uses, by the line each stands before. */
+/* The numbered trace points the replay uses, by the call each stands before. */
 // clang-format off
 static const struct {
     enum tp_id id;
-    const char *next;
+    const char *before;
 } places[] = {
-    { TP_ETHER_OUTPUT_LEAVE_3, "return ether_output_frame(ifp, m);" },
-    { TP_ETHER_DEMUX_LEAVE_1, "(*vlan_input_p)(ifp, m);" },
-    { TP_ETHER_DEMUX_LEAVE_2, "netisr_dispatch(isr, m);" },
-    { TP_IP_INPUT_LEAVE_2, "ip_forward(m, dchg);" },
-    { TP_IP_INPUT_LEAVE_3, "ip_protox[ip->ip_p](&m, &hlen, ip->ip_p);" },
-    { TP_IP_OUTPUT_LEAVE_1, "error = ip_output_send(inp, ifp, m, gw, ro," },
-    { TP_IP_OUTPUT_LEAVE_2, "error = ip_output_send(inp, ifp, m, gw, ro, true);" },
-    { TP_TCP_INPUT_WITH_PORT_LEAVE_2, "tp->t_fb->tfb_tcp_do_segment(tp, m, th, drop_hdrlen, tlen, iptos);" },
-    { TP_IP6_INPUT_LEAVE_2, "ip6_forward(m, srcrt);" },
-    { TP_IP6_INPUT_LEAVE_3, "nxt = ip6_protox[nxt](&m, &off, nxt);" },
-    { TP_IP6_OUTPUT_LEAVE_1, "error = ip6_output_send(inp, ifp, origifp, m, dst, ro," },
+    { TP_ETHER_OUTPUT_LEAVE_3, "ether_output_frame" },
+    { TP_ETHER_DEMUX_LEAVE_1, "vlan_input_p" },
+    { TP_ETHER_DEMUX_LEAVE_2, "netisr_dispatch" },
+    { TP_IP_INPUT_LEAVE_2, "ip_forward" },
+    { TP_IP_INPUT_LEAVE_3, "ip_protox" },
+    { TP_IP_OUTPUT_LEAVE_1, "ip_output_send" },
+    { TP_IP_OUTPUT_LEAVE_2, "ip_output_send" },
+    { TP_TCP_INPUT_WITH_PORT_LEAVE_2, "tfb_tcp_do_segment" },
+    { TP_IP6_INPUT_LEAVE_2, "ip6_forward" },
+    { TP_IP6_INPUT_LEAVE_3, "ip6_protox" },
+    { TP_IP6_OUTPUT_LEAVE_1, "ip6_output_send" },
 };
 // clang-format on
 
@@ -91,9 +91,9 @@ tp_check_places(void)
     for (i = 0; i < nitems(places); i++) {
         const struct tp *t = &tp_table[places[i].id];
 
-        if (strcmp(t->next, places[i].next) != 0) {
-            fprintf(stderr, "%s:%d (%s): stands before \"%s\", the replay expects \"%s\"\n",
-                    t->file, t->line, t->func, t->next, places[i].next);
+        if (strcmp(t->before, places[i].before) != 0) {
+            fprintf(stderr, "%s:%d (%s): stands before a call of \"%s\", the replay expects \"%s\"\n",
+                    t->file, t->line, t->func, t->before, places[i].before);
             bad++;
         }
     }

@@ -36,7 +36,7 @@ struct tp {
     const char *func;
     enum tp_kind kind;
     const char *text; /* the string or format, or NULL */
-    const char *next; /* the source line after it, where it stands */
+    const char *before; /* what the line after it calls, or "" */
 };
 
 #include "tracepoints.h"
