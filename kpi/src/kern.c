@@ -15,17 +15,22 @@
 #include "kpi.h"
 #include "kpi_private.h"
 
+static void __dead2
+vpanic(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "panic: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
 void
 kassert_panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    vpanic(fmt, ap);
 }
 
 void
@@ -33,12 +38,8 @@ panic(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "panic: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    vpanic(fmt, ap);
 }
 
 SET_DECLARE(sysinit_set, struct sysinit);

@@ -68,12 +68,30 @@ taskqueue_thread_enqueue(void *context)
     pthread_cond_signal(&tq->tq_work);
 }
 
+/* Runs the first queued task, with tq_mutex held around it but not during
+ * it: its count is zeroed before it runs, and drain waiters hear when it is
+ * done. */
+static void
+taskqueue_run_first(struct taskqueue *tq)
+{
+    struct task *task = STAILQ_FIRST(&tq->tq_queue);
+    int pending;
+
+    STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);
+    pending = task->ta_pending;
+    task->ta_pending = 0;
+    tq->tq_running = task;
+    pthread_mutex_unlock(&tq->tq_mutex);
+    task->ta_func(task->ta_context, pending);
+    pthread_mutex_lock(&tq->tq_mutex);
+    tq->tq_running = NULL;
+    pthread_cond_broadcast(&tq->tq_idle);
+}
+
 static void *
 taskqueue_thread_loop(void *arg)
 {
     struct taskqueue *tq = arg;
-    struct task *task;
-    int pending;
 
     pthread_mutex_lock(&tq->tq_mutex);
     for (;;) {
@@ -83,16 +101,7 @@ taskqueue_thread_loop(void *arg)
             break;
         if (tq->tq_held)
             continue;
-        task = STAILQ_FIRST(&tq->tq_queue);
-        STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);
-        pending = task->ta_pending;
-        task->ta_pending = 0;
-        tq->tq_running = task;
-        pthread_mutex_unlock(&tq->tq_mutex);
-        task->ta_func(task->ta_context, pending);
-        pthread_mutex_lock(&tq->tq_mutex);
-        tq->tq_running = NULL;
-        pthread_cond_broadcast(&tq->tq_idle);
+        taskqueue_run_first(tq);
     }
     pthread_mutex_unlock(&tq->tq_mutex);
     return NULL;
@@ -208,24 +217,12 @@ void
 kpi_taskqueue_run_held(void)
 {
     struct taskqueue *tq;
-    struct task *task;
-    int pending;
 
     pthread_mutex_lock(&tq_list_mutex);
     for (tq = tq_list; tq != NULL; tq = tq->tq_next) {
         pthread_mutex_lock(&tq->tq_mutex);
-        while (tq->tq_held && !STAILQ_EMPTY(&tq->tq_queue)) {
-            task = STAILQ_FIRST(&tq->tq_queue);
-            STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);
-            pending = task->ta_pending;
-            task->ta_pending = 0;
-            tq->tq_running = task;
-            pthread_mutex_unlock(&tq->tq_mutex);
-            task->ta_func(task->ta_context, pending);
-            pthread_mutex_lock(&tq->tq_mutex);
-            tq->tq_running = NULL;
-            pthread_cond_broadcast(&tq->tq_idle);
-        }
+        while (tq->tq_held && !STAILQ_EMPTY(&tq->tq_queue))
+            taskqueue_run_first(tq);
         pthread_mutex_unlock(&tq->tq_mutex);
     }
     pthread_mutex_unlock(&tq_list_mutex);
