@@ -92,7 +92,8 @@ tp_check_places(void)
         const struct tp *t = &tp_table[places[i].id];
 
         if (strcmp(t->before, places[i].before) != 0) {
-            fprintf(stderr, "%s:%d (%s): stands before a call of \"%s\", the replay expects \"%s\"\n",
+            fprintf(stderr,
+                    "%s:%d (%s): stands before a call of \"%s\", the replay expects \"%s\"\n",
                     t->file, t->line, t->func, t->before, places[i].before);
             bad++;
         }

@@ -35,7 +35,7 @@ struct tp {
     int line;
     const char *func;
     enum tp_kind kind;
-    const char *text; /* the string or format, or NULL */
+    const char *text;   /* the string or format, or NULL */
     const char *before; /* what the line after it calls, or "" */
 };
 

@@ -90,8 +90,8 @@ struct dtrace_mbuf_hdr {
 
 /* Loads the header of the mbuf at mb; stops at the first fault. */
 static int
-dtrace_mbuf_loadhdr(
-    uintptr_t mb, struct dtrace_mbuf_hdr *h, volatile uint16_t *flags)
+dtrace_mbuf_loadhdr(uintptr_t mb, struct dtrace_mbuf_hdr *h,
+    volatile uint16_t *flags)
 {
 	union dtrace_mbuf_typeflags tf;
 
@@ -111,8 +111,8 @@ dtrace_mbuf_loadhdr(
 
 /* Copies len bytes from kernel address src; stops at the first fault. */
 static int
-dtrace_mbuf_load(
-    uint8_t *dst, uintptr_t src, size_t len, volatile uint16_t *flags)
+dtrace_mbuf_load(uint8_t *dst, uintptr_t src, size_t len,
+    volatile uint16_t *flags)
 {
 	size_t i;
 
@@ -214,8 +214,8 @@ dtrace_copyoutmbuf(uintptr_t m, uint64_t len, uint64_t off, uintptr_t *scratch,
 		*flags |= CPU_DTRACE_NOSCRATCH;
 		return (0);
 	}
-	n = dtrace_mbuf_copydata(
-	    m, off, len, (void *)dest, scratch_end - dest, flags, illval);
+	n = dtrace_mbuf_copydata(m, off, len, (void *)dest, scratch_end - dest,
+	    flags, illval);
 	if ((*flags & CPU_DTRACE_FAULT) != 0)
 		return (0);
 	*scratch = dest + n;
