@@ -304,7 +304,8 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (st->tap != NULL && is_location) {
         mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
         pt->file = wmem_strndup(pinfo->pool, (const char *)raw, loc.file_len);
-        pt->func = loc.func_len > 0
+        /* A leave repeats its enter: a function counts once per visit. */
+        pt->func = loc.func_len > 0 && strcmp(loc.event, "leave") != 0
                        ? wmem_strndup(pinfo->pool, (const char *)raw + loc.func_off, loc.func_len)
                        : NULL;
     }

@@ -22,7 +22,7 @@ enum mbuf_trace_record_type {
 };
 
 /* One trace string that parsed as a location; func is NULL for the
- * "file:line" form. */
+ * "file:line" form and for leave events. */
 typedef struct mbuf_trace_point {
     const char *file;
     const char *func;
