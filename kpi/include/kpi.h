@@ -20,6 +20,14 @@ struct malloc_type;
 void kpi_boot(void);
 /* Run every SYSUNINIT in reverse order, stopping the taskqueue threads. */
 void kpi_shutdown(void);
+/*
+ * The VNET ends (its VNET_SYSUNINITs run, in reverse order) and a new one
+ * starts (its VNET_SYSINITs run), as when a VNET jail is removed and
+ * created again: the per-VNET interfaces are detached, freed and made
+ * anew, under the same index with the next generation.
+ */
+void kpi_vnet_destroy(void);
+void kpi_vnet_create(void);
 
 /*
  * A packet of len bytes in a chain of nseg mbufs whose lengths are seglen[]
@@ -47,9 +55,10 @@ size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
 /* Frame i as kept, or NULL (past the end, or a listener that keeps none). */
 const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);
 /*
- * The interface named ifname, or NULL.  "ifconfig NAME destroy" (force:
- * as a VNET teardown does, which the cloner cannot refuse) and "ifconfig
- * NAME create"; 0 or an errno.
+ * The attached interface named ifname, or NULL.  "ifconfig NAME destroy"
+ * (force: as a VNET teardown does, which the cloner cannot refuse) and
+ * "ifconfig NAME create"; 0 or an errno, as FreeBSD 15's if_clone.c gives
+ * them (destroying an interface that no cloner made: EINVAL).
  */
 struct ifnet *kpi_ifunit(const char *ifname);
 int kpi_if_clone_destroy(const char *ifname, bool force);

@@ -44,6 +44,8 @@ panic(const char *fmt, ...)
 
 SET_DECLARE(sysinit_set, struct sysinit);
 SET_DECLARE(sysuninit_set, struct sysinit);
+SET_DECLARE(vnet_sysinit_set, struct sysinit);
+SET_DECLARE(vnet_sysuninit_set, struct sysinit);
 
 /* Sort key: (subsystem, order), then the place in the set, for stability. */
 struct sysinit_ref {
@@ -63,10 +65,14 @@ sysinit_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Run the entries of one or two sets, merged in (subsystem, order) order. */
 static void
-sysinit_run(struct sysinit **begin, struct sysinit **end, bool reverse)
+sysinit_run(struct sysinit **begin, struct sysinit **end, struct sysinit **begin2,
+            struct sysinit **end2, bool reverse)
 {
-    size_t i, n = (size_t)(end - begin);
+    size_t n1 = begin != NULL ? (size_t)(end - begin) : 0;
+    size_t n2 = begin2 != NULL ? (size_t)(end2 - begin2) : 0;
+    size_t i, n = n1 + n2;
     struct sysinit_ref *refs;
 
     if (n == 0)
@@ -75,7 +81,7 @@ sysinit_run(struct sysinit **begin, struct sysinit **end, bool reverse)
     if (refs == NULL)
         abort();
     for (i = 0; i < n; i++) {
-        refs[i].si = begin[i];
+        refs[i].si = i < n1 ? begin[i] : begin2[i - n1];
         refs[i].index = i;
     }
     qsort(refs, n, sizeof(*refs), sysinit_cmp);
@@ -94,15 +100,29 @@ kpi_boot(void)
     if (booted)
         kassert_panic("kpi_boot: booted twice");
     booted = true;
-    sysinit_run(SET_BEGIN(sysinit_set), SET_LIMIT(sysinit_set), false);
+    sysinit_run(SET_BEGIN(sysinit_set), SET_LIMIT(sysinit_set), SET_BEGIN(vnet_sysinit_set),
+                SET_LIMIT(vnet_sysinit_set), false);
 }
 
 void
 kpi_shutdown(void)
 {
     kpi_taskqueue_drain_all();
-    sysinit_run(SET_BEGIN(sysuninit_set), SET_LIMIT(sysuninit_set), true);
+    sysinit_run(SET_BEGIN(sysuninit_set), SET_LIMIT(sysuninit_set), SET_BEGIN(vnet_sysuninit_set),
+                SET_LIMIT(vnet_sysuninit_set), true);
     kpi_taskqueue_stop_threads();
+}
+
+void
+kpi_vnet_destroy(void)
+{
+    sysinit_run(SET_BEGIN(vnet_sysuninit_set), SET_LIMIT(vnet_sysuninit_set), NULL, NULL, true);
+}
+
+void
+kpi_vnet_create(void)
+{
+    sysinit_run(SET_BEGIN(vnet_sysinit_set), SET_LIMIT(vnet_sysinit_set), NULL, NULL, false);
 }
 
 static uint64_t clock_uptime_ns;

@@ -34,14 +34,29 @@ static struct {
     uint16_t ife_gencnt;
 } ifindex_table[IFINDEX_MAX];
 
+/*
+ * As in FreeBSD 15's if.c, the index belongs to the ifnet from if_alloc()
+ * to if_free(), not from attach to detach: if_free() gives the index its
+ * next generation, so a handle (index, generation) finds nothing after it.
+ */
 if_t
 if_alloc(unsigned char type)
 {
     struct ifnet *ifp = calloc(1, sizeof(*ifp));
+    uint16_t idx;
 
     if (ifp == NULL)
         abort();
     ifp->if_type = type;
+    pthread_mutex_lock(&net_mutex);
+    for (idx = 1; idx < IFINDEX_MAX && ifindex_table[idx].ife_ifnet != NULL; idx++)
+        ;
+    if (idx == IFINDEX_MAX)
+        kassert_panic("if_alloc: interface index full");
+    ifindex_table[idx].ife_ifnet = ifp;
+    ifp->if_index = idx;
+    ifp->if_idxgen = ifindex_table[idx].ife_gencnt;
+    pthread_mutex_unlock(&net_mutex);
     return ifp;
 }
 
@@ -59,28 +74,17 @@ if_initname(if_t ifp, const char *name, int unit)
 void
 if_attach(if_t ifp)
 {
-    uint16_t idx;
-
     pthread_mutex_lock(&net_mutex);
-    for (idx = 1; idx < IFINDEX_MAX && ifindex_table[idx].ife_ifnet != NULL; idx++)
-        ;
-    if (idx == IFINDEX_MAX)
-        kassert_panic("if_attach: interface index full");
-    ifindex_table[idx].ife_ifnet = ifp;
-    ifp->if_index = idx;
-    ifp->if_idxgen = ifindex_table[idx].ife_gencnt;
+    KASSERT(!ifp->if_attached, ("if_attach: %s is attached", ifp->if_xname));
     ifp->if_attached = true;
     pthread_mutex_unlock(&net_mutex);
 }
 
-/* A detached index gets a new generation, so old handles find nothing. */
 void
 if_detach(if_t ifp)
 {
     pthread_mutex_lock(&net_mutex);
     KASSERT(ifp->if_attached, ("if_detach: %s is not attached", ifp->if_xname));
-    ifindex_table[ifp->if_index].ife_ifnet = NULL;
-    ifindex_table[ifp->if_index].ife_gencnt++;
     ifp->if_attached = false;
     pthread_mutex_unlock(&net_mutex);
 }
@@ -89,6 +93,12 @@ void
 if_free(if_t ifp)
 {
     KASSERT(!ifp->if_attached, ("if_free: %s is attached", ifp->if_xname));
+    pthread_mutex_lock(&net_mutex);
+    KASSERT(ifindex_table[ifp->if_index].ife_ifnet == ifp,
+            ("if_free: %s is not at its index", ifp->if_xname));
+    ifindex_table[ifp->if_index].ife_ifnet = NULL;
+    ifindex_table[ifp->if_index].ife_gencnt++;
+    pthread_mutex_unlock(&net_mutex);
     (free)(ifp);
 }
 
@@ -112,7 +122,7 @@ kpi_ifunit(const char *ifname)
 
     pthread_mutex_lock(&net_mutex);
     for (i = 1; i < IFINDEX_MAX && ifp == NULL; i++)
-        if (ifindex_table[i].ife_ifnet != NULL &&
+        if (ifindex_table[i].ife_ifnet != NULL && ifindex_table[i].ife_ifnet->if_attached &&
             strcmp(ifindex_table[i].ife_ifnet->if_xname, ifname) == 0)
             ifp = ifindex_table[i].ife_ifnet;
     pthread_mutex_unlock(&net_mutex);
@@ -191,9 +201,11 @@ if_inc_counter(if_t ifp, ift_counter cnt, int64_t inc)
 /* Cloners. */
 
 #define IFC_MAXIFS 8
+/* if_clone.c: a cloner's name has room for IFNAMSIZ - 5 bytes with its NUL. */
+#define IFCLOSIZ (IFNAMSIZ - 5)
 
 struct if_clone {
-    char ifc_name[IFNAMSIZ];
+    char ifc_name[IFCLOSIZ];
     ifc_match_f *ifc_match;
     ifc_create_f *ifc_create;
     ifc_destroy_f *ifc_destroy;
@@ -219,7 +231,8 @@ ifc_attach_cloner(const char *name, struct if_clone_addreq *req)
 {
     struct if_clone *ifc;
 
-    if (req->create_f == NULL || req->destroy_f == NULL || strlen(name) >= IFNAMSIZ - 1)
+    /* FreeBSD 15 refuses a name of 10 characters or more, so "mbuf_trace". */
+    if (req->create_f == NULL || req->destroy_f == NULL || strnlen(name, IFCLOSIZ) >= IFCLOSIZ - 1)
         return NULL;
     ifc = calloc(1, sizeof(*ifc));
     if (ifc == NULL)
@@ -310,8 +323,10 @@ kpi_if_clone_destroy(const char *ifname, bool force)
     struct ifnet *ifp = kpi_ifunit(ifname);
     struct if_clone *ifc;
 
-    if (ifp == NULL || (ifc = ifc_find(ifname)) == NULL)
+    if (ifp == NULL)
         return ENXIO;
+    if ((ifc = ifc_find(ifname)) == NULL)
+        return EINVAL;
     return ifc_destroy_ifp(ifc, ifp, force ? IFC_F_FORCE : 0);
 }
 

@@ -7,6 +7,7 @@
 
 #include <net/bpf.h>
 #include <net/if.h>
+#include <net/if_clone.h>
 #include <net/if_var.h>
 #include <sys/sockio.h>
 
@@ -63,13 +64,53 @@ test_interface_goes_up_and_down(void)
     g_assert_cmpint(ifp->if_ioctl(ifp, SIOCSIFMTU, NULL), ==, ENOTTY);
 }
 
+/*
+ * No cloner makes it (FreeBSD 15 refuses a cloner named "mbuf_trace"), so
+ * ifconfig can neither destroy it under a capture nor create another.
+ */
 static void
 test_interface_cannot_be_destroyed_or_created_again(void)
 {
     mt_reset();
-    g_assert_cmpint(kpi_if_clone_destroy("mbuf_trace", false), ==, EBUSY);
+    g_assert_cmpint(kpi_if_clone_destroy("mbuf_trace", false), ==, EINVAL);
+    g_assert_cmpint(kpi_if_clone_destroy("mbuf_trace", true), ==, EINVAL);
     g_assert_nonnull(kpi_ifunit("mbuf_trace"));
-    g_assert_cmpint(kpi_if_clone_create("mbuf_trace"), ==, EEXIST);
+    g_assert_cmpint(kpi_if_clone_create("mbuf_trace"), ==, EINVAL);
+}
+
+/*
+ * The stand-in's cloner KPI refuses what FreeBSD 15.1's if_clone.c refuses:
+ * strnlen(name, IFCLOSIZ) >= IFCLOSIZ - 1, IFCLOSIZ being IFNAMSIZ - 5.  It
+ * once took any name shorter than IFNAMSIZ - 1, and a cloner named
+ * "mbuf_trace" passed every test while the real kernel said "mbuf_trace:
+ * cannot create the interface".
+ */
+static int
+never_create(struct if_clone *ifc, char *name, size_t maxlen, struct ifc_data *ifd,
+             struct ifnet **ifpp)
+{
+    (void)ifc, (void)name, (void)maxlen, (void)ifd, (void)ifpp;
+    return ENXIO;
+}
+
+static int
+never_destroy(struct if_clone *ifc, struct ifnet *ifp, uint32_t flags)
+{
+    (void)ifc, (void)ifp, (void)flags;
+    return EBUSY;
+}
+
+static void
+test_stand_in_refuses_cloner_names_of_10_characters(void)
+{
+    struct if_clone_addreq req = { .create_f = never_create, .destroy_f = never_destroy };
+    struct if_clone *ifc;
+
+    g_assert_null(ifc_attach_cloner("mbuf_trace", &req));
+    g_assert_null(ifc_attach_cloner("abcdefghij", &req));
+    ifc = ifc_attach_cloner("abcdefghi", &req);
+    g_assert_nonnull(ifc);
+    ifc_detach_cloner(ifc);
 }
 
 static void
@@ -108,15 +149,54 @@ test_trace_outliving_its_interface_is_dropped(void)
     m = mt_packet(60, NULL, 0);
     mtrace_start(m);
     mt_listen(false);
-    g_assert_cmpint(kpi_if_clone_destroy("mbuf_trace", true), ==, 0);
+    kpi_vnet_destroy();
     g_assert_null(kpi_ifunit("mbuf_trace"));
-    g_assert_cmpint(kpi_if_clone_create("mbuf_trace"), ==, 0);
+    kpi_vnet_create();
     mt_listen(true);
     m_freem(m);
     frames = mt_frames();
     g_assert_cmpuint(frames->len, ==, 0);
     g_assert_cmpuint(mt_stat("dropped.no_listener"), ==, dropped + 1);
     g_ptr_array_unref(frames);
+}
+
+/*
+ * A VNET made again (a VNET jail removed and created with the same name)
+ * gets a new mbuf_trace interface, under the index of the old one with the
+ * next generation; captures on it see traces as before.  A handle that
+ * kept the index but lost the generation finds nothing there, and every
+ * trace after the recreation would be dropped.
+ */
+static void
+test_interface_keeps_emitting_after_its_vnet_is_recreated(void)
+{
+    struct ifnet *old, *new;
+    int index, gen, round;
+    struct mbuf *m;
+    GPtrArray *frames;
+
+    mt_reset();
+    old = kpi_ifunit("mbuf_trace");
+    index = if_getindex(old);
+    gen = if_getidxgen(old);
+    for (round = 1; round <= 2; round++) {
+        mt_listen(false);
+        kpi_vnet_destroy();
+        kpi_vnet_create();
+        new = kpi_ifunit("mbuf_trace");
+        g_assert_nonnull(new);
+        g_assert_cmpint(if_getindex(new), ==, index);
+        g_assert_cmpint(if_getidxgen(new), ==, gen + round);
+        mt_listen(true);
+        m = mt_packet(60, NULL, 0);
+        mtrace_start(m);
+        mtrace(m, "after the recreation");
+        m_freem(m);
+        frames = mt_frames();
+        g_assert_cmpuint(frames->len, ==, 1);
+        g_assert_cmpuint(new->if_counters[IFCOUNTER_OPACKETS], ==, 1);
+        g_ptr_array_unref(frames);
+    }
 }
 
 /* Trace two packets into a pcap file, with the clock set: same bytes each time. */
@@ -315,7 +395,11 @@ main(int argc, char **argv)
     mt_add("interface_goes_up_and_down", test_interface_goes_up_and_down);
     mt_add("interface_cannot_be_destroyed_or_created_again",
            test_interface_cannot_be_destroyed_or_created_again);
+    mt_add("stand_in_refuses_cloner_names_of_10_characters",
+           test_stand_in_refuses_cloner_names_of_10_characters);
     mt_add("interface_counts_emitted_frames", test_interface_counts_emitted_frames);
+    mt_add("interface_keeps_emitting_after_its_vnet_is_recreated",
+           test_interface_keeps_emitting_after_its_vnet_is_recreated);
     mt_add("trace_outliving_its_interface_is_dropped",
            test_trace_outliving_its_interface_is_dropped);
     mt_add("pcap_files_have_linktype_147_and_the_frames",

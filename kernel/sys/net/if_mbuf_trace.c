@@ -26,14 +26,11 @@
 #include <net/bpf.h>
 #include <net/if.h>
 #include <net/if_var.h>
-#include <net/if_clone.h>
 #include <net/if_types.h>
 #include <net/vnet.h>
 
 static const char mbuf_trace_name[] = "mbuf_trace";
 
-VNET_DEFINE_STATIC(struct if_clone *, mbuf_trace_cloner);
-#define V_mbuf_trace_cloner VNET(mbuf_trace_cloner)
 VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
 #define V_mbuf_trace_ifp VNET(mbuf_trace_ifp)
 
@@ -130,16 +127,15 @@ mbuf_trace_ioctl(if_t ifp, u_long cmd, caddr_t data __unused)
 	}
 }
 
-static int
-mbuf_trace_clone_match(struct if_clone *ifc __unused, const char *name)
-{
-
-	return (strcmp(name, mbuf_trace_name) == 0);
-}
-
-static int
-mbuf_trace_clone_create(struct if_clone *ifc __unused, char *name __unused,
-    size_t maxlen __unused, struct ifc_data *ifd __unused, if_t *ifpp)
+/*
+ * No cloner: FreeBSD 15's if_clone.c refuses cloner names of IFCLOSIZ - 1
+ * (10) characters or more, "mbuf_trace" among them, and an interface that
+ * only its VNET creates and destroys needs none.  Without one, "ifconfig
+ * mbuf_trace destroy" fails (EINVAL) and cannot pull the interface from
+ * under a capture.
+ */
+static void
+vnet_mbuf_trace_init(const void *unused __unused)
 {
 	if_t ifp;
 
@@ -156,49 +152,24 @@ mbuf_trace_clone_create(struct if_clone *ifc __unused, char *name __unused,
 	/* The frame has no link header; its records are 16-bit aligned. */
 	bpfattach(ifp, DLT_USER0, 0);
 	V_mbuf_trace_ifp = ifp;
-	*ifpp = ifp;
-	return (0);
-}
-
-static int
-mbuf_trace_clone_destroy(struct if_clone *ifc __unused, if_t ifp,
-    uint32_t flags)
-{
-
-	/* Only the VNET's teardown removes it: captures depend on it. */
-	if ((flags & IFC_F_FORCE) == 0)
-		return (EBUSY);
-	V_mbuf_trace_ifp = NULL;
-	bpfdetach(ifp);
-	if_detach(ifp);
-	if_free(ifp);
-	return (0);
-}
-
-static void
-vnet_mbuf_trace_init(const void *unused __unused)
-{
-	struct if_clone_addreq req = {
-		.match_f = mbuf_trace_clone_match,
-		.create_f = mbuf_trace_clone_create,
-		.destroy_f = mbuf_trace_clone_destroy,
-	};
-	struct ifc_data ifd = { .unit = 0 };
-
-	V_mbuf_trace_cloner = ifc_attach_cloner(mbuf_trace_name, &req);
-	if (V_mbuf_trace_cloner == NULL ||
-	    ifc_create_ifp(mbuf_trace_name, &ifd, NULL) != 0)
-		printf("%s: cannot create the interface\n", mbuf_trace_name);
 }
 VNET_SYSINIT(vnet_mbuf_trace_init, SI_SUB_PSEUDO, SI_ORDER_ANY,
     vnet_mbuf_trace_init, NULL);
 
+/*
+ * With the other interfaces of a dying VNET.  A trace that started on this
+ * interface finds no interface by its handle afterwards and is dropped.
+ */
 static void
 vnet_mbuf_trace_uninit(const void *unused __unused)
 {
+	if_t ifp;
 
-	if (V_mbuf_trace_cloner != NULL)
-		ifc_detach_cloner(V_mbuf_trace_cloner);
+	ifp = V_mbuf_trace_ifp;
+	V_mbuf_trace_ifp = NULL;
+	bpfdetach(ifp);
+	if_detach(ifp);
+	if_free(ifp);
 }
-VNET_SYSUNINIT(vnet_mbuf_trace_uninit, SI_SUB_PSEUDO, SI_ORDER_ANY,
+VNET_SYSUNINIT(vnet_mbuf_trace_uninit, SI_SUB_INIT_IF, SI_ORDER_ANY,
     vnet_mbuf_trace_uninit, NULL);
