@@ -8,7 +8,7 @@
 # function is the enclosing function (its definition starts with "NAME(" in
 # column 0, style(9)); kind is the macro without its "mtrace_" prefix
 # (start, enter, leave, func, data, data_proto, printf, static, dynamic,
-# static_length, dynamic_length, and "location" for mtrace_(), "static" for
+# static_length, dynamic_length, end, and "location" for mtrace_(), "static" for
 # mtrace()); text is the first string literal of the call as written in the
 # source (empty when there is none); before names the function or macro
 # that the first source line after the call (not blank, not another trace
@@ -54,7 +54,7 @@ match($0, /^[ \t]+mtrace(_[a-z_]*)?\(/) {
 	call = substr($0, RSTART, RLENGTH - 1)
 	sub(/^[ \t]+/, "", call)
 	kind = call == "mtrace" ? "static" : call == "mtrace_" ? "location" : substr(call, 8)
-	if (kind !~ /^(start|enter|leave|func|location|data|data_proto|printf|static|dynamic|static_length|dynamic_length)$/)
+	if (kind !~ /^(start|enter|leave|func|location|data|data_proto|printf|static|dynamic|static_length|dynamic_length|end)$/)
 		next
 	text = ""
 	if (match($0, /"([^"\\]|\\.)*"/))

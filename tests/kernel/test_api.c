@@ -337,10 +337,70 @@ test_frames_carry_the_bpf_timestamp_of_the_tap(void)
     g_ptr_array_unref(frames);
 }
 
+/*
+ * A driver frees a sent mbuf when it pleases: virtio and e1000 at a later
+ * transmission, so on a real kernel the trace of the last packet sent did
+ * not come out during a short capture.  mtrace_end(), where the stack hands
+ * the packet to the driver, emits the trace then, not at the free.
+ */
+static void
+test_end_emits_the_trace_before_the_packet_is_freed(void)
+{
+    struct mbuf *m;
+    GPtrArray *frames;
+    MtFrame *f;
+
+    mt_reset();
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    mtrace(m, "sent");
+    mtrace_end(m);
+    /* The driver still holds the packet. */
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 1);
+    mt_assert_string(f, 0, MTRACE_REC_STRING, "sent");
+    g_ptr_array_unref(frames);
+    g_assert_true(SLIST_EMPTY(&m->m_pkthdr.tags));
+
+    /* Untraced now: calls record nothing and the free emits nothing. */
+    mtrace(m, "after the end");
+    mtrace_end(m);
+    m_freem(m);
+    frames = mt_frames();
+    g_assert_cmpuint(frames->len, ==, 0);
+    g_ptr_array_unref(frames);
+}
+
+/* A packet that comes back to the stack (if_epair) starts a new trace. */
+static void
+test_start_after_end_begins_a_new_trace(void)
+{
+    struct mbuf *m;
+    GPtrArray *frames;
+
+    mt_reset();
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    mtrace(m, "first");
+    mtrace_end(m);
+    mtrace_start(m);
+    mtrace(m, "second");
+    m_freem(m);
+    frames = mt_frames();
+    g_assert_cmpuint(frames->len, ==, 2);
+    mt_assert_string(g_ptr_array_index(frames, 0), 0, MTRACE_REC_STRING, "first");
+    mt_assert_string(g_ptr_array_index(frames, 1), 0, MTRACE_REC_STRING, "second");
+    g_assert_cmpuint(((MtFrame *)g_ptr_array_index(frames, 1))->records->len, ==, 1);
+    g_ptr_array_unref(frames);
+}
+
 int
 main(int argc, char **argv)
 {
     mt_init(&argc, &argv);
+    mt_add("end_emits_the_trace_before_the_packet_is_freed",
+           test_end_emits_the_trace_before_the_packet_is_freed);
+    mt_add("start_after_end_begins_a_new_trace", test_start_after_end_begins_a_new_trace);
     mt_add("start_alone_emits_an_empty_frame", test_start_alone_emits_an_empty_frame);
     mt_add("data_records_the_packet_bytes", test_data_records_the_packet_bytes);
     mt_add("data_proto_records_the_ethertype_and_bytes",

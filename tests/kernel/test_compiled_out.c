@@ -41,6 +41,7 @@ test_compiled_out_macros_evaluate_nothing(void)
     mtrace_enter(no_such_mbuf->m_next);
     mtrace_leave(evaluated++);
     mtrace_func(m = NULL);
+    mtrace_end(m = NULL);
 
     g_assert_cmpint(evaluated, ==, 0);
     g_assert_nonnull(m);

@@ -120,17 +120,19 @@ icmp_echo_request_becomes_the_reply_in_its_own_mbuf)
 icmpv6_echo_reply_is_a_copy_that_carries_a_copy_of_the_trace)
 	needs_tshark
 	run icmp6_echo
-	# The request ends in icmp6_input (no raw socket) and is freed first;
-	# its copy, with a copy of the trace so far, becomes the reply.
-	want "paths" "$in6 > icmp6_input
-$in6 > icmp6_input > $out6" "$(fields mbuf_trace.path)"
-	first=$(strings | sed -n 1p)
-	second=$(strings | sed -n 2p)
+	# The request ends in icmp6_input (no raw socket); its copy, with a
+	# copy of the trace so far, becomes the reply, whose trace ends when
+	# it is handed to the driver (mtrace_end()), before the request is
+	# freed.
+	want "paths" "$in6 > icmp6_input > $out6
+$in6 > icmp6_input" "$(fields mbuf_trace.path)"
+	first=$(strings | sed -n 2p)
+	second=$(strings | sed -n 1p)
 	want "the request's trace" "${first%|-icmp6_input}" "${second%%|reply: a copy*}"
 	have "the copy's trace" "+icmp6_input|reply: a copy of this packet becomes the echo reply|+ip6_output" \
 	    "$second"
 	want "reply" "129	2001:db8::b	2001:db8::a	64	$good" \
-	    "$(snapshot 2 2 icmpv6.type ipv6.src ipv6.dst ipv6.hlim icmpv6.checksum.status)"
+	    "$(snapshot 1 2 icmpv6.type ipv6.src ipv6.dst ipv6.hlim icmpv6.checksum.status)"
 	;;
 arp_request_for_our_address_becomes_the_reply)
 	needs_tshark
@@ -190,13 +192,13 @@ ipv6_reply_larger_than_the_mtu_is_fragmented)
 	run icmp6_echo_big
 	# ip6_fragment() copies the reply (and its trace) into fragments and
 	# frees it: its trace ends in ip6_output() and comes first; then the
-	# request's, then the fragments' when they are sent.
+	# fragments', as they are handed to the driver; the request's last.
 	want "paths" "$in6 > icmp6_input > ip6_output
-$in6 > icmp6_input
 $in6 > icmp6_input > $out6
-$in6 > icmp6_input > $out6" "$(fields mbuf_trace.path)"
+$in6 > icmp6_input > $out6
+$in6 > icmp6_input" "$(fields mbuf_trace.path)"
 	want "fragments" "1456 0 1
-568 181 0" "$(for n in 3 4; do snapshot $n 2 ipv6.plen ipv6.fraghdr.offset ipv6.fraghdr.more; done | tr '\t' ' ')"
+568 181 0" "$(for n in 2 3; do snapshot $n 2 ipv6.plen ipv6.fraghdr.offset ipv6.fraghdr.more; done | tr '\t' ' ')"
 	want "leave" "1276" "$(fields mbuf_trace.line | sed -n 3p | tr '|' '\n' | grep -x 1276)"
 	;;
 tcp_syn_to_closed_port_becomes_the_rst)
@@ -282,27 +284,28 @@ rxcsum_takes_the_interfaces_word_for_tcp_and_udp_checksums)
 neighbour_solicitation_is_answered_by_an_advertisement)
 	needs_tshark
 	run neighbour_solicitation --mac 02:00:00:00:00:0b
-	# nd6_ns_input() consumes the solicitation and sends the advertisement;
-	# a copy (with a copy of the trace) goes on to the raw sockets.
-	want "paths" "$in6 > icmp6_input
+	# nd6_ns_input() consumes the solicitation and sends the advertisement
+	# (its trace ends at the driver, first); a copy (with a copy of the
+	# trace) goes on to the raw sockets.
+	want "paths" "$out6
 $in6 > icmp6_input
-$out6" "$(fields mbuf_trace.path)"
-	want "copy" "-icmp6_input" "$(strings | sed -n 2p | tr '|' '\n' | tail -1)"
+$in6 > icmp6_input" "$(fields mbuf_trace.path)"
+	want "copy" "-icmp6_input" "$(strings | sed -n 3p | tr '|' '\n' | tail -1)"
 	want "advertisement" "136	2001:db8::b	1	1	02:00:00:00:00:0b	255	2001:db8::a	02:00:00:00:00:0a	$good" \
-	    "$(snapshot 3 1 icmpv6.type icmpv6.nd.na.target_address icmpv6.nd.na.flag.s \
+	    "$(snapshot 1 1 icmpv6.type icmpv6.nd.na.target_address icmpv6.nd.na.flag.s \
 	    icmpv6.nd.na.flag.o icmpv6.opt.linkaddr ipv6.hlim ipv6.dst eth.dst icmpv6.checksum.status)"
 	;;
 udp_to_closed_port_gets_icmp_port_unreachable_in_a_new_trace)
 	needs_tshark
 	run udp --open-port 8080
-	# The datagram is freed after the error is sent, so its trace comes
-	# first; the error's starts at ip_output().
-	want "paths" "$in4 > udp_input
-$out4" "$(fields mbuf_trace.path)"
+	# The error's trace starts at ip_output() and ends when it is handed
+	# to the driver, before the datagram is freed.
+	want "paths" "$out4
+$in4 > udp_input" "$(fields mbuf_trace.path)"
 	have "datagram" "+udp_input|no socket is bound to the destination port|drop: sending ICMP port unreachable" \
-	    "$(strings | sed -n 1p)"
+	    "$(strings | sed -n 2p)"
 	want "error" "3	3	192.0.2.1	198.51.100.1	9	$good" \
-	    "$(snapshot 2 1 icmp.type icmp.code ip.src ip.dst udp.dstport icmp.checksum.status)"
+	    "$(snapshot 1 1 icmp.type icmp.code ip.src ip.dst udp.dstport icmp.checksum.status)"
 	;;
 udp_to_open_port_is_delivered)
 	needs_tshark
@@ -331,11 +334,11 @@ forwarding_decrements_the_ttl_and_mends_the_checksum)
 forwarding_ttl_exceeded_sends_icmp_time_exceeded)
 	needs_tshark
 	run forward_ttl1 --forward --local-addr 192.0.2.254/24
-	want "paths" "$in4 > ip_tryforward
-$out4" "$(fields mbuf_trace.path)"
-	have "packet" "ip_tryforward|drop: TTL exceeded, sending ICMP time exceeded" "$(strings | sed -n 1p)"
+	want "paths" "$out4
+$in4 > ip_tryforward" "$(fields mbuf_trace.path)"
+	have "packet" "ip_tryforward|drop: TTL exceeded, sending ICMP time exceeded" "$(strings | sed -n 2p)"
 	want "error" "11	0	192.0.2.254	198.51.100.1	$good" \
-	    "$(snapshot 2 1 icmp.type icmp.code ip.src ip.dst icmp.checksum.status)"
+	    "$(snapshot 1 1 icmp.type icmp.code ip.src ip.dst icmp.checksum.status)"
 	;;
 forwarding_packet_with_options_takes_ip_forward)
 	needs_tshark

@@ -180,6 +180,7 @@ ether_output_frame(struct host *h, struct sim_if *ifp, struct pkt *p)
 {
     tp(p->m, TP_ETHER_OUTPUT_FRAME_FUNC);
     tp(p->m, TP_ETHER_OUTPUT_FRAME_DATA);
+    tp(p->m, TP_ETHER_OUTPUT_FRAME_END);
     /* if_transmit */
     if (ifp->vid != 0)
         vlan_transmit(h, ifp, p);

@@ -40,6 +40,9 @@ tp(struct mbuf *m, enum tp_id id)
         case TP_KIND_DATA:
             mbuf_trace_data(m, MTRACE_L2);
             break;
+        case TP_KIND_END:
+            mbuf_trace_end(m);
+            break;
         case TP_KIND_STATIC:
         case TP_KIND_DYNAMIC:
             mbuf_trace_string(m, t->text, MTRACE_STRLEN, t->kind == TP_KIND_DYNAMIC);

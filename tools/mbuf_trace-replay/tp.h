@@ -28,6 +28,7 @@ enum tp_kind {
     TP_KIND_DYNAMIC,
     TP_KIND_STATIC_LENGTH,
     TP_KIND_DYNAMIC_LENGTH,
+    TP_KIND_END,
 };
 
 struct tp {

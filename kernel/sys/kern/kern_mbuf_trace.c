@@ -471,6 +471,21 @@ mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
 }
 
 /*
+ * The packet goes where the trace cannot follow (a driver's transmit ring,
+ * freed when the driver pleases): take the trace off it and emit it now.
+ * The packet goes on untraced; a later mtrace_start() begins a new trace.
+ */
+void
+mbuf_trace_end(struct mbuf *m)
+{
+	struct mtrace *mt;
+
+	if ((mt = mtrace_lookup(m)) == NULL)
+		return;
+	m_tag_delete(m, &mt->mt_tag);
+}
+
+/*
  * The tag's free routine, called wherever the packet is freed: queue the
  * trace for the emit task, or drop it when queue_max traces wait already.
  */

@@ -56,6 +56,7 @@ void mbuf_trace_data(struct mbuf *, int);
 void mbuf_trace_string(struct mbuf *, const char *, size_t, bool);
 void mbuf_trace_printf(struct mbuf *, const char *, ...) __printflike(2, 3);
 void mbuf_trace_location(struct mbuf *, int, const char *, int, const char *);
+void mbuf_trace_end(struct mbuf *);
 
 /*
  * The mbuf_trace interface (sys/net/if_mbuf_trace.c), as the facility
@@ -89,6 +90,9 @@ bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 	mbuf_trace_location((m), MTRACE_EV_LEAVE, __FILE__, __LINE__, __func__)
 #define mtrace_func(m) \
 	mbuf_trace_location((m), MTRACE_EV_MARK, __FILE__, __LINE__, __func__)
+
+/* The trace is complete: emit it now, not when the packet is freed. */
+#define mtrace_end(m) mbuf_trace_end(m)
 #else /* !MBUF_TRACE */
 #define mtrace_start(m)		       ((void)0)
 #define mtrace_data(m)		       ((void)0)
@@ -103,6 +107,7 @@ bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 #define mtrace_enter(m)		       ((void)0)
 #define mtrace_leave(m)		       ((void)0)
 #define mtrace_func(m)		       ((void)0)
+#define mtrace_end(m)		       ((void)0)
 #endif /* MBUF_TRACE */
 
 #endif /* _KERNEL */

@@ -30,6 +30,7 @@ ${T}mbuf_trace.9 mtrace_data.9 \\
 ${T}mbuf_trace.9 mtrace_data_proto.9 \\
 ${T}mbuf_trace.9 mtrace_dynamic.9 \\
 ${T}mbuf_trace.9 mtrace_dynamic_length.9 \\
+${T}mbuf_trace.9 mtrace_end.9 \\
 ${T}mbuf_trace.9 mtrace_enter.9 \\
 ${T}mbuf_trace.9 mtrace_func.9 \\
 ${T}mbuf_trace.9 mtrace_leave.9 \\

@@ -4,7 +4,9 @@
 # - A packet's trace starts where a frame enters (ether_input) and where a
 #   packet leaves (ip_output, ip6_output, ether_output); mtrace_start() on a
 #   packet that is already traced continues its trace.  The bytes are
-#   snapshotted at both ends (mtrace_data()).
+#   snapshotted at both ends (mtrace_data()), and where a packet loops back
+#   (if_simloop, mtrace_data_proto()).  A sent packet's trace ends when the
+#   stack hands it to the driver (mtrace_end()).
 # - A function is entered (mtrace_enter) at its first statement and left
 #   (mtrace_leave) just before the packet is handed to the next layer:
 #   after the hand-off the mbuf may already be freed, so it is never touched.
@@ -71,9 +73,25 @@ ${T}${T}${T}${T}m_freem(m);
 ${T}${T}${T}}"
 mt_insert $f ether_output before '^	return ether_output_frame\(ifp, m\);$' "${T}mtrace_leave(m);"
 
+# The driver frees a sent mbuf when it pleases (virtio, e1000: at the next
+# transmission or later), so the trace ends here, where the stack lets go.
 mt_insert $f ether_output_frame before '^	kmsan_check_mbuf\(m, "ether_output"\);$' \
 "${T}mtrace_func(m);
-${T}mtrace_data(m);"
+${T}mtrace_data(m);
+${T}mtrace_end(m);"
+
+# --- Loopback: sys/net/if_loop.c --------------------------------------------
+# A looped packet never meets ether_output_frame() or ether_input(): its
+# bytes are snapshotted here, by address family, and its trace continues
+# into the input path.
+f=sys/net/if_loop.c
+mt_include $f
+mt_insert $f "" after '^#include <net/if_types\.h>$' '#include <net/ethernet.h>'
+mt_insert $f if_simloop before '^	M_ASSERTPKTHDR\(m\);$' "${T}mtrace_enter(m);"
+mt_insert $f if_simloop before '^		isr = NETISR_IP;$' "${T}${T}mtrace_data_proto(m, ETHERTYPE_IP);"
+mt_insert $f if_simloop before '^		isr = NETISR_IPV6;$' "${T}${T}mtrace_data_proto(m, ETHERTYPE_IPV6);"
+mt_insert $f if_simloop before '^	netisr_queue\(isr, m\);	/\* mbuf is free.d on failure\. \*/$' \
+    "${T}mtrace_leave(m);"
 
 # --- ARP: sys/netinet/if_ether.c -------------------------------------------
 f=sys/netinet/if_ether.c
