@@ -1,0 +1,80 @@
+# The default scenario of mbuf_trace-vm: one of each kind of packet the
+# integration instruments, sent while `tcpdump -i mbuf_trace' captures in
+# the host's VNET.  init.sh sources it; files left in $MTVM_OUT come back to
+# the host.  vm.d/check.sh knows what each step must show in the trace.
+#
+# Addresses (only this VM's own networks):
+#   vtnet0 10.0.2.15/24, qemu's user network, its gateway 10.0.2.2
+#   epair0a 192.0.2.1/28 2001:db8::1/64  --  epair0b in jail a: .2, ::2
+#   epair1a 192.0.2.17/28                --  epair1b in jail b: .18
+# The host forwards between the jails.
+
+step()
+{
+	echo "MTVM: step $*"
+}
+
+# jail_net NAME IF ADDR GW: a VNET jail with one end of an epair.
+jail_net()
+{
+	jail -c name=$1 path=/ vnet persist
+	ifconfig $2 vnet $1
+	jexec $1 ifconfig lo0 inet 127.0.0.1/8 up
+	jexec $1 ifconfig $2 inet $3/28 up
+	jexec $1 route -q add default $4
+}
+
+sysctl net.inet.ip.forwarding=1 net.inet6.ip6.dad_count=0 >/dev/null
+for i in $(ifconfig -l); do
+	case $i in vtnet*) nic=$i ;; esac
+done
+ifconfig $nic inet 10.0.2.15/24 up
+ifconfig epair create >/dev/null
+ifconfig epair create >/dev/null
+ifconfig epair0a inet 192.0.2.1/28 up
+ifconfig epair0a inet6 -ifdisabled 2001:db8::1/64
+ifconfig epair1a inet 192.0.2.17/28 up
+jail_net a epair0b 192.0.2.2 192.0.2.1
+jexec a sysctl net.inet6.ip6.dad_count=0 >/dev/null
+jexec a ifconfig epair0b inet6 -ifdisabled 2001:db8::2/64
+jail_net b epair1b 192.0.2.18 192.0.2.17
+jexec a ifconfig mbuf_trace >$MTVM_OUT/jail-ifconfig.txt 2>&1
+sleep 1
+
+step arp-icmp-out "ARP and ICMP echo to 10.0.2.2 on $nic"
+ping -c 1 -t 5 10.0.2.2
+step icmp-in "ICMP echo from jail a to 192.0.2.1"
+jexec a ping -c 1 -t 5 192.0.2.1
+step icmp-out "ICMP echo from the host to jail a"
+ping -c 1 -t 5 192.0.2.2
+step tcp "TCP connection with data, 192.0.2.2 to 192.0.2.1:7000"
+nc -l 192.0.2.1 7000 >$MTVM_OUT/tcp-received.txt &
+sleep 1
+echo "hello through mbuf_trace" | jexec a nc -N 192.0.2.1 7000
+wait
+step tcp-refused "TCP connection refused, 192.0.2.2 to 192.0.2.1:7001"
+jexec a nc -z -w 2 192.0.2.1 7001
+step udp-closed "UDP to a closed port, 192.0.2.2 to 192.0.2.1:7002"
+echo "anyone?" | jexec a nc -u -w 1 192.0.2.1 7002
+step ipv6 "ICMPv6 echo and neighbour discovery, 2001:db8::1 to ::2"
+ping -6 -c 1 -t 5 2001:db8::2
+step forward "ICMP echo forwarded by the host, jail a to jail b"
+jexec a ping -c 1 -t 5 192.0.2.18
+step fragment "ICMP echo of 3000 bytes in fragments, jail a to 192.0.2.1"
+jexec a ping -c 1 -t 5 -s 3000 192.0.2.1
+step loopback "ICMP echo on lo0"
+ping -c 1 -t 5 127.0.0.1
+# ddb on a live traced mbuf: a breakpoint on icmp_input() stops the next
+# ICMP packet (a looped echo request, traced); its script shows the trace
+# of *mp, the first argument, removes the breakpoint and goes on.
+step ddb "ddb: show mtrace on the mbuf icmp_input() receives"
+ddb script kdb.enter.sysctl='break icmp_input; continue'
+ddb script kdb.enter.unknown='show mtrace *$rdi; delete icmp_input; continue'
+sysctl debug.kdb.enter=1 >/dev/null
+ping -c 1 -t 5 127.0.0.1
+ddb unscript kdb.enter.unknown
+ddb unscript kdb.enter.sysctl
+sleep 1
+step jails-removed "the VNETs and their mbuf_trace interfaces go away"
+jail -r a
+jail -r b
