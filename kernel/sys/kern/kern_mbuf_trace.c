@@ -316,33 +316,49 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	return (nmt);
 }
 
+/* The bytes a record with payload bytes takes, and its TIME record. */
+static size_t
+mtrace_need(bool stamp, size_t payload)
+{
+
+	return ((stamp ? MTRACE_TIME_SIZE : 0) + sizeof(struct mtrace_rec) +
+	    roundup2(payload, MTRACE_ALIGN));
+}
+
 /*
- * Make room for a record with payload bytes of storage at the end of the
- * trace, preceded by a TIME record when timestamps are on.  Returns the
- * record with its type set, or NULL after counting it lost.  *mtp follows
- * the trace if it had to grow.
+ * Make sure the trace on m has need free bytes at its end, growing it if it
+ * must.  Returns false after counting the record lost.  *mtp follows the
+ * trace if it had to grow.
  */
-static struct mtrace_rec *
-mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
+static bool
+mtrace_reserve(struct mbuf *m, struct mtrace **mtp, size_t need)
 {
 	struct mtrace *mt;
-	struct mtrace_rec *r;
-	size_t need, size;
-	bool stamp;
 
 	mt = *mtp;
-	size = sizeof(*r) + roundup2(payload, MTRACE_ALIGN);
-	stamp = mtrace_timestamps != 0;
-	need = size + (stamp ? MTRACE_TIME_SIZE : 0);
 	if (mt->mt_used + need > mtrace_cap(mt)) {
 		if ((mt = mtrace_grow(m, mt, need)) == NULL) {
 			mtrace_lose(*mtp);
-			return (NULL);
+			return (false);
 		}
 		*mtp = mt;
 	}
-	KASSERT(mt->mt_used + need <= mtrace_cap(mt),
-	    ("%s: %zu bytes do not fit in trace %p", __func__, need, mt));
+	return (true);
+}
+
+/*
+ * Append a record of the given type with payload bytes of storage to a trace
+ * that has room for it, preceded by a TIME record if stamp.  Returns the
+ * record with its type set; the payload, which follows it, is left as it
+ * is.
+ */
+static struct mtrace_rec *
+mtrace_commit(struct mtrace *mt, bool stamp, int type, size_t payload)
+{
+	struct mtrace_rec *r;
+
+	KASSERT(mt->mt_used + mtrace_need(stamp, payload) <= mtrace_cap(mt),
+	    ("%s: %zu bytes do not fit in trace %p", __func__, payload, mt));
 	if (stamp) {
 		r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
 		*r = (struct mtrace_rec) { .mr_type = MTRACE_REC_TIME };
@@ -351,8 +367,24 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 	}
 	r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
 	*r = (struct mtrace_rec) { .mr_type = type };
-	mt->mt_used += size;
+	mt->mt_used += sizeof(*r) + roundup2(payload, MTRACE_ALIGN);
 	return (r);
+}
+
+/*
+ * Append a record with payload bytes of storage, preceded by a TIME record
+ * when timestamps are on.  Returns the record with its type set, or NULL
+ * after counting it lost.  *mtp follows the trace if it had to grow.
+ */
+static struct mtrace_rec *
+mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
+{
+	bool stamp;
+
+	stamp = mtrace_timestamps != 0;
+	if (!mtrace_reserve(m, mtp, mtrace_need(stamp, payload)))
+		return (NULL);
+	return (mtrace_commit(*mtp, stamp, type, payload));
 }
 
 void
@@ -434,29 +466,46 @@ mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
 	r->mr_len = len;
 }
 
+/*
+ * The text is formatted once, straight into the free end of the trace where
+ * its record's payload goes.  Only a text that does not fit there is
+ * formatted again, after the trace has grown to hold it.
+ */
 void
 mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 	va_list ap;
+	size_t head, room;
+	char *text;
 	int len;
+	bool stamp;
 
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
+	stamp = mtrace_timestamps != 0;
+	head = mtrace_need(stamp, 0);
+	room = mtrace_cap(mt) - mt->mt_used;
+	room = room > head ? room - head : 0;
+	text = room > 0 ? (char *)&mt->mt_recs[mt->mt_used + head] : NULL;
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = vsnprintf(text, room, fmt, ap);
 	va_end(ap);
-	if (len > UINT16_MAX) {
+	if (len < 0 || len > UINT16_MAX) {
 		mtrace_lose(mt);
 		return;
 	}
-	r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, len + 1);
-	if (r == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf((char *)(r + 1), len + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)len >= room) {
+		/* Cut short, or not written at all: grow, then format again. */
+		if (!mtrace_reserve(m, &mt, mtrace_need(stamp, len + 1)))
+			return;
+		text = (char *)&mt->mt_recs[mt->mt_used + head];
+		va_start(ap, fmt);
+		vsnprintf(text, len + 1, fmt, ap);
+		va_end(ap);
+	}
+	r = mtrace_commit(mt, stamp, MTRACE_REC_STRING_DYNAMIC, len + 1);
 	r->mr_len = len;
 }
 
