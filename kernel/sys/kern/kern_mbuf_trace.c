@@ -317,7 +317,7 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	return (nmt);
 }
 
-/* The bytes a record with payload bytes takes, and its TIME record. */
+/* The bytes a record of payload bytes takes, with its TIME record if stamp. */
 static size_t
 mtrace_need(bool stamp, size_t payload)
 {
