@@ -134,6 +134,53 @@ test_strings_too_long_are_lost(void)
     g_ptr_array_unref(frames);
 }
 
+/*
+ * mtrace_printf() formats into the free end of the trace.  A text exactly
+ * one byte too long for it (its NUL does not fit) must grow the trace and
+ * come out whole, a short one then fits in the grown trace, with and
+ * without the TIME records that come before each record.
+ */
+static void
+test_printf_fills_the_trace_then_grows_it(void)
+{
+    int stamp;
+
+    for (stamp = 0; stamp <= 1; stamp++) {
+        size_t time = stamp ? 16 : 0, used, room;
+        struct mbuf *m;
+        GPtrArray *frames;
+        MtFrame *f;
+        char *text;
+        guint i = 0;
+
+        mt_reset();
+        mt_set("timestamps", stamp);
+        m = mt_packet(100, NULL, 0);
+        mtrace_start(m); /* a 256-byte trace */
+        mtrace_data(m);  /* 8 + 104 bytes, after its TIME record */
+        used = time + 8 + 104;
+        room = 256 - used - (time + 8); /* the text and its NUL */
+        text = g_strnfill(room, 'p');
+        mtrace_printf(m, "%s", text);
+        mtrace_printf(m, "%d", 42);
+        m_freem(m);
+        f = mt_one_frame(&frames);
+        g_assert_cmpuint(f->records->len, ==, 3 * (1 + stamp));
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_data(f, i++, MTRACE_L2, mt_pattern(100), 100);
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_string(f, i++, MTRACE_REC_STRING_DYNAMIC, text);
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_string(f, i++, MTRACE_REC_STRING_DYNAMIC, "42");
+        g_assert_cmpuint(mt_lost(f), ==, 0);
+        g_ptr_array_unref(frames);
+        g_free(text);
+    }
+}
+
 /* Defined at the end of this file, under a long #line file name. */
 static void long_location(struct mbuf *m);
 
@@ -172,6 +219,52 @@ test_frame_too_long_is_cut_at_a_record_boundary(void)
                      MTRACE_FRAME_HDRLEN + fit * wire + MTRACE_RECORD_HDRLEN + 4);
     g_assert_cmpuint(mt_stat("records_lost"), ==, lost + 2000 - fit);
     g_assert_cmpuint(mt_stat("truncated"), ==, truncated + 1);
+    g_ptr_array_unref(frames);
+    g_free(text);
+    g_free(dir);
+}
+
+/*
+ * The same with timestamps on: a TIME record goes with the record it
+ * stamps.  Where the frame has room for the next TIME record but not for
+ * its string, both are left out and counted as one lost record: no TIME
+ * record is left dangling before LOST.
+ */
+static void
+test_frame_too_long_loses_a_record_with_its_time(void)
+{
+    struct mbuf *m;
+    GPtrArray *frames;
+    MtFrame *f;
+    size_t unit, room, fit;
+    guint i;
+    char *dir = g_strnfill(100, 'x');
+    char *text = g_strdup_printf("sys/dev/%s/long_driver_file.c:1003: long_location", dir);
+
+    mt_reset();
+    mt_set("timestamps", 1);
+    /* 500 locations of 24 bytes, each after a TIME record of 16. */
+    mt_set("trace_max", 500 * 40);
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    for (i = 0; i < 500; i++)
+        long_location(m);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    unit = MTRACE_RECORD_HDRLEN + 8 + MTRACE_RECORD_HDRLEN + strlen(text);
+    room = MTRACE_FRAME_MAX - MTRACE_FRAME_HDRLEN - (MTRACE_RECORD_HDRLEN + 4);
+    fit = room / unit;
+    g_assert_cmpuint(fit, <, 500);
+    /* What is left holds the next TIME record, not the string after it. */
+    g_assert_cmpuint(room - fit * unit, >=, MTRACE_RECORD_HDRLEN + 8);
+    g_assert_cmpuint(f->records->len, ==, 2 * fit + 1);
+    for (i = 0; i < fit; i++) {
+        mt_record(f, 2 * i, MTRACE_REC_TIME);
+        mt_assert_string(f, 2 * i + 1, MTRACE_REC_STRING, text);
+    }
+    g_assert_cmpuint(mt_lost(f), ==, 500 - fit);
+    g_assert_cmpuint(g_bytes_get_size(f->bytes), ==,
+                     MTRACE_FRAME_HDRLEN + fit * unit + MTRACE_RECORD_HDRLEN + 4);
     g_ptr_array_unref(frames);
     g_free(text);
     g_free(dir);
@@ -244,8 +337,11 @@ main(int argc, char **argv)
     mt_add("trace_grows_to_the_largest_trace_max", test_trace_grows_to_the_largest_trace_max);
     mt_add("lost_record_does_not_stop_smaller_ones", test_lost_record_does_not_stop_smaller_ones);
     mt_add("strings_too_long_are_lost", test_strings_too_long_are_lost);
+    mt_add("printf_fills_the_trace_then_grows_it", test_printf_fills_the_trace_then_grows_it);
     mt_add("frame_too_long_is_cut_at_a_record_boundary",
            test_frame_too_long_is_cut_at_a_record_boundary);
+    mt_add("frame_too_long_loses_a_record_with_its_time",
+           test_frame_too_long_loses_a_record_with_its_time);
     mt_add("full_queue_drops_and_counts_traces", test_full_queue_drops_and_counts_traces);
     mt_add("limits_reject_values_out_of_range", test_limits_reject_values_out_of_range);
     return g_test_run();

@@ -32,7 +32,7 @@
 static const char mbuf_trace_name[] = "mbuf_trace";
 
 VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
-#define V_mbuf_trace_ifp VNET(mbuf_trace_ifp)
+#define	V_mbuf_trace_ifp	VNET(mbuf_trace_ifp)
 
 /*
  * A handle names one interface without holding a pointer to it, so that a
@@ -45,15 +45,15 @@ mbuf_trace_if_handle(if_t ifp)
 	return ((uint32_t)if_getindex(ifp) << 16 | (uint16_t)if_getidxgen(ifp));
 }
 
+/* Called in the network epoch, which keeps the interface alive. */
 uint32_t
 mbuf_trace_if_listener(void)
 {
-	struct epoch_tracker et;
 	uint32_t handle;
 	if_t ifp;
 
+	NET_EPOCH_ASSERT();
 	handle = 0;
-	NET_EPOCH_ENTER(et);
 #ifdef VIMAGE
 	/* A driver traces before ether_input() sets the packet's VNET. */
 	if (curvnet == NULL)
@@ -63,7 +63,6 @@ mbuf_trace_if_listener(void)
 		ifp = V_mbuf_trace_ifp;
 	if (ifp != NULL && bpf_peers_present_if(ifp))
 		handle = mbuf_trace_if_handle(ifp);
-	NET_EPOCH_EXIT(et);
 	return (handle);
 }
 
@@ -117,7 +116,7 @@ mbuf_trace_ioctl(if_t ifp, u_long cmd, caddr_t data __unused)
 
 	switch (cmd) {
 	case SIOCSIFFLAGS:
-		if (if_getflags(ifp) & IFF_UP)
+		if ((if_getflags(ifp) & IFF_UP) != 0)
 			if_setdrvflagbits(ifp, IFF_DRV_RUNNING, 0);
 		else
 			if_setdrvflagbits(ifp, 0, IFF_DRV_RUNNING);
