@@ -31,13 +31,20 @@
 #define wmem_strbuf_new_sized(allocator, size) wmem_strbuf_sized_new((allocator), (size), 0)
 #endif
 
-/* 4.2 made boolean preferences bool and format_text() take char. */
+/* 4.2 made the API's booleans (preferences, callbacks) bool and
+ * format_text() take char. */
 #if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 2)
-#define MBUF_TRACE_PREF_BOOL bool
+#define MBUF_TRACE_API_BOOL bool
 #else
-#define MBUF_TRACE_PREF_BOOL gboolean
+#define MBUF_TRACE_API_BOOL gboolean
 #include <epan/strutil.h>
 #define format_text(scope, s, len) format_text((scope), (const guchar *)(s), (len))
 #endif
+
+/* Not an API: the value the Lua dissector's TvbRange:string() gave, which
+ * mbuf_trace.data reproduces. Up to 4.2 it was the ASCII decoding (each
+ * byte >= 0x80 a 3-byte U+FFFD) cut to the range's length in bytes; 4.4
+ * (the first release after 4.0 measured) no longer cuts it. */
+#define MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH (!MBUF_TRACE_WIRESHARK_AT_LEAST(4, 4))
 
 #endif /* MBUF_TRACE_COMPAT_H */

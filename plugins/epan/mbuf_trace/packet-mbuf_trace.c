@@ -73,9 +73,9 @@ static dissector_handle_t eth_handle;
 static dissector_table_t ethertype_table;
 
 /* Preferences (docs/fields.md). */
-static MBUF_TRACE_PREF_BOOL pref_claim_encap = true;
+static MBUF_TRACE_API_BOOL pref_claim_encap = true;
 static gint pref_dlt_user = 0;
-static MBUF_TRACE_PREF_BOOL pref_analyze_snapshots = false;
+static MBUF_TRACE_API_BOOL pref_analyze_snapshots = false;
 
 // clang-format off
 const value_string mbuf_trace_record_type_vals[] = {
@@ -316,14 +316,15 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
 
     /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
      * existing filters and columns match what they matched: the ASCII
-     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), cut to the
-     * record's length in bytes, then at the first NUL. For non-ASCII text
-     * that cut can fall inside a U+FFFD; mbuf_trace.string has the text. */
+     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), before 4.4
+     * cut to the record's length in bytes, then at the first NUL. For
+     * non-ASCII text that cut can fall inside a U+FFFD; mbuf_trace.string
+     * has the text. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
         char *lua_value = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
         proto_item *pi;
 
-        if (strlen(lua_value) > (size_t)len)
+        if (MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH && strlen(lua_value) > (size_t)len)
             lua_value[len] = '\0';
         pi = proto_tree_add_string(tree, hf_data, tvb, off, len, lua_value);
         proto_item_set_hidden(pi);
