@@ -1,0 +1,53 @@
+# own_tree.awk - reduce tshark -V text to what the mbuf_trace plugin owns,
+# so that a golden file compares our tree exactly on every Wireshark
+# release while the other dissectors' text may change between releases.
+#
+# - A subtree of another protocol (the frame, Ethernet, IP, TCP, ...) is
+#   kept as its one summary line: that line still shows the plugin handed
+#   the right bytes on, and its children are that dissector's business.
+#   "Data (N bytes)" subtrees go entirely: whether a payload gets one
+#   depends on the release.
+# - Every other line is the plugin's, kept as it is, except for how
+#   Wireshark formats long values: a "Packet:" byte field is cut to its
+#   first 32 bytes (-T fields goldens have every byte), a label to 200
+#   characters, and the truncation markers ("[truncated]", "[…]") are
+#   unified.
+#
+# golden.sh applies it to both the expected file and tshark's output.
+
+function indent(s) { match(s, /^ */); return RLENGTH }
+
+BEGIN {
+    foreign = "^(Frame [0-9]+: |Ethernet II, |Internet Protocol Version [46], |" \
+              "Transmission Control Protocol, |User Datagram Protocol, |" \
+              "Internet Control Message Protocol|Address Resolution Protocol|" \
+              "Hypertext Transfer Protocol|\\[[0-9]+ Reassembled TCP Segments)"
+    skip_below = -1
+}
+
+{
+    depth = indent($0)
+    if (skip_below >= 0) {
+        if (depth > skip_below)
+            next
+        skip_below = -1
+    }
+    text = substr($0, depth + 1)
+    if (text ~ /^Data \([0-9]+ bytes?\)$/) {
+        skip_below = depth
+        next
+    }
+    if (text ~ foreign)
+        skip_below = depth
+
+    sub(/^\[…\] /, "", text)
+    sub(/ \[…\]: /, " [truncated]: ", text)
+    if (text ~ /^Packet: [0-9a-f]+…?$/) {
+        sub(/…$/, "", text)
+        if (length(text) > 8 + 64)
+            text = substr(text, 1, 8 + 64) "…"
+    }
+    if (length(text) > 200)
+        text = substr(text, 1, 200)
+    print substr($0, 1, depth) text
+}
