@@ -130,11 +130,17 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
         return 0;
 
     memset(&rec, 0, sizeof(rec));
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+    /* Also names the record type, which the frame dissector puts in a
+     * column: left NULL, every frame ends in a failed assertion there. */
+    wtap_setup_packet_rec(&rec, WTAP_ENCAP_USER0);
+#else
     rec.rec_type = REC_TYPE_PACKET;
+    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_USER0;
+#endif
     rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
     rec.rec_header.packet_header.caplen = (guint32)size;
     rec.rec_header.packet_header.len = (guint32)size;
-    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_USER0;
 
     frame_data_init(&fd, ++frame_number, &rec, 0, 0);
 #if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
