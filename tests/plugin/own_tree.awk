@@ -25,29 +25,49 @@ BEGIN {
     skip_below = -1
 }
 
+# Wireshark 4.4 and later follow a "Data (N bytes)" line with a blank line
+# and a hex dump of the payload: dropped with the Data subtree.
+/^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]  [0-9a-f][0-9a-f] / {
+    blanks = 0
+    next
+}
+/^$/ {
+    blanks++
+    next
+}
 {
-    depth = indent($0)
+    for (; blanks > 0; blanks--)
+        tree_line("")
+    tree_line($0)
+}
+END {
+    for (; blanks > 0; blanks--)
+        tree_line("")
+}
+
+function tree_line(line,    depth, text) {
+    depth = indent(line)
     if (skip_below >= 0) {
         if (depth > skip_below)
-            next
+            return
         skip_below = -1
     }
-    text = substr($0, depth + 1)
+    text = substr(line, depth + 1)
     if (text ~ /^Data \([0-9]+ bytes?\)$/) {
         skip_below = depth
-        next
+        return
     }
     if (text ~ foreign)
         skip_below = depth
 
     sub(/^\[…\] /, "", text)
     sub(/ \[…\]: /, " [truncated]: ", text)
-    if (text ~ /^Packet: [0-9a-f]+…?$/) {
+    if (text ~ /^Packet: [0-9a-f]+(…)?$/) {
         sub(/…$/, "", text)
         if (length(text) > 8 + 64)
             text = substr(text, 1, 8 + 64) "…"
     }
     if (length(text) > 200)
         text = substr(text, 1, 200)
-    print substr($0, 1, depth) text
+    print substr(line, 1, depth) text
 }
