@@ -17,6 +17,13 @@
 
 function indent(s) { match(s, /^ */); return RLENGTH }
 
+function seconds(s,    w, closing, scale) {
+    split(s, w, " ")
+    closing = w[2] ~ /\]$/ ? "]" : ""
+    scale = w[2] ~ /^nano/ ? 1e-9 : w[2] ~ /^micro/ ? 1e-6 : w[2] ~ /^milli/ ? 1e-3 : 1
+    return sprintf("%.9f seconds", w[1] * scale) closing
+}
+
 BEGIN {
     foreign = "^(Frame [0-9]+: |Ethernet II, |Internet Protocol Version [46], |" \
               "Transmission Control Protocol, |User Datagram Protocol, |" \
@@ -60,6 +67,13 @@ function tree_line(line,    depth, text) {
     if (text ~ foreign)
         skip_below = depth
 
+    # 4.6: "Frame 1: Packet, 48 bytes on wire ...".
+    if (text ~ /^Frame [0-9]+: Packet, /)
+        sub(/: Packet, /, ": ", text)
+    # 4.6 shows relative times in the largest fitting unit ("1.250
+    # microseconds"), 4.0 in seconds with nanoseconds: back to seconds.
+    if (match(text, /: [0-9.]+ (nano|micro|milli)?seconds?\]?$/))
+        text = substr(text, 1, RSTART + 1) seconds(substr(text, RSTART + 2))
     sub(/^\[…\] /, "", text)
     sub(/ \[…\]: /, " [truncated]: ", text)
     if (text ~ /^Packet: [0-9a-f]+(…)?$/) {
