@@ -2,10 +2,11 @@
 #
 # dev.sh - set up, build, test and demonstrate mbuf_trace on Debian 12.
 #
-# usage: ./dev.sh demo     install what is missing, build, decode the sample trace
-#        ./dev.sh test     install what is missing, build, run every test
-#        ./dev.sh build    build only (into ./build)
-#        ./dev.sh deps     install the Debian packages of tools/debian-packages.txt
+# usage: ./dev.sh demo      install what is missing, build, decode the sample trace
+#        ./dev.sh test      install what is missing, build, run every test
+#        ./dev.sh build     build only (into ./build)
+#        ./dev.sh deps      install the Debian packages of tools/debian-packages.txt
+#        ./dev.sh releases  the release matrix: Wireshark 4.0, 4.4 and 4.6
 #
 set -eu
 cd "$(dirname "$0")"
@@ -64,6 +65,26 @@ demo()
 	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
 }
 
+# The release matrix, apart from the host suite until it is proven within
+# CI's time on every release (see docs/decisions.md): the plugin built, tested and packaged against Wireshark 4.0 (this host),
+# 4.4 (Debian 13) and 4.6 (sid), in Debian roots it makes with debootstrap
+# and caches in /var/cache/mbuf_trace/roots (tools/release-matrix). It needs
+# root and Debian's archive (for a root not yet cached); MBUF_TRACE_MATRIX=0
+# leaves it out, and says so.
+matrix()
+{
+	echo "== dev.sh: release matrix: the plugin on Wireshark 4.0, 4.4 and 4.6"
+	if [ "${MBUF_TRACE_MATRIX:-1}" = 0 ]; then
+		echo "dev.sh: release matrix SKIPPED (MBUF_TRACE_MATRIX=0)"
+		return 0
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "dev.sh: release matrix SKIPPED: it needs root (debootstrap, chroot)"
+		return 0
+	fi
+	MBUF_TRACE_BUILD_DIR=$build_dir tools/release-matrix
+}
+
 case ${1:-} in
 deps)	deps ;;
 build)	build ;;
@@ -72,13 +93,18 @@ test)
 	build
 	ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)"
 	;;
+releases)
+	deps
+	build
+	matrix
+	;;
 demo)
 	deps
 	build
 	demo
 	;;
 *)
-	sed -n 's/^# \{0,1\}//; 5,8p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 5,9p' "$0" >&2
 	exit 2
 	;;
 esac

@@ -12,7 +12,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <wireshark.h>
+#include "mbuf_trace-compat.h"
 
 #include <epan/column.h>
 #include <epan/column-info.h>
@@ -48,7 +48,7 @@ print_failure(const char *fmt, va_list ap)
 }
 
 static void
-print_open_failure(const char *name, int err, gboolean for_writing _U_)
+print_open_failure(const char *name, int err, MBUF_TRACE_API_BOOL for_writing _U_)
 {
     fprintf(stderr, "fuzz_mbuf_trace: cannot open %s: %s\n", name, g_strerror(err));
 }
@@ -77,16 +77,24 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
         .report_read_failure = print_read_failure,
         .report_write_failure = print_read_failure,
     };
-    static const struct packet_provider_funcs provider = { frame_ts, NULL, NULL, NULL };
+    static const struct packet_provider_funcs provider = { .get_frame_ts = frame_ts };
     char *err;
 
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+    ws_log_init(NULL);
+#else
     ws_log_init("fuzz_mbuf_trace", NULL);
+#endif
     init_report_message("fuzz_mbuf_trace", &routines);
     timestamp_set_type(TS_RELATIVE);
     timestamp_set_precision(TS_PREC_AUTO);
     timestamp_set_seconds_type(TS_SECONDS_DEFAULT);
     init_process_policies();
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+    err = configuration_init((*argv)[0]);
+#else
     err = configuration_init((*argv)[0], NULL);
+#endif
     if (err != NULL) {
         fprintf(stderr, "fuzz_mbuf_trace: %s\n", err);
         g_free(err);
@@ -117,21 +125,35 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 {
     wtap_rec rec;
     frame_data fd;
-    tvbuff_t *tvb;
 
     if (size > WTAP_MAX_PACKET_SIZE_STANDARD)
         return 0;
 
     memset(&rec, 0, sizeof(rec));
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+    /* Also names the record type, which the frame dissector puts in a
+     * column: left NULL, every frame ends in a failed assertion there. */
+    wtap_setup_packet_rec(&rec, WTAP_ENCAP_USER0);
+#else
     rec.rec_type = REC_TYPE_PACKET;
+    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_USER0;
+#endif
     rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
     rec.rec_header.packet_header.caplen = (guint32)size;
     rec.rec_header.packet_header.len = (guint32)size;
-    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_USER0;
 
     frame_data_init(&fd, ++frame_number, &rec, 0, 0);
-    tvb = tvb_new_real_data(data, (guint)size, (gint)size);
-    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fd, &cinfo);
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+    /* 4.6 dissects the record's own buffer: point it at the input itself,
+     * not at a copy that could be larger. Nothing frees it. */
+    rec.data.data = (uint8_t *)data;
+    rec.data.allocated = size;
+    rec.data.first_free = size;
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, &fd, &cinfo);
+#else
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec,
+                     tvb_new_real_data(data, (guint)size, (gint)size), &fd, &cinfo);
+#endif
     /* Guards against fuzzing nothing. The empty input libFuzzer starts
      * with never reaches a dissector here. */
     if (size > 0 && !proto_is_frame_protocol(edt->pi.layers, "mbuf_trace")) {

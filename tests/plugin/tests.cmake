@@ -39,9 +39,11 @@ plugin_golden(stats_tree_counts_lost_and_unknown_records lost_unknown-stats.txt 
               -q -z mbuf_trace,tree)
 
 # ---- Registration ----
-add_test(NAME plugin.exports_exactly_the_four_loader_symbols
-    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/exports.sh" "${plugin}")
-set_tests_properties(plugin.exports_exactly_the_four_loader_symbols PROPERTIES LABELS plugin)
+add_test(NAME plugin.exports_exactly_the_loader_symbols_of_its_release
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/exports.sh" "${plugin}"
+            "${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION}")
+set_tests_properties(plugin.exports_exactly_the_loader_symbols_of_its_release
+    PROPERTIES LABELS plugin)
 add_test(NAME plugin.every_field_is_registered
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/golden.sh" --grep "mbuf_trace"
             "${expected}/fields.txt" "${plugin}" - -G fields)

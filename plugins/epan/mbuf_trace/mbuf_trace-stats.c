@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <wireshark.h>
+#include "mbuf_trace-compat.h"
 
 #include <epan/stats_tree.h>
 

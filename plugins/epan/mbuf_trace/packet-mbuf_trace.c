@@ -10,8 +10,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <wireshark.h>
-#include <ws_version.h>
+#include "mbuf_trace-compat.h"
 
 #include <epan/packet.h>
 #include <epan/etypes.h>
@@ -73,20 +72,10 @@ static dissector_handle_t mbuf_trace_handle;
 static dissector_handle_t eth_handle;
 static dissector_table_t ethertype_table;
 
-/* The plugin targets 4.0; these keep it compiling where later releases
- * changed a signature: bool preferences and format_text() taking char. */
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-typedef bool pref_bool_t;
-#define FORMAT_TEXT(pool, s) format_text((pool), (s), strlen(s))
-#else
-typedef gboolean pref_bool_t;
-#define FORMAT_TEXT(pool, s) format_text((pool), (const guchar *)(s), strlen(s))
-#endif
-
 /* Preferences (docs/fields.md). */
-static pref_bool_t pref_claim_encap = TRUE;
+static MBUF_TRACE_API_BOOL pref_claim_encap = true;
 static gint pref_dlt_user = 0;
-static pref_bool_t pref_analyze_snapshots = FALSE;
+static MBUF_TRACE_API_BOOL pref_analyze_snapshots = false;
 
 // clang-format off
 const value_string mbuf_trace_record_type_vals[] = {
@@ -217,7 +206,7 @@ trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_inf
     if (nul == NULL)
         return (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_UTF_8);
 
-    text = wmem_strbuf_sized_new(pinfo->pool, len + 8, 0);
+    text = wmem_strbuf_new_sized(pinfo->pool, len + 8);
     while (nul != NULL) {
         int seg = (int)(nul - raw) - start;
         wmem_strbuf_append(
@@ -247,7 +236,7 @@ label_text(wmem_allocator_t *pool, const guint8 *raw, int len, const char *text)
 {
     for (int i = 0; i < len; i++) {
         if (raw[i] < 0x20 || raw[i] >= 0x7f)
-            return FORMAT_TEXT(pool, text);
+            return format_text(pool, text, strlen(text));
     }
     return text;
 }
@@ -327,14 +316,15 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
 
     /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
      * existing filters and columns match what they matched: the ASCII
-     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), cut to the
-     * record's length in bytes, then at the first NUL. For non-ASCII text
-     * that cut can fall inside a U+FFFD; mbuf_trace.string has the text. */
+     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), before 4.4
+     * cut to the record's length in bytes, then at the first NUL. For
+     * non-ASCII text that cut can fall inside a U+FFFD; mbuf_trace.string
+     * has the text. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
         char *lua_value = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
         proto_item *pi;
 
-        if (strlen(lua_value) > (size_t)len)
+        if (MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH && strlen(lua_value) > (size_t)len)
             lua_value[len] = '\0';
         pi = proto_tree_add_string(tree, hf_data, tvb, off, len, lua_value);
         proto_item_set_hidden(pi);
@@ -500,7 +490,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
 
     rec_item = proto_tree_add_item(tree, hf_record, tvb, off, RECORD_HEADER_LEN + avail, ENC_NA);
     proto_item_set_text(rec_item, "Record %u, %s", index,
-                        val_to_str(type, mbuf_trace_record_type_vals, "type %u"));
+                        val_to_str(pinfo->pool, type, mbuf_trace_record_type_vals, "type %u"));
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
     pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, off, 0, index);
     proto_item_set_generated(pi);

@@ -7,8 +7,7 @@
 #ifndef PACKET_MBUF_TRACE_H
 #define PACKET_MBUF_TRACE_H
 
-#include <glib.h>
-#include <epan/value_string.h>
+#include "mbuf_trace-compat.h"
 
 /* Record types on the wire (docs/format.md). */
 enum mbuf_trace_record_type {

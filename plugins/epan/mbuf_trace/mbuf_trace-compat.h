@@ -1,0 +1,50 @@
+/* mbuf_trace-compat.h
+ * The plugin is written against the newest Wireshark it is tested on (4.6);
+ * this header is the one place that maps that API onto older releases
+ * (4.0 to 4.4). Include it instead of <wireshark.h>.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef MBUF_TRACE_COMPAT_H
+#define MBUF_TRACE_COMPAT_H
+
+#include <wireshark.h>
+#include <ws_version.h>
+
+#define MBUF_TRACE_WIRESHARK_AT_LEAST(major, minor)                                                \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                                          \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* 4.6 moved value_string.h to wsutil and gave val_to_str() the scope that
+ * val_to_str_wmem() took. Each macro below follows the header declaring the
+ * old function, so that declaration keeps its own prototype. */
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+#include <wsutil/value_string.h>
+#else
+#include <epan/value_string.h>
+#define val_to_str(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
+#endif
+
+/* 4.2 renamed wmem_strbuf_sized_new() and dropped its maximum size. */
+#if !MBUF_TRACE_WIRESHARK_AT_LEAST(4, 2)
+#define wmem_strbuf_new_sized(allocator, size) wmem_strbuf_sized_new((allocator), (size), 0)
+#endif
+
+/* 4.2 made the API's booleans (preferences, callbacks) bool and
+ * format_text() take char. */
+#if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 2)
+#define MBUF_TRACE_API_BOOL bool
+#else
+#define MBUF_TRACE_API_BOOL gboolean
+#include <epan/strutil.h>
+#define format_text(scope, s, len) format_text((scope), (const guchar *)(s), (len))
+#endif
+
+/* Not an API: the value the Lua dissector's TvbRange:string() gave, which
+ * mbuf_trace.data reproduces. Up to 4.2 it was the ASCII decoding (each
+ * byte >= 0x80 a 3-byte U+FFFD) cut to the range's length in bytes; 4.4
+ * (the first release after 4.0 measured) no longer cuts it. */
+#define MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH (!MBUF_TRACE_WIRESHARK_AT_LEAST(4, 4))
+
+#endif /* MBUF_TRACE_COMPAT_H */
