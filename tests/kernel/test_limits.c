@@ -134,6 +134,53 @@ test_strings_too_long_are_lost(void)
     g_ptr_array_unref(frames);
 }
 
+/*
+ * mtrace_printf() formats into the free end of the trace.  A text exactly
+ * one byte too long for it (its NUL does not fit) must grow the trace and
+ * come out whole, a short one then fits in the grown trace, with and
+ * without the TIME records that come before each record.
+ */
+static void
+test_printf_fills_the_trace_then_grows_it(void)
+{
+    int stamp;
+
+    for (stamp = 0; stamp <= 1; stamp++) {
+        size_t time = stamp ? 16 : 0, used, room;
+        struct mbuf *m;
+        GPtrArray *frames;
+        MtFrame *f;
+        char *text;
+        guint i = 0;
+
+        mt_reset();
+        mt_set("timestamps", stamp);
+        m = mt_packet(100, NULL, 0);
+        mtrace_start(m); /* a 256-byte trace */
+        mtrace_data(m);  /* 8 + 104 bytes, after its TIME record */
+        used = time + 8 + 104;
+        room = 256 - used - (time + 8); /* the text and its NUL */
+        text = g_strnfill(room, 'p');
+        mtrace_printf(m, "%s", text);
+        mtrace_printf(m, "%d", 42);
+        m_freem(m);
+        f = mt_one_frame(&frames);
+        g_assert_cmpuint(f->records->len, ==, 3 * (1 + stamp));
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_data(f, i++, MTRACE_L2, mt_pattern(100), 100);
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_string(f, i++, MTRACE_REC_STRING_DYNAMIC, text);
+        if (stamp)
+            mt_record(f, i++, MTRACE_REC_TIME);
+        mt_assert_string(f, i++, MTRACE_REC_STRING_DYNAMIC, "42");
+        g_assert_cmpuint(mt_lost(f), ==, 0);
+        g_ptr_array_unref(frames);
+        g_free(text);
+    }
+}
+
 /* Defined at the end of this file, under a long #line file name. */
 static void long_location(struct mbuf *m);
 
@@ -244,6 +291,7 @@ main(int argc, char **argv)
     mt_add("trace_grows_to_the_largest_trace_max", test_trace_grows_to_the_largest_trace_max);
     mt_add("lost_record_does_not_stop_smaller_ones", test_lost_record_does_not_stop_smaller_ones);
     mt_add("strings_too_long_are_lost", test_strings_too_long_are_lost);
+    mt_add("printf_fills_the_trace_then_grows_it", test_printf_fills_the_trace_then_grows_it);
     mt_add("frame_too_long_is_cut_at_a_record_boundary",
            test_frame_too_long_is_cut_at_a_record_boundary);
     mt_add("full_queue_drops_and_counts_traces", test_full_queue_drops_and_counts_traces);

@@ -53,26 +53,28 @@
  * m_tag_delete_nonpersistent() of if_loop, if_epair and icmp_reflect() and
  * follows the packet through them.
  */
-#define MTAG_MBUF_TRACE	      1795380751
-#define MTAG_MBUF_TRACE_TRACE (1 | MTAG_PERSISTENT)
+#define	MTAG_MBUF_TRACE		1795380751
+#define	MTAG_MBUF_TRACE_TRACE	(1 | MTAG_PERSISTENT)
 
 struct mtrace {
-	struct m_tag mt_tag;
-	STAILQ_ENTRY(mtrace) mt_queue; /* emit queue; stale on a packet */
-	uint64_t mt_start;	       /* nanouptime() at start, in ns */
-	uint32_t mt_ifid;	       /* interface the frame goes to */
-	uint32_t mt_lost;	       /* records that could not be stored */
-	uint32_t mt_used;	       /* bytes of mt_recs in use */
-	u_char mt_recs[] __aligned(8);
+	struct m_tag	mt_tag;
+	STAILQ_ENTRY(mtrace) mt_queue;	/* emit queue; stale on a packet */
+	uint64_t	mt_start;	/* nanouptime() at start, in ns */
+	uint32_t	mt_ifid;	/* interface the frame goes to */
+	uint32_t	mt_lost;	/* records that could not be stored */
+	uint32_t	mt_used;	/* bytes of mt_recs in use */
+	u_char		mt_recs[] __aligned(8);
 };
 
 /* The bytes of the tag after struct m_tag that are not records. */
-#define MTRACE_HDRLEN (offsetof(struct mtrace, mt_recs) - sizeof(struct m_tag))
-#define MTRACE_ALIGN  8
+#define	MTRACE_HDRLEN							\
+	(offsetof(struct mtrace, mt_recs) - sizeof(struct m_tag))
+#define	MTRACE_ALIGN	8
 /* Record bytes of a new trace; it grows up to trace_max. */
-#define MTRACE_INITIAL 256
+#define	MTRACE_INITIAL	256
 /* m_tag_len is 16 bits wide. */
-#define MTRACE_CAP_LIMIT rounddown2(UINT16_MAX - MTRACE_HDRLEN, MTRACE_ALIGN)
+#define	MTRACE_CAP_LIMIT						\
+	rounddown2(UINT16_MAX - MTRACE_HDRLEN, MTRACE_ALIGN)
 
 /*
  * A stored record: this head, then its payload padded to MTRACE_ALIGN.
@@ -81,25 +83,25 @@ struct mtrace {
  * struct mtrace_loc.
  */
 struct mtrace_rec {
-	uint8_t mr_type;  /* MTRACE_REC_*, or MTRACE_REC_LOCATION */
-	uint8_t mr_event; /* MTRACE_EV_* of a location */
-	uint16_t mr_len;  /* bytes of data or string */
-	uint32_t mr_arg;  /* line of a location, ethertype of DATA_L3 */
+	uint8_t		mr_type;	/* MTRACE_REC_*, _LOCATION */
+	uint8_t		mr_event;	/* MTRACE_EV_* of a location */
+	uint16_t	mr_len;		/* bytes of data or string */
+	uint32_t	mr_arg;		/* a location's line, ethertype */
 };
 
-#define MTRACE_REC_LOCATION 0x80 /* serialised as a STRING */
+#define	MTRACE_REC_LOCATION	0x80	/* serialised as a STRING */
 
 struct mtrace_loc {
-	const char *ml_file;
-	const char *ml_func;
+	const char	*ml_file;
+	const char	*ml_func;
 };
 
-#define MTRACE_TIME_SIZE (sizeof(struct mtrace_rec) + sizeof(uint64_t))
-#define MTRACE_LOST_SIZE (MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
+#define	MTRACE_TIME_SIZE	(sizeof(struct mtrace_rec) + sizeof(uint64_t))
+#define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
 
 static MALLOC_DEFINE(M_MBUF_TRACE, "mbuf_trace", "mbuf_trace frame buffer");
 
-SYSCTL_NODE(_net, OID_AUTO, mbuf_trace, CTLFLAG_RW | CTLFLAG_MPSAFE, 0,
+static SYSCTL_NODE(_net, OID_AUTO, mbuf_trace, CTLFLAG_RW | CTLFLAG_MPSAFE, 0,
     "Per-packet traces of the network stack");
 
 static int mtrace_enable = 1;
@@ -115,17 +117,21 @@ static u_int mtrace_snap_max = 256;
 static u_int mtrace_queue_max = 256;
 
 struct mtrace_limit {
-	u_int *ml_var;
-	u_int ml_min;
-	u_int ml_max;
+	u_int	*ml_var;
+	u_int	ml_min;
+	u_int	ml_max;
 };
 
-static struct mtrace_limit mtrace_trace_limit = { &mtrace_trace_max, 64,
-	MTRACE_CAP_LIMIT };
+static struct mtrace_limit mtrace_trace_limit = {
+	&mtrace_trace_max, 64, MTRACE_CAP_LIMIT
+};
 /* A DATA_L3 payload is the ethertype and the bytes, in 16 bits. */
-static struct mtrace_limit mtrace_snap_limit = { &mtrace_snap_max, 0,
-	UINT16_MAX - 2 };
-static struct mtrace_limit mtrace_queue_limit = { &mtrace_queue_max, 1, 65536 };
+static struct mtrace_limit mtrace_snap_limit = {
+	&mtrace_snap_max, 0, UINT16_MAX - 2
+};
+static struct mtrace_limit mtrace_queue_limit = {
+	&mtrace_queue_max, 1, 65536
+};
 
 static int
 mtrace_sysctl_limit(SYSCTL_HANDLER_ARGS)
@@ -193,13 +199,17 @@ SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, no_listener,
 /* Finished traces, from the tag free routine to the emit task. */
 static struct mtx mtrace_queue_mtx;
 MTX_SYSINIT(mbuf_trace_queue, &mtrace_queue_mtx, "mbuf_trace queue", MTX_DEF);
-static STAILQ_HEAD(, mtrace) mtrace_queue = STAILQ_HEAD_INITIALIZER(
-    mtrace_queue);
+static STAILQ_HEAD(, mtrace) mtrace_queue =
+    STAILQ_HEAD_INITIALIZER(mtrace_queue);
 static u_int mtrace_queued;
 
 static struct taskqueue *mtrace_tq;
 static struct task mtrace_task;
-static u_char *mtrace_frame; /* the emit task's, MTRACE_FRAME_MAX bytes */
+/*
+ * The one frame buffer, MTRACE_FRAME_MAX bytes.  Only mtrace_emit() uses it,
+ * and mtrace_tq runs that task on a single thread, so it takes no lock.
+ */
+static u_char *mtrace_frame;
 
 static void mtrace_tag_free(struct m_tag *);
 
@@ -306,33 +316,49 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	return (nmt);
 }
 
+/* The bytes a record with payload bytes takes, and its TIME record. */
+static size_t
+mtrace_need(bool stamp, size_t payload)
+{
+
+	return ((stamp ? MTRACE_TIME_SIZE : 0) + sizeof(struct mtrace_rec) +
+	    roundup2(payload, MTRACE_ALIGN));
+}
+
 /*
- * Make room for a record with payload bytes of storage at the end of the
- * trace, preceded by a TIME record when timestamps are on.  Returns the
- * record with its type set, or NULL after counting it lost.  *mtp follows
- * the trace if it had to grow.
+ * Make sure the trace on m has need free bytes at its end, growing it if it
+ * must.  Returns false after counting the record lost.  *mtp follows the
+ * trace if it had to grow.
  */
-static struct mtrace_rec *
-mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
+static bool
+mtrace_reserve(struct mbuf *m, struct mtrace **mtp, size_t need)
 {
 	struct mtrace *mt;
-	struct mtrace_rec *r;
-	size_t need, size;
-	bool stamp;
 
 	mt = *mtp;
-	size = sizeof(*r) + roundup2(payload, MTRACE_ALIGN);
-	stamp = mtrace_timestamps != 0;
-	need = size + (stamp ? MTRACE_TIME_SIZE : 0);
 	if (mt->mt_used + need > mtrace_cap(mt)) {
 		if ((mt = mtrace_grow(m, mt, need)) == NULL) {
 			mtrace_lose(*mtp);
-			return (NULL);
+			return (false);
 		}
 		*mtp = mt;
 	}
-	KASSERT(mt->mt_used + need <= mtrace_cap(mt),
-	    ("%s: %zu bytes do not fit in trace %p", __func__, need, mt));
+	return (true);
+}
+
+/*
+ * Append a record of the given type with payload bytes of storage to a trace
+ * that has room for it, preceded by a TIME record if stamp.  Returns the
+ * record with its type set; the payload, which follows it, is left as it
+ * is.
+ */
+static struct mtrace_rec *
+mtrace_commit(struct mtrace *mt, bool stamp, int type, size_t payload)
+{
+	struct mtrace_rec *r;
+
+	KASSERT(mt->mt_used + mtrace_need(stamp, payload) <= mtrace_cap(mt),
+	    ("%s: %zu bytes do not fit in trace %p", __func__, payload, mt));
 	if (stamp) {
 		r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
 		*r = (struct mtrace_rec) { .mr_type = MTRACE_REC_TIME };
@@ -341,8 +367,24 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 	}
 	r = (struct mtrace_rec *)&mt->mt_recs[mt->mt_used];
 	*r = (struct mtrace_rec) { .mr_type = type };
-	mt->mt_used += size;
+	mt->mt_used += sizeof(*r) + roundup2(payload, MTRACE_ALIGN);
 	return (r);
+}
+
+/*
+ * Append a record with payload bytes of storage, preceded by a TIME record
+ * when timestamps are on.  Returns the record with its type set, or NULL
+ * after counting it lost.  *mtp follows the trace if it had to grow.
+ */
+static struct mtrace_rec *
+mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
+{
+	bool stamp;
+
+	stamp = mtrace_timestamps != 0;
+	if (!mtrace_reserve(m, mtp, mtrace_need(stamp, payload)))
+		return (NULL);
+	return (mtrace_commit(*mtp, stamp, type, payload));
 }
 
 void
@@ -424,29 +466,46 @@ mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
 	r->mr_len = len;
 }
 
+/*
+ * The text is formatted once, straight into the free end of the trace where
+ * its record's payload goes.  Only a text that does not fit there is
+ * formatted again, after the trace has grown to hold it.
+ */
 void
 mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 	va_list ap;
+	size_t head, room;
+	char *text;
 	int len;
+	bool stamp;
 
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
+	stamp = mtrace_timestamps != 0;
+	head = mtrace_need(stamp, 0);
+	room = mtrace_cap(mt) - mt->mt_used;
+	room = room > head ? room - head : 0;
+	text = room > 0 ? (char *)&mt->mt_recs[mt->mt_used + head] : NULL;
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = vsnprintf(text, room, fmt, ap);
 	va_end(ap);
-	if (len > UINT16_MAX) {
+	if (len < 0 || len > UINT16_MAX) {
 		mtrace_lose(mt);
 		return;
 	}
-	r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, len + 1);
-	if (r == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf((char *)(r + 1), len + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)len >= room) {
+		/* Cut short, or not written at all: grow, then format again. */
+		if (!mtrace_reserve(m, &mt, mtrace_need(stamp, len + 1)))
+			return;
+		text = (char *)&mt->mt_recs[mt->mt_used + head];
+		va_start(ap, fmt);
+		vsnprintf(text, len + 1, fmt, ap);
+		va_end(ap);
+	}
+	r = mtrace_commit(mt, stamp, MTRACE_REC_STRING_DYNAMIC, len + 1);
 	r->mr_len = len;
 }
 
@@ -480,7 +539,7 @@ mtrace_tag_free(struct m_tag *t)
 	struct mtrace *mt = (struct mtrace *)t;
 
 	KASSERT(t->m_tag_cookie == MTAG_MBUF_TRACE &&
-		t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
+	    t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
 	    ("%s: tag %p is not a trace", __func__, t));
 	mtx_lock(&mtrace_queue_mtx);
 	if (mtrace_queued >= mtrace_queue_max) {
@@ -669,6 +728,10 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 	return (pos);
 }
 
+/*
+ * The emit task.  It runs on the single thread of mtrace_tq and never
+ * concurrently with itself: that is what lets it use mtrace_frame unlocked.
+ */
 static void
 mtrace_emit(void *arg __unused, int pending __unused)
 {
@@ -698,6 +761,7 @@ mtrace_init(void *arg __unused)
 	TASK_INIT(&mtrace_task, 0, mtrace_emit, NULL);
 	mtrace_tq = taskqueue_create("mbuf_trace", M_WAITOK,
 	    taskqueue_thread_enqueue, &mtrace_tq);
+	/* One thread, and one only: mtrace_emit() relies on it. */
 	taskqueue_start_threads(&mtrace_tq, 1, PWAIT, "mbuf_trace emit");
 }
 /* Before the interfaces (SI_SUB_PSEUDO), hence before the first trace. */
@@ -728,7 +792,7 @@ mtrace_db_print(const struct mtrace *mt)
 		switch (r->mr_type) {
 		case MTRACE_REC_TIME:
 			db_printf("  time +%ju ns\n",
-			    (uintmax_t) * (const uint64_t *)data);
+			    (uintmax_t)*(const uint64_t *)data);
 			continue;
 		case MTRACE_REC_LOCATION:
 			mtrace_format_location(r, text, sizeof(text));

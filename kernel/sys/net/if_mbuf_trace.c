@@ -33,9 +33,9 @@
 static const char mbuf_trace_name[] = "mbuf_trace";
 
 VNET_DEFINE_STATIC(struct if_clone *, mbuf_trace_cloner);
-#define V_mbuf_trace_cloner VNET(mbuf_trace_cloner)
+#define	V_mbuf_trace_cloner	VNET(mbuf_trace_cloner)
 VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
-#define V_mbuf_trace_ifp VNET(mbuf_trace_ifp)
+#define	V_mbuf_trace_ifp	VNET(mbuf_trace_ifp)
 
 /*
  * A handle names one interface without holding a pointer to it, so that a
@@ -120,7 +120,7 @@ mbuf_trace_ioctl(if_t ifp, u_long cmd, caddr_t data __unused)
 
 	switch (cmd) {
 	case SIOCSIFFLAGS:
-		if (if_getflags(ifp) & IFF_UP)
+		if ((if_getflags(ifp) & IFF_UP) != 0)
 			if_setdrvflagbits(ifp, IFF_DRV_RUNNING, 0);
 		else
 			if_setdrvflagbits(ifp, 0, IFF_DRV_RUNNING);

@@ -16,34 +16,34 @@
  */
 
 #ifndef _SYS_MBUF_TRACE_H_
-#define _SYS_MBUF_TRACE_H_
+#define	_SYS_MBUF_TRACE_H_
 
 /*
  * A frame is "count:u16 record{count}", a record "length:u16 type:u16
  * payload[length]", all integers big-endian.  Types 1-3 are the format
  * deployed consumers already decode; 4-6 are extensions.
  */
-#define MTRACE_REC_DATA		  1 /* packet bytes from the Ethernet header */
-#define MTRACE_REC_STRING	  2 /* text that is static in the kernel */
-#define MTRACE_REC_STRING_DYNAMIC 3 /* text copied at trace time */
-#define MTRACE_REC_DATA_L3	  4 /* ethertype:u16, then packet bytes */
-#define MTRACE_REC_TIME		  5 /* ns:u64 since mtrace_start() */
-#define MTRACE_REC_LOST		  6 /* records:u32 the kernel could not store */
+#define	MTRACE_REC_DATA		1	/* bytes from the Ethernet header */
+#define	MTRACE_REC_STRING	2	/* text that is static in the kernel */
+#define	MTRACE_REC_STRING_DYNAMIC 3	/* text copied at trace time */
+#define	MTRACE_REC_DATA_L3	4	/* ethertype:u16, then packet bytes */
+#define	MTRACE_REC_TIME		5	/* ns:u64 since mtrace_start() */
+#define	MTRACE_REC_LOST		6	/* records:u32 that were not stored */
 
-#define MTRACE_FRAME_HDRLEN	  2	/* count:u16 */
-#define MTRACE_RECORD_HDRLEN	  4	/* length:u16 type:u16 */
-#define MTRACE_FRAME_MAX	  65535 /* bytes of a frame, headers included */
+#define	MTRACE_FRAME_HDRLEN	2	/* count:u16 */
+#define	MTRACE_RECORD_HDRLEN	4	/* length:u16 type:u16 */
+#define	MTRACE_FRAME_MAX	65535	/* bytes of a frame, headers included */
 
 #ifdef _KERNEL
 
 /* How a location record marks its place ("file:line: +func"...). */
-#define MTRACE_EV_LOCATION 0 /* "file:line" */
-#define MTRACE_EV_ENTER	   1 /* "file:line: +func" */
-#define MTRACE_EV_LEAVE	   2 /* "file:line: -func" */
-#define MTRACE_EV_MARK	   3 /* "file:line: func" */
+#define	MTRACE_EV_LOCATION	0	/* "file:line" */
+#define	MTRACE_EV_ENTER		1	/* "file:line: +func" */
+#define	MTRACE_EV_LEAVE		2	/* "file:line: -func" */
+#define	MTRACE_EV_MARK		3	/* "file:line: func" */
 
-#define MTRACE_L2	   (-1) /* mbuf_trace_data(): a type 1 snapshot */
-#define MTRACE_STRLEN	   ((size_t)-1) /* mbuf_trace_string(): up to NUL */
+#define	MTRACE_L2	(-1)		/* mbuf_trace_data(): a DATA record */
+#define	MTRACE_STRLEN	((size_t)-1)	/* mbuf_trace_string(): up to NUL */
 
 struct mbuf;
 
@@ -67,42 +67,42 @@ uint32_t mbuf_trace_if_listener(void);
 bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 
 #ifdef MBUF_TRACE
-#define mtrace_start(m)		 mbuf_trace_start(m)
-#define mtrace_data(m)		 mbuf_trace_data((m), MTRACE_L2)
-#define mtrace_data_proto(m, et) mbuf_trace_data((m), (et))
-#define mtrace_printf(m, ...)	 mbuf_trace_printf((m), __VA_ARGS__)
+#define	mtrace_start(m)		mbuf_trace_start(m)
+#define	mtrace_data(m)		mbuf_trace_data((m), MTRACE_L2)
+#define	mtrace_data_proto(m, et) mbuf_trace_data((m), (et))
+#define	mtrace_printf(m, ...)	mbuf_trace_printf((m), __VA_ARGS__)
 
 /* A static string is kept by its address, a dynamic one is copied. */
-#define mtrace_static_length(m, s, l)  mbuf_trace_string((m), (s), (l), false)
-#define mtrace_dynamic_length(m, s, l) mbuf_trace_string((m), (s), (l), true)
+#define	mtrace_static_length(m, s, l)	mbuf_trace_string((m), (s), (l), false)
+#define	mtrace_dynamic_length(m, s, l)	mbuf_trace_string((m), (s), (l), true)
 /* The same for NUL-terminated strings. */
-#define mtrace_static(m, s)  mtrace_static_length((m), (s), MTRACE_STRLEN)
-#define mtrace_dynamic(m, s) mtrace_dynamic_length((m), (s), MTRACE_STRLEN)
-#define mtrace(m, s)	     mtrace_static((m), (s))
+#define	mtrace_static(m, s)	mtrace_static_length((m), (s), MTRACE_STRLEN)
+#define	mtrace_dynamic(m, s)	mtrace_dynamic_length((m), (s), MTRACE_STRLEN)
+#define	mtrace(m, s)		mtrace_static((m), (s))
 
 /* Locations: the pointers and the line are kept, the text made later. */
-#define mtrace_(m) \
+#define	mtrace_(m)							\
 	mbuf_trace_location((m), MTRACE_EV_LOCATION, __FILE__, __LINE__, NULL)
-#define mtrace_enter(m) \
+#define	mtrace_enter(m)							\
 	mbuf_trace_location((m), MTRACE_EV_ENTER, __FILE__, __LINE__, __func__)
-#define mtrace_leave(m) \
+#define	mtrace_leave(m)							\
 	mbuf_trace_location((m), MTRACE_EV_LEAVE, __FILE__, __LINE__, __func__)
-#define mtrace_func(m) \
+#define	mtrace_func(m)							\
 	mbuf_trace_location((m), MTRACE_EV_MARK, __FILE__, __LINE__, __func__)
 #else /* !MBUF_TRACE */
-#define mtrace_start(m)		       ((void)0)
-#define mtrace_data(m)		       ((void)0)
-#define mtrace_data_proto(m, et)       ((void)0)
-#define mtrace_printf(m, ...)	       ((void)0)
-#define mtrace_static_length(m, s, l)  ((void)0)
-#define mtrace_static(m, s)	       ((void)0)
-#define mtrace_dynamic_length(m, s, l) ((void)0)
-#define mtrace_dynamic(m, s)	       ((void)0)
-#define mtrace(m, s)		       ((void)0)
-#define mtrace_(m)		       ((void)0)
-#define mtrace_enter(m)		       ((void)0)
-#define mtrace_leave(m)		       ((void)0)
-#define mtrace_func(m)		       ((void)0)
+#define	mtrace_start(m)			((void)0)
+#define	mtrace_data(m)			((void)0)
+#define	mtrace_data_proto(m, et)	((void)0)
+#define	mtrace_printf(m, ...)		((void)0)
+#define	mtrace_static_length(m, s, l)	((void)0)
+#define	mtrace_static(m, s)		((void)0)
+#define	mtrace_dynamic_length(m, s, l)	((void)0)
+#define	mtrace_dynamic(m, s)		((void)0)
+#define	mtrace(m, s)			((void)0)
+#define	mtrace_(m)			((void)0)
+#define	mtrace_enter(m)			((void)0)
+#define	mtrace_leave(m)			((void)0)
+#define	mtrace_func(m)			((void)0)
 #endif /* MBUF_TRACE */
 
 #endif /* _KERNEL */

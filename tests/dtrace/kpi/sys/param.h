@@ -5,6 +5,8 @@
 #ifndef MBUF_TRACE_TEST_SYS_PARAM_H
 #define MBUF_TRACE_TEST_SYS_PARAM_H
 
+/* <sys/types.h> gives the kernel bool, true and false. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -49,25 +49,21 @@
 
 #include "dtrace_mbuf.h"
 
-/* DTrace's safe loads, defined in dtrace.c; no header declares them. */
-uint32_t dtrace_load32(uintptr_t);
-uint64_t dtrace_load64(uintptr_t);
-uint8_t dtrace_load8(uintptr_t);
-
 /*
  * m_type and m_flags are bitfields sharing the 32-bit word after m_len, which
  * offsetof() cannot name.  The word is loaded whole and read through a union
  * declared like struct mbuf, so the compiler places the bits as it does there.
  */
 union dtrace_mbuf_typeflags {
-	uint32_t word;
+	uint32_t	word;
 	struct {
-		uint32_t m_type : 8, m_flags : 24;
-	} bits;
+		uint32_t	m_type:8,
+				m_flags:24;
+	}		bits;
 };
 _Static_assert(sizeof(union dtrace_mbuf_typeflags) == sizeof(uint32_t),
     "m_type and m_flags share one 32-bit word");
-#define DTRACE_MBUF_TYPEFLAGS_OFF \
+#define	DTRACE_MBUF_TYPEFLAGS_OFF					\
 	(offsetof(struct mbuf, m_len) + sizeof(int32_t))
 
 static uintptr_t
@@ -82,14 +78,14 @@ dtrace_mbuf_loadptr(uintptr_t addr)
 
 /* What the walk needs of an mbuf. */
 struct dtrace_mbuf_hdr {
-	uintptr_t next;
-	uintptr_t data;
-	int32_t len;
-	uint32_t mflags;
+	uintptr_t	next;
+	uintptr_t	data;
+	int32_t		len;
+	uint32_t	mflags;
 };
 
-/* Loads the header of the mbuf at mb; stops at the first fault. */
-static int
+/* Loads the header of the mbuf at mb; false at the first fault. */
+static bool
 dtrace_mbuf_loadhdr(uintptr_t mb, struct dtrace_mbuf_hdr *h,
     volatile uint16_t *flags)
 {
@@ -97,20 +93,20 @@ dtrace_mbuf_loadhdr(uintptr_t mb, struct dtrace_mbuf_hdr *h,
 
 	h->next = dtrace_mbuf_loadptr(mb + offsetof(struct mbuf, m_next));
 	if ((*flags & CPU_DTRACE_FAULT) != 0)
-		return (0);
+		return (false);
 	h->data = dtrace_mbuf_loadptr(mb + offsetof(struct mbuf, m_data));
 	if ((*flags & CPU_DTRACE_FAULT) != 0)
-		return (0);
+		return (false);
 	h->len = (int32_t)dtrace_load32(mb + offsetof(struct mbuf, m_len));
 	if ((*flags & CPU_DTRACE_FAULT) != 0)
-		return (0);
+		return (false);
 	tf.word = dtrace_load32(mb + DTRACE_MBUF_TYPEFLAGS_OFF);
 	h->mflags = tf.bits.m_flags;
 	return ((*flags & CPU_DTRACE_FAULT) == 0);
 }
 
-/* Copies len bytes from kernel address src; stops at the first fault. */
-static int
+/* Copies len bytes from kernel address src; false at the first fault. */
+static bool
 dtrace_mbuf_load(uint8_t *dst, uintptr_t src, size_t len,
     volatile uint16_t *flags)
 {
@@ -119,9 +115,9 @@ dtrace_mbuf_load(uint8_t *dst, uintptr_t src, size_t len,
 	for (i = 0; i < len; i++) {
 		dst[i] = dtrace_load8(src + i);
 		if ((*flags & CPU_DTRACE_FAULT) != 0)
-			return (0);
+			return (false);
 	}
-	return (1);
+	return (true);
 }
 
 /*

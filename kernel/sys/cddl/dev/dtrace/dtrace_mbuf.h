@@ -33,14 +33,22 @@
  */
 
 #ifndef _DTRACE_MBUF_H_
-#define _DTRACE_MBUF_H_
+#define	_DTRACE_MBUF_H_
 
 /*
  * The most mbufs one call visits.  A 64 KB packet in plain mbufs is about
  * 300 of them; a longer walk is a cyclic or corrupt chain, and probe context
  * must not spin on it.
  */
-#define DTRACE_MBUF_MAXHOPS 1024
+#define	DTRACE_MBUF_MAXHOPS	1024
+
+/*
+ * DTrace's safe loads, which dtrace.c defines and declares for itself; here
+ * for dtrace_mbuf.c, which also compiles on its own.
+ */
+uint8_t		dtrace_load8(uintptr_t);
+uint32_t	dtrace_load32(uintptr_t);
+uint64_t	dtrace_load64(uintptr_t);
 
 size_t dtrace_mbuf_copydata(uintptr_t m, uint64_t off, uint64_t len, void *dst,
     size_t room, volatile uint16_t *flags, volatile uintptr_t *illval);
