@@ -42,6 +42,9 @@ enum {
 
 static unsigned char bytes[1500];
 
+static void traced_location_cases(void);
+static void emit_location_cases(void);
+
 static struct mbuf *
 packet(size_t len)
 {
@@ -140,7 +143,7 @@ static void
 traced_cases(void)
 {
     TRACED("traced: mtrace", 64, mtrace(m, "drop: bad checksum"));
-    TRACED("traced: mtrace_enter", 64, mtrace_enter(m));
+    traced_location_cases();
     TRACED("traced: mtrace_dynamic (6 bytes)", 64, mtrace_dynamic(m, "vtnet0"));
     TRACED("traced: mtrace_printf (\"ttl %d\")", 64, mtrace_printf(m, "ttl %d", i));
     TRACED("traced: mtrace_data (64 bytes)", 64, mtrace_data(m));
@@ -178,7 +181,7 @@ static void
 emit_cases(void)
 {
     EMIT("mtrace (18 bytes)", 64, mtrace(m, "drop: bad checksum"));
-    EMIT("mtrace_enter", 64, mtrace_enter(m));
+    emit_location_cases();
     EMIT("mtrace_dynamic (6 bytes)", 64, mtrace_dynamic(m, "vtnet0"));
     EMIT("mtrace_data (64 bytes)", 64, mtrace_data(m));
     EMIT("mtrace_data (256 bytes)", 256, mtrace_data(m));
@@ -213,4 +216,22 @@ main(void)
     kpi_taskqueue_hold(false);
     kpi_shutdown();
     return 0;
+}
+
+/*
+ * Location records keep __FILE__ and format it when they are serialised:
+ * give them the path a kernel built from /usr/src gives them, not this
+ * file's, whose length and components depend on where the checkout is.
+ */
+#line 600 "/usr/src/sys/netinet/ip_input.c"
+static void
+traced_location_cases(void)
+{
+    TRACED("traced: mtrace_enter", 64, mtrace_enter(m));
+}
+
+static void
+emit_location_cases(void)
+{
+    EMIT("mtrace_enter", 64, mtrace_enter(m));
 }
