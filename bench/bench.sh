@@ -5,8 +5,9 @@
 #
 # usage: bench/bench.sh [BUILD_DIR [FRAMES]]     (defaults: build, 100000)
 #
-# Needs a built tree (gen_captures and mbuf_trace.so), hyperfine, and
-# ../shared/reference/mbuf_trace.lua (MBUF_TRACE_LUA overrides the path).
+# Needs a built tree (gen_captures and mbuf_trace.so), hyperfine, and the
+# Lua dissector the plugin replaces, which is not part of this project:
+# MBUF_TRACE_LUA names it (default: ../shared/reference/mbuf_trace.lua).
 # The capture is generated into BUILD_DIR/bench/, never committed. Each
 # command runs tshark directly (not through tools/tshark-with-plugin, whose
 # load check would add a tshark start-up to every run) with a private HOME

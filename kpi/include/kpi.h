@@ -55,6 +55,14 @@ struct ifnet *kpi_ifunit(const char *ifname);
 int kpi_if_clone_destroy(const char *ifname, bool force);
 int kpi_if_clone_create(const char *ifname);
 
+/*
+ * Enter and leave the network epoch in the calling thread, as a driver
+ * does around ether_input(): the stack's trace points run inside it, and
+ * mtrace_start() asserts it (NET_EPOCH_ASSERT()).  Sections nest.
+ */
+void kpi_net_epoch_enter(void);
+void kpi_net_epoch_exit(void);
+
 /* Wait until every taskqueue is empty and idle. */
 void kpi_taskqueue_drain_all(void);
 /* Hold (true) or release (false) every taskqueue, like taskqueue_block(). */

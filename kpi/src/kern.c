@@ -231,22 +231,6 @@ mtx_sysinit(const void *arg)
     mtx_init(margs->ma_mtx, margs->ma_desc, NULL, margs->ma_opts);
 }
 
-counter_u64_t
-counter_u64_alloc(int wait __unused)
-{
-    counter_u64_t c = calloc(1, sizeof(*c));
-
-    if (c == NULL)
-        abort();
-    return c;
-}
-
-void
-counter_u64_free(counter_u64_t c)
-{
-    (free)(c);
-}
-
 void
 counter_u64_zero(counter_u64_t c)
 {

@@ -9,6 +9,8 @@
 #include <sys/malloc.h>
 #include <sys/time.h>
 
+#include <sys/epoch.h>
+
 #include <net/bpf.h>
 #include <net/if.h>
 #include <net/if_clone.h>
@@ -26,6 +28,25 @@
 
 /* One lock for the index, the cloners and the listeners. */
 static pthread_mutex_t net_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+__thread int kpi_net_epoch_depth;
+
+void
+kpi_net_epoch_enter(void)
+{
+    struct epoch_tracker et;
+
+    NET_EPOCH_ENTER(et);
+}
+
+void
+kpi_net_epoch_exit(void)
+{
+    struct epoch_tracker et;
+
+    KASSERT(kpi_net_epoch_depth > 0, ("kpi_net_epoch_exit: not in the net epoch"));
+    NET_EPOCH_EXIT(et);
+}
 
 #define IFINDEX_MAX 64
 

@@ -138,15 +138,6 @@ taskqueue_enqueue(struct taskqueue *tq, struct task *task)
 }
 
 void
-taskqueue_drain(struct taskqueue *tq, struct task *task)
-{
-    pthread_mutex_lock(&tq->tq_mutex);
-    while (task->ta_pending != 0 || tq->tq_running == task)
-        pthread_cond_wait(&tq->tq_idle, &tq->tq_mutex);
-    pthread_mutex_unlock(&tq->tq_mutex);
-}
-
-void
 taskqueue_drain_all(struct taskqueue *tq)
 {
     pthread_mutex_lock(&tq->tq_mutex);
@@ -167,23 +158,6 @@ taskqueue_stop(struct taskqueue *tq)
     for (i = 0; i < tq->tq_nthreads; i++)
         pthread_join(tq->tq_threads[i], NULL);
     tq->tq_nthreads = 0;
-}
-
-void
-taskqueue_free(struct taskqueue *tq)
-{
-    struct taskqueue **p;
-
-    taskqueue_stop(tq);
-    pthread_mutex_lock(&tq_list_mutex);
-    for (p = &tq_list; *p != tq; p = &(*p)->tq_next)
-        ;
-    *p = tq->tq_next;
-    pthread_mutex_unlock(&tq_list_mutex);
-    pthread_mutex_destroy(&tq->tq_mutex);
-    pthread_cond_destroy(&tq->tq_work);
-    pthread_cond_destroy(&tq->tq_idle);
-    (free)(tq);
 }
 
 void

@@ -174,6 +174,35 @@ test_dry_run_changes_nothing()
 	    fail "dry run diff lacks DIF_SUBR_COPYOUTMBUF"
 }
 
+# The tool's default parts leave DTrace alone (DIF_SUBR_MAX is its ABI);
+# -d adds the subroutine to them.  Dry runs on the real tree.
+test_is_applied_only_with_d()
+{
+	src=${MBUF_TRACE_FREEBSD_SRC:-}
+	if [ -z "$src" ]; then
+		echo "SKIP: set MBUF_TRACE_FREEBSD_SRC to a pristine FreeBSD 15.1 src tree to run this test"
+		exit 77
+	fi
+	plan=$(integrate -n "$src") || fail "default dry run failed: $plan"
+	for f in $installed $edited; do
+		if printf '%s\n' "$plan" | grep -qxF -e "new file: $f" -e "+++ b/$f"; then
+			fail "the default parts change $f"
+		fi
+	done
+	printf '%s\n' "$plan" | grep -qxF "new file: sys/kern/kern_mbuf_trace.c" ||
+	    fail "the default parts do not install the facility"
+	plan=$(integrate -n -d "$src") || fail "dry run with -d failed: $plan"
+	for f in $installed; do
+		printf '%s\n' "$plan" | grep -qxF "new file: $f" || fail "-d does not install $f"
+	done
+	for f in $edited; do
+		printf '%s\n' "$plan" | grep -qxF "+++ b/$f" || fail "-d does not change $f"
+	done
+	printf '%s\n' "$plan" | grep -qxF "new file: sys/kern/kern_mbuf_trace.c" ||
+	    fail "-d leaves the facility out"
+	echo "ok: copyoutmbuf() only with -d"
+}
+
 test_applies_idempotently_to_a_synthetic_tree()
 {
 	synthetic_tree "$work/pristine" "$(last_subrs_of_15_1)"
@@ -201,7 +230,7 @@ test_refuses_a_tree_without_its_place_in_dtrace_dif_subr()
 }
 
 case $name in
-applies_idempotently | dry_run_changes_nothing | \
+applies_idempotently | dry_run_changes_nothing | is_applied_only_with_d | \
     applies_idempotently_to_a_synthetic_tree | \
     refuses_a_tree_where_subroutine_54_is_taken | \
     refuses_a_tree_without_its_place_in_dtrace_dif_subr)

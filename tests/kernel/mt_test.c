@@ -26,6 +26,8 @@ mt_init(int *argc, char ***argv)
 
     g_test_init(argc, argv, NULL);
     kpi_boot();
+    /* The tests trace as the stack does, in the network epoch. */
+    kpi_net_epoch_enter();
     for (i = 0; i < G_N_ELEMENTS(limits); i++) {
         char *full = g_strdup_printf("net.mbuf_trace.%s", limits[i]);
 

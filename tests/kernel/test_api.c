@@ -337,6 +337,28 @@ test_frames_carry_the_bpf_timestamp_of_the_tap(void)
     g_ptr_array_unref(frames);
 }
 
+/*
+ * mtrace_start() looks the interface up under the network epoch its
+ * callers hold; called outside it, it panics (NET_EPOCH_ASSERT()) rather
+ * than touch an interface that may be going away.
+ */
+static void
+test_start_outside_the_net_epoch_panics(void)
+{
+    struct mbuf *m;
+
+    if (g_test_subprocess()) {
+        mt_reset();
+        m = mt_packet(60, NULL, 0);
+        kpi_net_epoch_exit();
+        mtrace_start(m);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*panic: Assertion kpi_net_epoch_depth > 0 failed*");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -360,6 +382,7 @@ main(int argc, char **argv)
            test_restarting_a_traced_packet_continues_its_trace);
     mt_add("every_call_records_in_call_order", test_every_call_in_order);
     mt_add("timestamps_precede_every_record", test_timestamps_precede_every_record);
+    mt_add("start_outside_the_net_epoch_panics", test_start_outside_the_net_epoch_panics);
     mt_add("frames_carry_the_bpf_timestamp_of_the_tap",
            test_frames_carry_the_bpf_timestamp_of_the_tap);
     return g_test_run();

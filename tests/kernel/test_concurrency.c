@@ -20,6 +20,7 @@ tracer(void *arg)
     guint8 bytes[60];
     struct mbuf *m, *n;
 
+    kpi_net_epoch_enter();
     for (i = 0; i < PACKETS; i++) {
         memset(bytes, t * 16 + i % 16, sizeof(bytes));
         m = kpi_mbuf_chain(bytes, sizeof(bytes), NULL, 0);
@@ -35,6 +36,7 @@ tracer(void *arg)
         mtrace_leave(m);
         m_freem(m);
     }
+    kpi_net_epoch_exit();
     return NULL;
 }
 

@@ -224,6 +224,52 @@ test_frame_too_long_is_cut_at_a_record_boundary(void)
     g_free(dir);
 }
 
+/*
+ * The same with timestamps on: a TIME record goes with the record it
+ * stamps.  Where the frame has room for the next TIME record but not for
+ * its string, both are left out and counted as one lost record: no TIME
+ * record is left dangling before LOST.
+ */
+static void
+test_frame_too_long_loses_a_record_with_its_time(void)
+{
+    struct mbuf *m;
+    GPtrArray *frames;
+    MtFrame *f;
+    size_t unit, room, fit;
+    guint i;
+    char *dir = g_strnfill(100, 'x');
+    char *text = g_strdup_printf("sys/dev/%s/long_driver_file.c:1003: long_location", dir);
+
+    mt_reset();
+    mt_set("timestamps", 1);
+    /* 500 locations of 24 bytes, each after a TIME record of 16. */
+    mt_set("trace_max", 500 * 40);
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    for (i = 0; i < 500; i++)
+        long_location(m);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    unit = MTRACE_RECORD_HDRLEN + 8 + MTRACE_RECORD_HDRLEN + strlen(text);
+    room = MTRACE_FRAME_MAX - MTRACE_FRAME_HDRLEN - (MTRACE_RECORD_HDRLEN + 4);
+    fit = room / unit;
+    g_assert_cmpuint(fit, <, 500);
+    /* What is left holds the next TIME record, not the string after it. */
+    g_assert_cmpuint(room - fit * unit, >=, MTRACE_RECORD_HDRLEN + 8);
+    g_assert_cmpuint(f->records->len, ==, 2 * fit + 1);
+    for (i = 0; i < fit; i++) {
+        mt_record(f, 2 * i, MTRACE_REC_TIME);
+        mt_assert_string(f, 2 * i + 1, MTRACE_REC_STRING, text);
+    }
+    g_assert_cmpuint(mt_lost(f), ==, 500 - fit);
+    g_assert_cmpuint(g_bytes_get_size(f->bytes), ==,
+                     MTRACE_FRAME_HDRLEN + fit * unit + MTRACE_RECORD_HDRLEN + 4);
+    g_ptr_array_unref(frames);
+    g_free(text);
+    g_free(dir);
+}
+
 static void
 test_full_queue_drops_and_counts_traces(void)
 {
@@ -294,6 +340,8 @@ main(int argc, char **argv)
     mt_add("printf_fills_the_trace_then_grows_it", test_printf_fills_the_trace_then_grows_it);
     mt_add("frame_too_long_is_cut_at_a_record_boundary",
            test_frame_too_long_is_cut_at_a_record_boundary);
+    mt_add("frame_too_long_loses_a_record_with_its_time",
+           test_frame_too_long_loses_a_record_with_its_time);
     mt_add("full_queue_drops_and_counts_traces", test_full_queue_drops_and_counts_traces);
     mt_add("limits_reject_values_out_of_range", test_limits_reject_values_out_of_range);
     return g_test_run();

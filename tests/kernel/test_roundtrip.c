@@ -4,8 +4,8 @@
  * (tools/tshark-with-plugin), and every record of every frame must match,
  * field by field, what this test did: types and lengths, strings, file,
  * line, function and event of locations, snapshot bytes and ethertypes,
- * TIME stamps and their deltas, LOST counts.  Fields are those of DESIGN.md
- * section 6, read from tshark's PDML.
+ * TIME stamps and their deltas, LOST counts.  Fields are those of
+ * docs/fields.md, read from tshark's PDML.
  *
  * usage: test_roundtrip [g_test options] TSHARK-WITH-PLUGIN PLUGIN.so
  */

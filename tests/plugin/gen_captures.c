@@ -404,6 +404,30 @@ scenario_record_types(const char *dir)
     g_byte_array_free(p, TRUE);
 }
 
+/* For the stats tree's "unknown" and "Lost records" buckets: types just
+ * outside the known ones (0, 7 right after LOST, 0xffff) and LOST records
+ * that add up across frames. */
+static void
+scenario_lost_unknown(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+
+    capture_open(&c, dir, "lost_unknown");
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if.c:100: +if_input");
+    rec(&f, T_LOST + 1, "\x01", 1);
+    rec_lost(&f, 3);
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, 0, "", 0);
+    rec(&f, 0xffff, "??", 2);
+    rec_str(&f, T_STRING_DYNAMIC, "dynamic text");
+    rec_lost(&f, 5);
+    frame_write(&c, &f, -1);
+    capture_close(&c);
+}
+
 /* One malformation per frame; each frame ends with what can still be
  * decoded after the fault. */
 static void
@@ -750,6 +774,7 @@ main(int argc, char **argv)
     scenario_basic(argv[1], "basic", DLT_USER0);
     scenario_basic(argv[1], "basic_user3", DLT_USER3);
     scenario_record_types(argv[1]);
+    scenario_lost_unknown(argv[1]);
     scenario_malformed(argv[1]);
     scenario_edges(argv[1]);
     scenario_snapshots(argv[1]);

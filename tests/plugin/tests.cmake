@@ -35,6 +35,8 @@ plugin_golden(tshark_json_extracts_every_field basic-json.txt basic -T json ${al
 plugin_golden(expert_info_covers_every_malformation malformed-expert.txt malformed -q -z expert)
 plugin_golden(stats_tree_counts_types_functions_files_paths basic-stats.txt basic
               -q -z mbuf_trace,tree)
+plugin_golden(stats_tree_counts_lost_and_unknown_records lost_unknown-stats.txt lost_unknown
+              -q -z mbuf_trace,tree)
 
 # ---- Registration ----
 add_test(NAME plugin.exports_exactly_the_four_loader_symbols

@@ -298,6 +298,8 @@ main(int argc, char **argv)
     }
 
     kpi_boot();
+    /* This thread is the driver: the stack runs in the network epoch. */
+    kpi_net_epoch_enter();
     kpi_clock_set_boottime(0);
     /* The emit task runs here, after each packet, on the packet's clock. */
     kpi_taskqueue_hold(true);

@@ -30,6 +30,7 @@
 #include <sys/systm.h>
 #include <sys/counter.h>
 #include <sys/endian.h>
+#include <sys/epoch.h>
 #include <sys/kernel.h>
 #include <sys/lock.h>
 #include <sys/malloc.h>
@@ -316,7 +317,7 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	return (nmt);
 }
 
-/* The bytes a record with payload bytes takes, and its TIME record. */
+/* The bytes a record of payload bytes takes, with its TIME record if stamp. */
 static size_t
 mtrace_need(bool stamp, size_t payload)
 {
@@ -395,6 +396,8 @@ mbuf_trace_start(struct mbuf *m)
 	uint32_t ifid;
 	u_int cap;
 
+	/* The interface lookup needs the epoch; the stack's paths hold it. */
+	NET_EPOCH_ASSERT();
 	/* Starting a traced packet again continues its trace. */
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
 	    mtrace_lookup(m) != NULL)

@@ -48,15 +48,15 @@ mbuf_trace_if_handle(if_t ifp)
 	return ((uint32_t)if_getindex(ifp) << 16 | (uint16_t)if_getidxgen(ifp));
 }
 
+/* Called in the network epoch, which keeps the interface alive. */
 uint32_t
 mbuf_trace_if_listener(void)
 {
-	struct epoch_tracker et;
 	uint32_t handle;
 	if_t ifp;
 
+	NET_EPOCH_ASSERT();
 	handle = 0;
-	NET_EPOCH_ENTER(et);
 #ifdef VIMAGE
 	/* A driver traces before ether_input() sets the packet's VNET. */
 	if (curvnet == NULL)
@@ -66,7 +66,6 @@ mbuf_trace_if_listener(void)
 		ifp = V_mbuf_trace_ifp;
 	if (ifp != NULL && bpf_peers_present_if(ifp))
 		handle = mbuf_trace_if_handle(ifp);
-	NET_EPOCH_EXIT(et);
 	return (handle);
 }
 

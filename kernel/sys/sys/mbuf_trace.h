@@ -60,8 +60,9 @@ void mbuf_trace_location(struct mbuf *, int, const char *, int, const char *);
 /*
  * The mbuf_trace interface (sys/net/if_mbuf_trace.c), as the facility
  * sees it: a nonzero handle for the current VNET's interface when someone
- * listens on it, and a tap that delivers a frame to the interface behind
- * a handle, if it still exists and someone still listens.
+ * listens on it (called in the network epoch), and a tap that delivers a
+ * frame to the interface behind a handle, if it still exists and someone
+ * still listens.
  */
 uint32_t mbuf_trace_if_listener(void);
 bool mbuf_trace_if_tap(uint32_t, void *, u_int);

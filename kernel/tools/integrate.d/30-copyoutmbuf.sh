@@ -1,5 +1,8 @@
 # 30-copyoutmbuf.sh - the D subroutine copyoutmbuf() (OpenDTrace RFD 1).
 #
+# Not a default part: mbuf_trace-integrate applies it only with -d (or -p
+# 30-copyoutmbuf), because a new subroutine number is a DTrace ABI change.
+#
 # Installs the chain walk (sys/cddl/dev/dtrace/dtrace_mbuf.[ch], where
 # dtrace.c finds its FreeBSD glue: both the kernel and the module build
 # search that directory), gives it the next free DIF subroutine number, 54,

@@ -29,9 +29,8 @@ struct if_clone_addreq {
     ifc_destroy_f *destroy_f;
 };
 
-#define IFC_F_AUTOUNIT 0x02
-#define IFC_F_FORCE    0x08
-#define IFC_F_CREATE   0x10
+#define IFC_F_FORCE  0x08
+#define IFC_F_CREATE 0x10
 
 struct if_clone *ifc_attach_cloner(const char *name, struct if_clone_addreq *req);
 void ifc_detach_cloner(struct if_clone *ifc);

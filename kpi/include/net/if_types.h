@@ -2,5 +2,4 @@
 #ifndef KPI_NET_IF_TYPES_H
 #define KPI_NET_IF_TYPES_H
 #define IFT_OTHER 0x1
-#define IFT_ETHER 0x6
 #endif

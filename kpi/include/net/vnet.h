@@ -10,7 +10,6 @@
 struct vnet;
 
 #define curvnet                  NULL
-#define VNET_DEFINE(t, n)        t n
 #define VNET_DEFINE_STATIC(t, n) static t n
 #define VNET(n)                  (n)
 #define VNET_VNET(vnet, n)       (n)

@@ -10,11 +10,8 @@
 #define __unused              __attribute__((__unused__))
 #define __aligned(x)          __attribute__((__aligned__(x)))
 #define __printflike(fmt, va) __attribute__((__format__(__printf__, fmt, va)))
-#define __predict_true(e)     __builtin_expect(!!(e), 1)
 #define __predict_false(e)    __builtin_expect(!!(e), 0)
 #define __dead2               __attribute__((__noreturn__))
-#define __DECONST(type, var)  ((type)(uintptr_t)(const void *)(var))
-#define __XSTRING(x)          __STRING(x)
 
 /*
  * Linker sets, as FreeBSD's <sys/linker_set.h> makes them: an array of

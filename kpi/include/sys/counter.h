@@ -9,8 +9,6 @@
 
 typedef uint64_t *counter_u64_t;
 
-counter_u64_t counter_u64_alloc(int wait);
-void counter_u64_free(counter_u64_t c);
 void counter_u64_zero(counter_u64_t c);
 uint64_t counter_u64_fetch(counter_u64_t c);
 

@@ -74,9 +74,7 @@ int m_dup_pkthdr(struct mbuf *to, const struct mbuf *from, int how);
 void m_copydata(const struct mbuf *m, int off, int len, char *cp);
 unsigned int m_length(struct mbuf *m, struct mbuf **last);
 
-#define PACKET_TAG_NONE 0
 #define MTAG_PERSISTENT 0x800
-#define MTAG_ABI_COMPAT 0
 
 struct m_tag *m_tag_alloc(uint32_t cookie, uint16_t type, int len, int wait);
 void m_tag_delete(struct mbuf *m, struct m_tag *t);
@@ -105,12 +103,6 @@ static inline struct m_tag *
 m_tag_first(struct mbuf *m)
 {
     return SLIST_FIRST(&m->m_pkthdr.tags);
-}
-
-static inline struct m_tag *
-m_tag_next(struct mbuf *m __unused, struct m_tag *t)
-{
-    return SLIST_NEXT(t, m_tag_link);
 }
 
 static inline void

@@ -25,8 +25,10 @@ struct mtx_args {
 
 void mtx_sysinit(const void *arg);
 
+/* As FreeBSD's: initialised at boot, destroyed by the SYSUNINIT. */
 #define MTX_SYSINIT(name, mtx, desc, opts)                                                         \
     static struct mtx_args name##_args = { (mtx), (desc), (opts) };                                \
-    SYSINIT(name##_mtx_sysinit, SI_SUB_LOCK, SI_ORDER_MIDDLE, mtx_sysinit, &name##_args)
+    SYSINIT(name##_mtx_sysinit, SI_SUB_LOCK, SI_ORDER_MIDDLE, mtx_sysinit, &name##_args);          \
+    SYSUNINIT(name##_mtx_sysuninit, SI_SUB_LOCK, SI_ORDER_MIDDLE, mtx_destroy, (mtx))
 
 #endif

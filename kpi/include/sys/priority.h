@@ -1,6 +1,5 @@
 /* KPI stand-in: <sys/priority.h>.  Thread priorities are not modelled. */
 #ifndef KPI_SYS_PRIORITY_H
 #define KPI_SYS_PRIORITY_H
-#define PI_NET 16
-#define PWAIT  87
+#define PWAIT 87
 #endif

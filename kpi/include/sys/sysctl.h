@@ -17,7 +17,6 @@
 #define CTLFLAG_WR     0x40000000
 #define CTLFLAG_RW     (CTLFLAG_RD | CTLFLAG_WR)
 #define CTLFLAG_TUN    0x00080000
-#define CTLFLAG_RDTUN  (CTLFLAG_RD | CTLFLAG_TUN)
 #define CTLFLAG_RWTUN  (CTLFLAG_RW | CTLFLAG_TUN)
 #define CTLFLAG_MPSAFE 0x00040000
 #define CTLFLAG_STATS  0x00002000
@@ -71,9 +70,6 @@ int sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS);
     SYSCTL_OID_DEF(parent, name, CTLTYPE_NODE | (access), NULL, 0, handler, "N", descr)
 #define SYSCTL_INT(parent, nbr, name, access, ptr, val, descr)                                     \
     SYSCTL_OID(parent, nbr, name, CTLTYPE_INT | (access), (ptr), (val), sysctl_handle_int, "I",    \
-               descr)
-#define SYSCTL_UINT(parent, nbr, name, access, ptr, val, descr)                                    \
-    SYSCTL_OID(parent, nbr, name, CTLTYPE_UINT | (access), (ptr), (val), sysctl_handle_int, "IU",  \
                descr)
 #define SYSCTL_PROC(parent, nbr, name, access, ptr, arg, handler, fmt, descr)                      \
     SYSCTL_OID(parent, nbr, name, (access), (ptr), (arg), handler, fmt, descr)

@@ -20,7 +20,4 @@ void panic(const char *fmt, ...) __printflike(1, 2) __dead2;
     } while (0)
 #define MPASS(ex) KASSERT((ex), ("Assertion %s failed at %s:%d", #ex, __FILE__, __LINE__))
 
-#define bcopy(from, to, len) memmove((to), (from), (len))
-#define bzero(buf, len)      memset((buf), 0, (len))
-
 #endif

@@ -26,9 +26,7 @@ struct taskqueue *taskqueue_create(const char *name, int mflags, taskqueue_enque
 int taskqueue_start_threads(struct taskqueue **tqp, int count, int pri, const char *name, ...)
     __printflike(4, 5);
 int taskqueue_enqueue(struct taskqueue *queue, struct task *task);
-void taskqueue_drain(struct taskqueue *queue, struct task *task);
 void taskqueue_drain_all(struct taskqueue *queue);
-void taskqueue_free(struct taskqueue *queue);
 void taskqueue_thread_enqueue(void *context);
 
 #define TASK_INIT(task, priority, func, context)                                                   \

@@ -19,7 +19,7 @@ out=$3
 sys=${FBSD_SYS:-$HOME/.cache/freebsd-sys}
 
 if [ ! -f "$sys/SOURCE" ]; then
-	echo "SKIPPED: no FreeBSD header set at $sys (build it once: DESIGN.md section 7)"
+	echo "SKIPPED: no FreeBSD 15.1 header set for fbsd-kcc at $sys (FBSD_SYS overrides)"
 	exit 77
 fi
 if [ ! -x "$kcc" ]; then
