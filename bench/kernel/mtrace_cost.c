@@ -196,6 +196,8 @@ main(void)
     for (i = 0; i < (int)sizeof(bytes); i++)
         bytes[i] = (unsigned char)i;
     kpi_boot();
+    /* The stack's trace points run in the network epoch. */
+    kpi_net_epoch_enter();
     /* Emission runs here, in this thread, when drop() asks for it. */
     kpi_taskqueue_hold(true);
     for (i = 0; i < IDLE; i++)
@@ -214,6 +216,7 @@ main(void)
     emit_cases();
     kpi_bpf_unlisten(l);
     kpi_taskqueue_hold(false);
+    kpi_net_epoch_exit();
     kpi_shutdown();
     return 0;
 }
