@@ -265,8 +265,7 @@ mtrace_lookup(struct mbuf *m)
 {
 	struct m_tag *t;
 
-	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
-	    SLIST_EMPTY(&m->m_pkthdr.tags))
+	if (!mtrace_tagged(m))
 		return (NULL);
 	t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE, NULL);
 	if (t == NULL)
