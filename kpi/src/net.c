@@ -393,7 +393,7 @@ bpfattach(struct ifnet *ifp, unsigned int dlt, unsigned int hdrlen __unused)
     bif->ifp = ifp;
     bif->dlt = dlt;
     pthread_mutex_lock(&net_mutex);
-    ifp->if_bpf = bif;
+    __atomic_store_n(&ifp->if_bpf, bif, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&net_mutex);
 }
 
@@ -406,7 +406,7 @@ bpfdetach(struct ifnet *ifp)
 
     pthread_mutex_lock(&net_mutex);
     bif = ifp->if_bpf;
-    ifp->if_bpf = NULL;
+    __atomic_store_n(&ifp->if_bpf, NULL, __ATOMIC_RELEASE);
     if (bif != NULL)
         for (l = bif->listeners; l != NULL; l = l->next)
             l->bif = NULL;
@@ -414,15 +414,17 @@ bpfdetach(struct ifnet *ifp)
     (free)(bif);
 }
 
+/*
+ * Lockless, as FreeBSD's (a CK_LIST_EMPTY() of the descriptor list): the
+ * stack asks it for every packet that passes a start point.  The writers
+ * store with release under net_mutex.
+ */
 bool
 bpf_peers_present_if(struct ifnet *ifp)
 {
-    bool present;
+    struct kpi_bpf_if *bif = __atomic_load_n(&ifp->if_bpf, __ATOMIC_ACQUIRE);
 
-    pthread_mutex_lock(&net_mutex);
-    present = ifp->if_bpf != NULL && ifp->if_bpf->listeners != NULL;
-    pthread_mutex_unlock(&net_mutex);
-    return present;
+    return bif != NULL && __atomic_load_n(&bif->listeners, __ATOMIC_ACQUIRE) != NULL;
 }
 
 void
@@ -483,7 +485,7 @@ bpf_listen(const char *ifname, const char *pcap_path, bool keep)
     pthread_mutex_lock(&net_mutex);
     l->bif = ifp->if_bpf;
     l->next = l->bif->listeners;
-    l->bif->listeners = l;
+    __atomic_store_n(&l->bif->listeners, l, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&net_mutex);
     return l;
 }
@@ -510,7 +512,7 @@ kpi_bpf_unlisten(struct kpi_bpf_listener *l)
     if (l->bif != NULL) {
         for (p = &l->bif->listeners; *p != l; p = &(*p)->next)
             ;
-        *p = l->next;
+        __atomic_store_n(p, l->next, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&net_mutex);
     if (l->pcap != NULL)

@@ -35,6 +35,7 @@
 #define	MTRACE_FRAME_MAX	65535	/* bytes of a frame, headers included */
 
 #ifdef _KERNEL
+#include <sys/mbuf.h>
 
 /* How a location record marks its place ("file:line: +func"...). */
 #define	MTRACE_EV_LOCATION	0	/* "file:line" */
@@ -44,8 +45,6 @@
 
 #define	MTRACE_L2	(-1)		/* mbuf_trace_data(): a DATA record */
 #define	MTRACE_STRLEN	((size_t)-1)	/* mbuf_trace_string(): up to NUL */
-
-struct mbuf;
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
@@ -68,32 +67,53 @@ void mbuf_trace_end(struct mbuf *);
 uint32_t mbuf_trace_if_listener(void);
 bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 
+/*
+ * Only a packet that carries tags can carry a trace.  The macros test that
+ * inline, so that a call on a packet without tags, nearly every untraced
+ * packet, costs a test and a branch rather than a call and a tag lookup.
+ */
+static __inline bool
+mtrace_tagged(const struct mbuf *m)
+{
+
+	return (m != NULL && (m->m_flags & M_PKTHDR) != 0 &&
+	    !SLIST_EMPTY(&m->m_pkthdr.tags));
+}
+
 #ifdef MBUF_TRACE
+/* Call fn with m, evaluated once, and the rest when m may be traced. */
+#define	MTRACE_CALL(m, fn, ...) __extension__ ({			\
+	struct mbuf *_mtrace_m = (m);					\
+									\
+	if (__predict_false(mtrace_tagged(_mtrace_m)))			\
+		fn(_mtrace_m, ##__VA_ARGS__);				\
+})
+
 #define	mtrace_start(m)		mbuf_trace_start(m)
-#define	mtrace_data(m)		mbuf_trace_data((m), MTRACE_L2)
-#define	mtrace_data_proto(m, et) mbuf_trace_data((m), (et))
-#define	mtrace_printf(m, ...)	mbuf_trace_printf((m), __VA_ARGS__)
+#define	mtrace_data(m)		MTRACE_CALL((m), mbuf_trace_data, MTRACE_L2)
+#define	mtrace_data_proto(m, et) MTRACE_CALL((m), mbuf_trace_data, (et))
+#define	mtrace_printf(m, ...)	MTRACE_CALL((m), mbuf_trace_printf, __VA_ARGS__)
 
 /* A static string is kept by its address, a dynamic one is copied. */
-#define	mtrace_static_length(m, s, l)	mbuf_trace_string((m), (s), (l), false)
-#define	mtrace_dynamic_length(m, s, l)	mbuf_trace_string((m), (s), (l), true)
+#define	mtrace_static_length(m, s, l)					\
+	MTRACE_CALL((m), mbuf_trace_string, (s), (l), false)
+#define	mtrace_dynamic_length(m, s, l)					\
+	MTRACE_CALL((m), mbuf_trace_string, (s), (l), true)
 /* The same for NUL-terminated strings. */
 #define	mtrace_static(m, s)	mtrace_static_length((m), (s), MTRACE_STRLEN)
 #define	mtrace_dynamic(m, s)	mtrace_dynamic_length((m), (s), MTRACE_STRLEN)
 #define	mtrace(m, s)		mtrace_static((m), (s))
 
 /* Locations: the pointers and the line are kept, the text made later. */
-#define	mtrace_(m)							\
-	mbuf_trace_location((m), MTRACE_EV_LOCATION, __FILE__, __LINE__, NULL)
-#define	mtrace_enter(m)							\
-	mbuf_trace_location((m), MTRACE_EV_ENTER, __FILE__, __LINE__, __func__)
-#define	mtrace_leave(m)							\
-	mbuf_trace_location((m), MTRACE_EV_LEAVE, __FILE__, __LINE__, __func__)
-#define	mtrace_func(m)							\
-	mbuf_trace_location((m), MTRACE_EV_MARK, __FILE__, __LINE__, __func__)
+#define	MTRACE_LOCATION(m, ev, func)					\
+	MTRACE_CALL((m), mbuf_trace_location, (ev), __FILE__, __LINE__, (func))
+#define	mtrace_(m)	MTRACE_LOCATION((m), MTRACE_EV_LOCATION, NULL)
+#define	mtrace_enter(m)	MTRACE_LOCATION((m), MTRACE_EV_ENTER, __func__)
+#define	mtrace_leave(m)	MTRACE_LOCATION((m), MTRACE_EV_LEAVE, __func__)
+#define	mtrace_func(m)	MTRACE_LOCATION((m), MTRACE_EV_MARK, __func__)
 
 /* The trace is complete: emit it now, not when the packet is freed. */
-#define	mtrace_end(m)		mbuf_trace_end(m)
+#define	mtrace_end(m)		MTRACE_CALL((m), mbuf_trace_end)
 #else /* !MBUF_TRACE */
 #define	mtrace_start(m)			((void)0)
 #define	mtrace_data(m)			((void)0)

@@ -1,0 +1,240 @@
+/*
+ * mtrace_cost - instructions per mtrace_*() call, on the unchanged kernel
+ * sources built on the KPI stand-ins, counted by callgrind.
+ *
+ * Run it under "valgrind --tool=callgrind --collect-atstart=no" (see
+ * bench/kernel-cost.sh, which also sums the dumps): every measured call is
+ * wrapped in a pair of collection toggles and followed by a dump whose
+ * description names the case, so each call is one sample and the script can
+ * show the distribution, not only the mean.  Outside callgrind the client
+ * requests do nothing and the program only runs the cases.
+ *
+ * The counts include what the stand-ins do for the kernel (m_tag_locate(),
+ * malloc(9), counter(9), the bpf tap); they are written like FreeBSD's, but
+ * they are not FreeBSD's code, and glibc's snprintf() stands in for the
+ * kernel's.
+ */
+#include <sys/param.h>
+#include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <valgrind/callgrind.h>
+
+#include "kpi.h"
+
+/* One sample: the instructions of call, labelled "case" in the dump. */
+#define MEASURE(label, call)                                                                       \
+    do {                                                                                           \
+        CALLGRIND_TOGGLE_COLLECT;                                                                  \
+        call;                                                                                      \
+        CALLGRIND_TOGGLE_COLLECT;                                                                  \
+        CALLGRIND_DUMP_STATS_AT(label);                                                            \
+    } while (0)
+
+enum {
+    PACKETS = 4,  /* traced packets per case */
+    RECORDS = 24, /* records per traced packet: the trace grows twice */
+    IDLE = 32,    /* samples of an idle case */
+};
+
+static unsigned char bytes[1500];
+
+static void traced_location_cases(void);
+static void emit_location_cases(void);
+
+static struct mbuf *
+packet(size_t len)
+{
+    return kpi_mbuf_chain(bytes, len, NULL, 0);
+}
+
+/* A packet that already carries somebody else's tag, as many do. */
+static struct mbuf *
+tagged_packet(void)
+{
+    struct mbuf *m = packet(64);
+
+    m_tag_prepend(m, m_tag_alloc(0x4d54, 1, 8, M_NOWAIT));
+    return m;
+}
+
+static void
+drop(struct mbuf *m)
+{
+    m_freem(m);
+    kpi_taskqueue_run_held();
+}
+
+static void
+idle_cases(void)
+{
+    struct mbuf *m;
+    int i;
+
+    for (i = 0; i < IDLE; i++) {
+        m = packet(64);
+        MEASURE("idle: mtrace_start, nobody listening", mtrace_start(m));
+        drop(m);
+    }
+}
+
+static void
+untraced_cases(const char *what, struct mbuf *(*make)(void))
+{
+    char label[128];
+    struct mbuf *m;
+    int i;
+
+#define UNTRACED(name, call)                                                                       \
+    do {                                                                                           \
+        snprintf(label, sizeof(label), "untraced%s: %s", what, name);                              \
+        MEASURE(label, call);                                                                      \
+    } while (0)
+    for (i = 0; i < IDLE; i++) {
+        m = make();
+        UNTRACED("mtrace", mtrace(m, "drop: bad checksum"));
+        UNTRACED("mtrace_enter", mtrace_enter(m));
+        UNTRACED("mtrace_dynamic", mtrace_dynamic(m, "vtnet0"));
+        UNTRACED("mtrace_printf", mtrace_printf(m, "ttl %d", i));
+        UNTRACED("mtrace_data", mtrace_data(m));
+        drop(m);
+    }
+#undef UNTRACED
+}
+
+static struct mbuf *
+plain_packet(void)
+{
+    return packet(64);
+}
+
+static void
+start_cases(void)
+{
+    struct mbuf *m;
+    int i;
+
+    for (i = 0; i < IDLE; i++) {
+        m = packet(64);
+        MEASURE("traced: mtrace_start", mtrace_start(m));
+        drop(m);
+    }
+}
+
+/* RECORDS calls of one kind on each of PACKETS traced packets. */
+#define TRACED(label, len, call)                                                                   \
+    do {                                                                                           \
+        struct mbuf *m;                                                                            \
+        int p, i;                                                                                  \
+                                                                                                   \
+        for (p = 0; p < PACKETS; p++) {                                                            \
+            m = packet(len);                                                                       \
+            mtrace_start(m);                                                                       \
+            for (i = 0; i < RECORDS; i++)                                                          \
+                MEASURE(label, call);                                                              \
+            drop(m);                                                                               \
+        }                                                                                          \
+    } while (0)
+
+static void
+traced_cases(void)
+{
+    TRACED("traced: mtrace", 64, mtrace(m, "drop: bad checksum"));
+    traced_location_cases();
+    TRACED("traced: mtrace_dynamic (6 bytes)", 64, mtrace_dynamic(m, "vtnet0"));
+    TRACED("traced: mtrace_printf (\"ttl %d\")", 64, mtrace_printf(m, "ttl %d", i));
+    TRACED("traced: mtrace_data (64 bytes)", 64, mtrace_data(m));
+    TRACED("traced: mtrace_data (256 bytes)", 256, mtrace_data(m));
+    TRACED("traced: mtrace_data_proto (64 bytes)", 64, mtrace_data_proto(m, 0x0800));
+}
+
+/*
+ * Emission: the trace of a freed packet, serialised and tapped by the emit
+ * task.  The same records in traces of 1 and of RECORDS records give the
+ * cost per record (the script takes the difference) apart from the cost
+ * per frame.
+ */
+#define EMIT(label, len, call)                                                                     \
+    do {                                                                                           \
+        static const int n[] = { 1, RECORDS };                                                     \
+        char l[128];                                                                               \
+        struct mbuf *m;                                                                            \
+        int k, p, i;                                                                               \
+                                                                                                   \
+        for (k = 0; k < 2; k++) {                                                                  \
+            snprintf(l, sizeof(l), "emit %d: %s", n[k], label);                                    \
+            for (p = 0; p < PACKETS; p++) {                                                        \
+                m = packet(len);                                                                   \
+                mtrace_start(m);                                                                   \
+                for (i = 0; i < n[k]; i++)                                                         \
+                    call;                                                                          \
+                m_freem(m);                                                                        \
+                MEASURE(l, kpi_taskqueue_run_held());                                              \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+static void
+emit_cases(void)
+{
+    EMIT("mtrace (18 bytes)", 64, mtrace(m, "drop: bad checksum"));
+    emit_location_cases();
+    EMIT("mtrace_dynamic (6 bytes)", 64, mtrace_dynamic(m, "vtnet0"));
+    EMIT("mtrace_data (64 bytes)", 64, mtrace_data(m));
+    EMIT("mtrace_data (256 bytes)", 256, mtrace_data(m));
+}
+
+int
+main(void)
+{
+    struct kpi_bpf_listener *l;
+    int i;
+
+    for (i = 0; i < (int)sizeof(bytes); i++)
+        bytes[i] = (unsigned char)i;
+    kpi_boot();
+    /* The stack's trace points run in the network epoch. */
+    kpi_net_epoch_enter();
+    /* Emission runs here, in this thread, when drop() asks for it. */
+    kpi_taskqueue_hold(true);
+    for (i = 0; i < IDLE; i++)
+        MEASURE("calibration: nothing", (void)0);
+
+    idle_cases();
+    untraced_cases("", plain_packet);
+    l = kpi_bpf_listen("mbuf_trace", NULL);
+    untraced_cases(", another tag on the packet", tagged_packet);
+    untraced_cases(", someone listening", plain_packet);
+    start_cases();
+    traced_cases();
+    /* The listener keeps what it is given: a new one starts empty. */
+    kpi_bpf_unlisten(l);
+    l = kpi_bpf_listen_pcap("mbuf_trace", "/dev/null");
+    emit_cases();
+    kpi_bpf_unlisten(l);
+    kpi_taskqueue_hold(false);
+    kpi_net_epoch_exit();
+    kpi_shutdown();
+    return 0;
+}
+
+/*
+ * Location records keep __FILE__ and format it when they are serialised:
+ * give them the path a kernel built from /usr/src gives them, not this
+ * file's, whose length and components depend on where the checkout is.
+ */
+#line 600 "/usr/src/sys/netinet/ip_input.c"
+static void
+traced_location_cases(void)
+{
+    TRACED("traced: mtrace_enter", 64, mtrace_enter(m));
+}
+
+static void
+emit_location_cases(void)
+{
+    EMIT("mtrace_enter", 64, mtrace_enter(m));
+}
