@@ -1,8 +1,21 @@
 /*
  * Snapshots of mbuf chains: one mbuf, many, zero-length ones, external
- * buffers; capped at net.mbuf_trace.snap_max and taken at call time.
+ * buffers; capped at net.mbuf_trace.snap_max, with a CUT record telling the
+ * packet's length, and taken at call time.
  */
 #include "mt_test.h"
+
+#include <sys/endian.h>
+
+/* Record i is the CUT record of a snapshot cut from a packet of len. */
+static void
+assert_cut(const MtFrame *f, guint i, guint32 len)
+{
+    const MtRecord *r = mt_record(f, i, MTRACE_REC_CUT);
+
+    g_assert_cmpuint(r->len, ==, 4);
+    g_assert_cmpuint(be32dec(r->payload), ==, len);
+}
 
 static MtFrame *
 snapshot(GPtrArray **frames, size_t len, const size_t *seglen, size_t nseg, int ethertype)
@@ -87,14 +100,25 @@ test_snapshots_are_capped_at_snap_max(void)
     lost = mt_stat("records_lost");
     mt_set("snap_max", 32);
     f = snapshot(&frames, 100, seg, G_N_ELEMENTS(seg), MTRACE_L2);
+    g_assert_cmpuint(f->records->len, ==, 2);
     mt_assert_data(f, 0, MTRACE_L2, mt_pattern(32), 32);
+    assert_cut(f, 1, 100);
     g_ptr_array_unref(frames);
     f = snapshot(&frames, 100, seg, G_N_ELEMENTS(seg), 0x86dd);
+    g_assert_cmpuint(f->records->len, ==, 2);
     mt_assert_data(f, 0, 0x86dd, mt_pattern(32), 32);
+    assert_cut(f, 1, 100);
+    g_ptr_array_unref(frames);
+    /* Exactly snap_max bytes: nothing was cut. */
+    mt_set("snap_max", 100);
+    f = snapshot(&frames, 100, seg, G_N_ELEMENTS(seg), MTRACE_L2);
+    g_assert_cmpuint(f->records->len, ==, 1);
     g_ptr_array_unref(frames);
     mt_set("snap_max", 0);
     f = snapshot(&frames, 100, seg, G_N_ELEMENTS(seg), MTRACE_L2);
+    g_assert_cmpuint(f->records->len, ==, 2);
     mt_assert_data(f, 0, MTRACE_L2, NULL, 0);
+    assert_cut(f, 1, 100);
     g_assert_cmpuint(mt_lost(f), ==, 0);
     g_assert_cmpuint(mt_stat("records_lost"), ==, lost);
     g_ptr_array_unref(frames);

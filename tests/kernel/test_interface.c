@@ -339,8 +339,9 @@ test_ddb_show_mtrace_prints_the_trace(void)
     ip_input(m);
     mtrace_data(m);
 
-    /* 5 TIME records of 16 bytes, 16 + 16 + (8 + 40) + 24 + (8 + 40) bytes of records. */
-    g_string_printf(want, "trace %p: 232 of 256 bytes, 0 lost, start 1000 ns, if %#x\n",
+    /* 5 TIME records of 16 bytes, 16 + 16 + (8 + 48) + 24 + (8 + 48) bytes of
+     * records: a snapshot stores the packet's length before its bytes. */
+    g_string_printf(want, "trace %p: 248 of 256 bytes, 0 lost, start 1000 ns, if %#x\n",
                     (void *)m_tag_first(m),
                     (unsigned int)(if_getindex(kpi_ifunit("mbuf_trace")) << 16 |
                                    if_getidxgen(kpi_ifunit("mbuf_trace"))));

@@ -29,7 +29,19 @@ enum {
     T_DATA_L3 = 4,
     T_TIME = 5,
     T_LOST = 6,
+    T_CUT = 7,
 };
+
+/* The deployed kernel patch's record types: generation 1 numbers as above
+ * (without 4-7), generation 2 has a packet and a string type only. */
+typedef struct generation {
+    guint packet;
+    guint string;  /* static text */
+    guint dynamic; /* formatted text */
+} generation_t;
+
+static const generation_t gen1 = { T_DATA, T_STRING, T_STRING_DYNAMIC };
+static const generation_t gen2 = { 0, 1, 1 };
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP  0x0806
@@ -101,6 +113,14 @@ rec_str(frame_t *f, guint type, const char *s)
     rec(f, type, s, (guint)strlen(s));
 }
 
+/* A C string with its terminating NUL, which the length counts: how the
+ * deployed patch sends every string. */
+static void
+rec_cstr(frame_t *f, guint type, const char *s)
+{
+    rec(f, type, s, (guint)strlen(s) + 1);
+}
+
 static void
 rec_time(frame_t *f, guint64 ns)
 {
@@ -117,6 +137,15 @@ rec_lost(frame_t *f, guint32 n)
     guint8 b[4] = { (guint8)(n >> 24), (guint8)(n >> 16), (guint8)(n >> 8), (guint8)n };
 
     rec(f, T_LOST, b, sizeof(b));
+}
+
+/* Our kernel's CUT: the snapshot before it was cut from a packet of len. */
+static void
+rec_cut(frame_t *f, guint32 len)
+{
+    guint8 b[4] = { (guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8), (guint8)len };
+
+    rec(f, T_CUT, b, sizeof(b));
 }
 
 static void
@@ -305,6 +334,55 @@ pkt_arp(void)
     put32(p, 0x0a000001);
     g_byte_array_append(p, zero, 6);
     put32(p, 0x0a000002);
+    return p;
+}
+
+/* Ethernet + IPv4 + ICMP echo request (type 8) or reply (type 0) between
+ * 10.0.0.1 and 10.0.0.2, with a real ICMP checksum. */
+static GByteArray *
+pkt_icmp4(guint type, gboolean from_a)
+{
+    static const char data[] = "0123456789abcdef";
+    GByteArray *p = g_byte_array_new();
+    guint icmp_off, sum;
+
+    put_eth(p, ETHERTYPE_IPV4);
+    put16(p, 0x4500);
+    put16(p, 20 + 8 + sizeof(data) - 1);
+    put32(p, 0x00024000);
+    put16(p, 0x4001); /* TTL 64, ICMP */
+    put16(p, 0);
+    put32(p, from_a ? 0x0a000001 : 0x0a000002);
+    put32(p, from_a ? 0x0a000002 : 0x0a000001);
+    icmp_off = p->len;
+    put16(p, type << 8);
+    put16(p, 0);
+    put32(p, 0x12340001); /* id 0x1234, seq 1 */
+    g_byte_array_append(p, (const guint8 *)data, sizeof(data) - 1);
+    sum = csum_add(0, p->data + icmp_off, p->len - icmp_off);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~sum & 0xffff;
+    p->data[icmp_off + 2] = (guint8)(sum >> 8);
+    p->data[icmp_off + 3] = (guint8)sum;
+    return p;
+}
+
+/* The ARP reply to pkt_arp(): 10.0.0.2 is at mac_b. */
+static GByteArray *
+pkt_arp_reply(void)
+{
+    GByteArray *p = g_byte_array_new();
+
+    g_byte_array_append(p, mac_a, 6);
+    g_byte_array_append(p, mac_b, 6);
+    put16(p, ETHERTYPE_ARP);
+    put32(p, 0x00010800);
+    put32(p, 0x06040002);
+    g_byte_array_append(p, mac_b, 6);
+    put32(p, 0x0a000002);
+    g_byte_array_append(p, mac_a, 6);
+    put32(p, 0x0a000001);
     return p;
 }
 
@@ -500,8 +578,8 @@ scenario_malformed(const char *dir)
     rec_str(&f, T_STRING, "sys/a.c:9: +still_decoded");
     frame_write(&c, &f, -1);
 
-    /* 10: NUL inside a string, and a string ending in NUL (a C terminator
-     * the kernel should not have copied). */
+    /* 10: NUL inside a string (flagged), and a string ending in NUL: its
+     * terminator, as the deployed kernels send it (not flagged). */
     f = frame_new();
     rec(&f, T_STRING_DYNAMIC, "before\0after", 12);
     rec(&f, T_STRING, "sys/a.c:3: +terminated\0", 23);
@@ -707,6 +785,197 @@ scenario_compat(const char *dir)
     g_byte_array_free(p, TRUE);
 }
 
+/* What the deployed patch writes for a packet sent on vtnet0, byte for byte
+ * as its real captures hold it: the packet is handed to
+ * if_transmit_default(), enqueued, then dequeued by the driver, and the
+ * frame lists those records newest first, with NUL-terminated strings and
+ * absolute __FILE__ paths. `first` is the packet as if_transmit_default()
+ * saw it, `last` as the driver dequeued it (the same packet, unless the
+ * test needs them apart). */
+static void
+deployed_frame(capture_t *c, const generation_t *g, const GByteArray *first, const GByteArray *last)
+{
+    frame_t f = frame_new();
+
+    rec(&f, g->packet, last->data, last->len);
+    rec_cstr(&f, g->dynamic, "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)");
+    rec_cstr(&f, g->string, "/usr/src/sys/net/if.c:4782: IFQ_DEQUEUE_NOLOCK");
+    rec_cstr(&f, g->string, "/usr/src/sys/net/if.c:4782: _IF_DEQUEUE");
+    rec_cstr(&f, g->string, "/usr/src/sys/net/if.c:3982: _IF_ENQUEUE");
+    rec_cstr(&f, g->string, "/usr/src/sys/net/if.c:3982: IFQ_ENQUEUE");
+    rec_cstr(&f, g->dynamic, "/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)");
+    rec(&f, g->packet, first->data, first->len);
+    rec_cstr(&f, g->dynamic, "/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)");
+    frame_write(c, &f, -1);
+}
+
+/* The deployed patch's captures, one per generation: ARP request and
+ * reply, an ICMP echo request that the trace follows into its reply (the
+ * snapshots differ: the first in time is the request), and a TCP
+ * handshake and segment. Then what each generation alone can hold: a frame
+ * of type 1 records only (generation 1: packets; generation 2: strings),
+ * and free text after a location. */
+static void
+scenario_deployed(const char *dir, const char *name, const generation_t *g)
+{
+    GByteArray *arp = pkt_arp(), *arp_reply = pkt_arp_reply();
+    GByteArray *echo = pkt_icmp4(8, TRUE), *echo_reply = pkt_icmp4(0, FALSE);
+    GByteArray *syn = pkt_tcp4(1000, 0x02, 80, "");
+    GByteArray *seg = pkt_tcp4(1001, 0x18, 80, "GET / HTTP/1.0\r\n\r\n");
+    capture_t c;
+    frame_t f;
+
+    capture_open(&c, dir, name);
+    deployed_frame(&c, g, arp, arp);
+    deployed_frame(&c, g, arp_reply, arp_reply);
+    deployed_frame(&c, g, echo, echo_reply);
+    deployed_frame(&c, g, syn, syn);
+    deployed_frame(&c, g, seg, seg);
+
+    f = frame_new();
+    if (g->packet == 1) {
+        rec(&f, 1, arp_reply->data, arp_reply->len);
+        rec(&f, 1, arp->data, arp->len);
+    } else {
+        rec_cstr(&f, 1, "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)");
+        rec_cstr(&f, 1, "/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)");
+    }
+    frame_write(&c, &f, -1);
+
+    f = frame_new();
+    rec_cstr(&f, g->dynamic, "/usr/src/sys/netinet/ip_input.c:600: drop: bad checksum");
+    rec(&f, g->packet, echo->data, echo->len);
+    rec_cstr(&f, g->string, "/usr/src/sys/netinet/ip_input.c:512: ip_input");
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+    g_byte_array_free(arp, TRUE);
+    g_byte_array_free(arp_reply, TRUE);
+    g_byte_array_free(echo, TRUE);
+    g_byte_array_free(echo_reply, TRUE);
+    g_byte_array_free(syn, TRUE);
+    g_byte_array_free(seg, TRUE);
+}
+
+/* Every form of trace string the grammar of docs/format.md knows, in our
+ * kernel's layout (oldest first, no terminators), then the NUL cases. */
+static void
+scenario_strings(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+
+    capture_open(&c, dir, "strings");
+
+    /* 1: locations with every kind of file path and function. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)");
+    rec_str(&f, T_STRING, "sys/net/if.c:3982: +IFQ_HANDOFF_ADJ(vtnet0)");
+    rec_str(&f, T_STRING, "../../../net/if.c:3983: _IF_ENQUEUE");
+    rec_str(&f, T_STRING, "/home/me/src/sys/net/if.c:3984: -IFQ_HANDOFF_ADJ(vtnet0)");
+    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4784: m_pullup(m, (sizeof(struct ip)))");
+    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4785: f()");
+    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4786");
+    frame_write(&c, &f, -1);
+
+    /* 2: free text after a location, and strings that only look like
+     * functions (they stay text). */
+    f = frame_new();
+    rec_str(&f, T_STRING_DYNAMIC, "/usr/src/sys/netinet/ip_input.c:600: drop: bad checksum");
+    rec_str(&f, T_STRING, "sys/a.c:1: f(a) (b)");
+    rec_str(&f, T_STRING, "sys/a.c:2: f(unclosed");
+    rec_str(&f, T_STRING, "sys/a.c:3: f(a))");
+    rec_str(&f, T_STRING, "sys/a.c:4: 9lives(x)");
+    rec_str(&f, T_STRING, "sys/a.c:5: +");
+    rec_str(&f, T_STRING_DYNAMIC, "drop: no route");
+    rec_str(&f, T_STRING, "IFQ_DEQUEUE_NOLOCK");
+    frame_write(&c, &f, -1);
+
+    /* 3: the path: a function only its leave names is on it; a leave after
+     * its enter is not; a mark between repeats of one function collapses. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/a.c:1: -only_left");
+    rec_str(&f, T_STRING, "sys/a.c:2: +outer");
+    rec_str(&f, T_STRING, "sys/a.c:3: +inner(x)");
+    rec_str(&f, T_STRING, "sys/a.c:4: -inner(x)");
+    rec_str(&f, T_STRING, "sys/a.c:5: outer");
+    rec_str(&f, T_STRING, "sys/a.c:6: -outer");
+    rec_str(&f, T_STRING, "sys/a.c:7: -also_left");
+    frame_write(&c, &f, -1);
+
+    /* 4: NULs: a terminator (not part of the value), a NUL inside, a NUL
+     * inside and a terminator, a string that is only a terminator, two
+     * NULs at the end (the last is the terminator). */
+    f = frame_new();
+    rec(&f, T_STRING, "sys/a.c:1: +terminated\0", 23);
+    rec(&f, T_STRING_DYNAMIC, "before\0after", 12);
+    rec(&f, T_STRING_DYNAMIC, "before\0after\0", 13);
+    rec(&f, T_STRING, "", 1);
+    rec(&f, T_STRING_DYNAMIC, "two\0\0", 5);
+    frame_write(&c, &f, -1);
+
+    /* 5: non-ASCII: none of it may reach a field as invalid UTF-8. */
+    f = frame_new();
+    rec_str(&f, T_STRING_DYNAMIC, "caf\xc3\xa9");
+    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
+    rec_str(&f, T_STRING, "/usr/src/sys/r\xe9seau.c:12: f(\xe9t\xe9)");
+    rec_str(&f, T_STRING, "sys/a.c:13: drop: \xff");
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+}
+
+/* Snapshots our kernel cut at snap_max, each followed by the CUT record
+ * that tells the packet's length; then CUTs that describe nothing. */
+static void
+scenario_cut(const char *dir)
+{
+    GByteArray *seg = pkt_tcp4(1001, 0x18, 80, "GET /a/long/path/to/cut HTTP/1.0\r\n\r\n");
+    GByteArray *v6 = pkt_udp6("a datagram longer than the snapshot");
+    capture_t c;
+    frame_t f;
+
+    capture_open(&c, dir, "cut");
+
+    /* 1: an Ethernet snapshot cut to 60 bytes: into the TCP payload. */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, T_DATA, seg->data, 60);
+    rec_cut(&f, seg->len);
+    frame_write(&c, &f, -1);
+
+    /* 2: an L3 snapshot cut inside the IPv6 header, and one that was not
+     * cut (no CUT after it). */
+    f = frame_new();
+    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec_l3(&f, ETHERTYPE_IPV6, v6, ETH_HLEN);
+    {
+        GByteArray *l3 = g_byte_array_new();
+
+        put16(l3, ETHERTYPE_IPV6);
+        g_byte_array_append(l3, v6->data + ETH_HLEN, 30);
+        rec(&f, T_DATA_L3, l3->data, l3->len);
+        g_byte_array_free(l3, TRUE);
+    }
+    rec_cut(&f, v6->len - ETH_HLEN);
+    frame_write(&c, &f, -1);
+
+    /* 3: CUTs that describe no snapshot: first in the frame, after a
+     * string, shorter than the snapshot before it, and of a wrong length. */
+    f = frame_new();
+    rec_cut(&f, 100);
+    rec_str(&f, T_STRING, "sys/a.c:1: +f");
+    rec_cut(&f, 100);
+    rec(&f, T_DATA, seg->data, 60);
+    rec_cut(&f, 59);
+    rec(&f, T_CUT, "\0\0\1", 3);
+    frame_write(&c, &f, -1);
+
+    capture_close(&c);
+    g_byte_array_free(seg, TRUE);
+    g_byte_array_free(v6, TRUE);
+}
+
 /* A realistic stream for benchmarks: each frame is one TCP segment's trace
  * (12 records, 2 snapshots, 3 stamps). `deployed`: only the record types
  * the Lua dissector knows (1-3), 8 records and 1 snapshot a frame, for a
@@ -779,5 +1048,9 @@ main(int argc, char **argv)
     scenario_edges(argv[1]);
     scenario_snapshots(argv[1]);
     scenario_compat(argv[1]);
+    scenario_deployed(argv[1], "gen1", &gen1);
+    scenario_deployed(argv[1], "gen2", &gen2);
+    scenario_strings(argv[1]);
+    scenario_cut(argv[1]);
     return 0;
 }

@@ -18,6 +18,22 @@ plugin_golden(info_column_leads_with_the_path basic-summary.txt basic)
 plugin_golden(src_and_dst_come_from_the_first_snapshot snapshots-summary.txt snapshots)
 plugin_golden(malformed_frames_still_get_a_summary malformed-summary.txt malformed)
 
+# ---- The deployed patch's captures: both generations (gen_captures.c
+# writes their exact byte layout), strings of every form, cut snapshots ----
+plugin_golden(generation_1_capture_decodes gen1-V.txt gen1 -V -O mbuf_trace)
+plugin_golden(generation_2_capture_decodes gen2-V.txt gen2 -V -O mbuf_trace)
+plugin_golden(rows_tell_what_the_packet_is_and_where_it_went gen2-summary.txt gen2)
+plugin_golden(generation_1_rows_tell_the_same gen1-summary.txt gen1)
+plugin_golden(every_string_form_decodes strings-V.txt strings -V -O mbuf_trace)
+plugin_golden(cut_snapshots_decode_like_a_snaplen_cut_capture cut-V.txt cut -V)
+plugin_golden(tshark_fields_extracts_locations_and_source_links strings-fields.txt strings
+              -T fields -E header=y -E "aggregator=|" -e frame.number -e mbuf_trace.file
+              -e mbuf_trace.line -e mbuf_trace.func -e mbuf_trace.arg -e mbuf_trace.event
+              -e mbuf_trace.text -e mbuf_trace.source_url -e mbuf_trace.data
+              -o "mbuf_trace.source_url_template:vscode://file/home/me/src/%f:%l")
+plugin_golden(stats_tree_counts_generation_2_records_by_what_they_are gen2-stats.txt gen2
+              -q -z mbuf_trace,tree)
+
 # ---- Batch extraction ----
 set(all_fields
     -e frame.number -e mbuf_trace.count -e mbuf_trace.path -e mbuf_trace.record.index
@@ -79,6 +95,60 @@ plugin_filter(filter_on_time_delta 1 basic "mbuf_trace.time_delta == 0.00000285"
 plugin_filter(filter_on_lost 11 malformed "mbuf_trace.lost == 42")
 plugin_filter(filter_on_snapshot_layer 2 snapshots "count(ip) == 3 && tcp.dstport#3 == 80")
 
+# ---- Generations, strings, locations, links, cuts ----
+plugin_filter(type_0_means_generation_2 1,2,3,4,5,6,7 gen2 "mbuf_trace.generation == 2")
+plugin_filter(types_2_and_3_mean_generation_1 1,2,3,4,5,6,7 gen1 "mbuf_trace.generation == 1")
+plugin_filter(type_1_strings_alone_are_generation_2 6 gen2
+              "mbuf_trace.generation == 2 && all mbuf_trace.record.type == 1")
+plugin_filter(type_1_packets_alone_are_generation_1 6 gen1
+              "mbuf_trace.generation == 1 && all mbuf_trace.record.type == 1 && arp")
+plugin_filter(generation_preference_forces_1 1,2,3,4,5,7 gen2 "mbuf_trace.unknown_type"
+              -o mbuf_trace.generation:1)
+plugin_filter(generation_preference_forces_2 1,2,3,4,5,7 gen1 "mbuf_trace.unknown_type"
+              -o mbuf_trace.generation:2)
+plugin_filter(deployed_generation_1_is_read_newest_first 1,2,3,4,5,7 gen1
+              "mbuf_trace.newest_first == 1")
+plugin_filter(our_frames_are_read_oldest_first none basic "mbuf_trace.newest_first == 1")
+plugin_filter(each_record_shows_its_place_in_time 1,2,3,4,5,6 gen2
+              "mbuf_trace.record.step == 1 && mbuf_trace.string contains \"if_transmit_default\"")
+plugin_filter(path_is_oldest_first_in_generation_2 1,2,3,4,5 gen2
+              "mbuf_trace.path == \"if_transmit_default > IFQ_HANDOFF_ADJ > IFQ_ENQUEUE > _IF_ENQUEUE > _IF_DEQUEUE > IFQ_DEQUEUE_NOLOCK > if_dequeue\"")
+plugin_filter(path_is_oldest_first_in_generation_1 1,2,3,4,5 gen1
+              "mbuf_trace.path == \"if_transmit_default > IFQ_HANDOFF_ADJ > IFQ_ENQUEUE > _IF_ENQUEUE > _IF_DEQUEUE > IFQ_DEQUEUE_NOLOCK > if_dequeue\"")
+plugin_filter(path_names_a_function_only_its_leave_names 3 strings
+              "mbuf_trace.path == \"only_left > outer > inner > outer > also_left\"")
+plugin_filter(terminating_nul_is_not_part_of_the_string 1,2,3,4,5,6 gen2
+              "mbuf_trace.string == \"/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)\"")
+plugin_filter(terminating_nul_is_not_flagged none gen2 "mbuf_trace.nul_in_string")
+plugin_filter(nul_before_the_terminator_is_flagged 4 strings "mbuf_trace.nul_in_string")
+plugin_filter(data_keeps_the_lua_value_of_deployed_strings 1,2,3,4,5 gen1
+              "mbuf_trace.data == \"/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)\"")
+plugin_filter(filter_on_arg 1,2,3,4,5,6 gen2 "mbuf_trace.arg == \"vtnet0\"")
+plugin_filter(filter_on_arg_with_parentheses 1 strings "mbuf_trace.arg == \"m, (sizeof(struct ip))\"")
+plugin_filter(filter_on_macro_name 1,2,3,4,5 gen1 "mbuf_trace.func == \"IFQ_DEQUEUE_NOLOCK\"")
+plugin_filter(filter_on_text 2,5 strings "mbuf_trace.text contains \"drop\"")
+plugin_filter(filter_on_text_after_a_location 7 gen2 "mbuf_trace.text == \"drop: bad checksum\"")
+plugin_filter(text_that_only_looks_like_a_function_is_text 2 strings
+              "mbuf_trace.text == \"f(a) (b)\" && !mbuf_trace.func")
+plugin_filter(source_url_needs_a_template none gen2 "mbuf_trace.source_url")
+plugin_filter(filter_on_source_url 1,2,3,4,5,6 gen2
+              "mbuf_trace.source_url == \"https://cgit.freebsd.org/src/tree/sys/net/if.c?h=releng/15.1#n4784\""
+              -o "mbuf_trace.source_url_template:https://cgit.freebsd.org/src/tree/%f?h=releng/15.1#n%l")
+plugin_filter(filter_on_packet_length 1 cut "mbuf_trace.packet_length == 90")
+plugin_filter(cut_snapshot_is_short_not_malformed 1,2 cut "_ws.short && !_ws.malformed && !(_ws.expert.severity >= warning)")
+plugin_filter(cut_that_describes_no_snapshot_is_flagged 3 cut "mbuf_trace.cut_unused")
+plugin_filter(deployed_snapshots_are_not_retransmissions none gen2 "tcp.analysis.flags")
+plugin_filter(analyze_snapshots_feeds_every_deployed_snapshot 4,5 gen2
+              "tcp.analysis.retransmission" -o mbuf_trace.analyze_snapshots:TRUE)
+add_test(NAME plugin.no_string_field_carries_invalid_utf8
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/utf8.sh" "${plugin}" "${capture_dir}/strings.pcap"
+            "${capture_dir}/edges.pcap" "${capture_dir}/compat.pcap")
+set_tests_properties(plugin.no_string_field_carries_invalid_utf8 PROPERTIES LABELS plugin)
+add_test(NAME plugin.sample_trace_has_no_expert_error
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/frames.sh" none "${plugin}"
+            "${PROJECT_SOURCE_DIR}/examples/sample-trace.pcap" "_ws.expert.severity >= error")
+set_tests_properties(plugin.sample_trace_has_no_expert_error PROPERTIES LABELS "plugin;filter")
+
 # ---- Expert items, one filter each ----
 plugin_filter(truncated_record_is_flagged 1,2,4,5,6 malformed "mbuf_trace.truncated")
 plugin_filter(count_mismatch_is_flagged 3 malformed "mbuf_trace.count_mismatch")
@@ -131,4 +201,11 @@ set_tests_properties(plugin.debian_package_holds_a_loadable_plugin PROPERTIES LA
 add_test(NAME plugin.runner_fails_loudly_when_the_plugin_does_not_load
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/runner_refuses_bad_plugin.sh")
 set_tests_properties(plugin.runner_fails_loudly_when_the_plugin_does_not_load
+    PROPERTIES LABELS plugin)
+
+# ---- The field reference ----
+add_test(NAME plugin.fields_md_names_every_field_expert_item_and_preference
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/docs_drift.sh" "${plugin}"
+            "${PROJECT_SOURCE_DIR}/docs/fields.md")
+set_tests_properties(plugin.fields_md_names_every_field_expert_item_and_preference
     PROPERTIES LABELS plugin)

@@ -475,8 +475,13 @@ timestamps_option_adds_time_records)
 snap_max_limits_snapshots)
 	needs_tshark
 	run icmp_echo --snap-max 32
-	want "snapshot lengths" "32|32" "$(fields mbuf_trace.record.length | tr '|' '\n' |
-	    paste -sd' ' | awk '{ print $2 "|" $NF }')"
+	# The first and the last snapshot (DATA or DATA_L3), each followed by
+	# the CUT record that tells the packet's length.
+	want "snapshot lengths" "32|32" "$(fields mbuf_trace.record.type mbuf_trace.record.length |
+	    awk -F '\t' '{ n = split($1, t, "|"); split($2, l, "|")
+		for (i = 1; i <= n; i++) if (t[i] == 1 || t[i] == 4) s = s (s == "" ? "" : " ") l[i] }
+		END { k = split(s, v, " "); print v[1] "|" v[k] }')"
+	want "cut snapshots" "1" "$(fields mbuf_trace.packet_length | grep -c .)"
 	;;
 bad_options_are_usage_errors)
 	"$mkcap" icmp_echo "$work/in.pcap"

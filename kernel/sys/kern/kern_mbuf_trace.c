@@ -79,9 +79,9 @@ struct mtrace {
 
 /*
  * A stored record: this head, then its payload padded to MTRACE_ALIGN.
- * DATA, DATA_L3 and STRING_DYNAMIC hold their bytes (a dynamic string also
- * its NUL, for ddb), STRING the pointer, TIME the ns, LOCATION a
- * struct mtrace_loc.
+ * DATA and DATA_L3 hold the packet's length and its first bytes,
+ * STRING_DYNAMIC its bytes and a NUL (for ddb), STRING the pointer, TIME the
+ * ns, LOCATION a struct mtrace_loc.
  */
 struct mtrace_rec {
 	uint8_t		mr_type;	/* MTRACE_REC_*, _LOCATION */
@@ -99,6 +99,9 @@ struct mtrace_loc {
 
 #define	MTRACE_TIME_SIZE	(sizeof(struct mtrace_rec) + sizeof(uint64_t))
 #define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
+#define	MTRACE_CUT_SIZE		(MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
+/* A stored snapshot: the packet's length, then mr_len of its bytes. */
+#define	MTRACE_SNAP_HDRLEN	sizeof(uint32_t)
 
 static MALLOC_DEFINE(M_MBUF_TRACE, "mbuf_trace", "mbuf_trace frame buffer");
 
@@ -247,6 +250,10 @@ mtrace_rec_size(const struct mtrace_rec *r)
 		break;
 	case MTRACE_REC_STRING_DYNAMIC:
 		len = r->mr_len + 1;
+		break;
+	case MTRACE_REC_DATA:
+	case MTRACE_REC_DATA_L3:
+		len = MTRACE_SNAP_HDRLEN + r->mr_len;
 		break;
 	default:
 		len = r->mr_len;
@@ -425,18 +432,21 @@ mbuf_trace_data(struct mbuf *m, int ethertype)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
-	u_int len;
+	u_int len, pktlen;
 
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
-	len = MIN(m_length(m, NULL), mtrace_snap_max);
+	pktlen = m_length(m, NULL);
+	len = MIN(pktlen, mtrace_snap_max);
 	r = mtrace_append(m, &mt,
-	    ethertype == MTRACE_L2 ? MTRACE_REC_DATA : MTRACE_REC_DATA_L3, len);
+	    ethertype == MTRACE_L2 ? MTRACE_REC_DATA : MTRACE_REC_DATA_L3,
+	    MTRACE_SNAP_HDRLEN + len);
 	if (r == NULL)
 		return;
 	r->mr_len = len;
 	r->mr_arg = ethertype & 0xffff;
-	m_copydata(m, 0, len, (caddr_t)(r + 1));
+	*(uint32_t *)(r + 1) = pktlen;
+	m_copydata(m, 0, len, (caddr_t)(r + 1) + MTRACE_SNAP_HDRLEN);
 }
 
 void
@@ -677,20 +687,22 @@ mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
 }
 
 /*
- * Write record r in wire format to dst, which has room bytes.  Returns the
- * bytes written, or 0 if the record does not fit.
+ * Write record r in wire format to dst, which has room bytes: one record,
+ * or a cut snapshot and its CUT record, *nrec says.  Returns the bytes
+ * written, or 0 if they do not fit.
  */
 static u_int
-mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room)
+mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 {
 	const void *payload = r + 1;
 	u_char *out = dst + MTRACE_RECORD_HDRLEN;
-	u_int len, type;
+	u_int cut, hdr, len, pktlen, type;
 	int n;
 
 	if (room < MTRACE_RECORD_HDRLEN)
 		return (0);
 	room -= MTRACE_RECORD_HDRLEN;
+	cut = 0;
 	type = r->mr_type;
 	switch (type) {
 	case MTRACE_REC_LOCATION:
@@ -713,12 +725,25 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room)
 			return (0);
 		be64enc(out, *(const uint64_t *)payload);
 		break;
+	case MTRACE_REC_DATA:
 	case MTRACE_REC_DATA_L3:
-		len = sizeof(uint16_t) + r->mr_len;
-		if (len > room)
+		hdr = type == MTRACE_REC_DATA_L3 ? sizeof(uint16_t) : 0;
+		len = hdr + r->mr_len;
+		pktlen = *(const uint32_t *)payload;
+		if (pktlen > r->mr_len)
+			cut = MTRACE_CUT_SIZE;
+		if (len + cut > room)
 			return (0);
-		be16enc(out, r->mr_arg);
-		memcpy(out + sizeof(uint16_t), payload, r->mr_len);
+		if (hdr != 0)
+			be16enc(out, r->mr_arg);
+		memcpy(out + hdr, (const u_char *)payload + MTRACE_SNAP_HDRLEN,
+		    r->mr_len);
+		/* Cut at snap_max: the CUT record after it tells how long. */
+		if (cut != 0) {
+			be16enc(out + len, sizeof(uint32_t));
+			be16enc(out + len + 2, MTRACE_REC_CUT);
+			be32enc(out + len + MTRACE_RECORD_HDRLEN, pktlen);
+		}
 		break;
 	default:
 		len = r->mr_len;
@@ -729,7 +754,8 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room)
 	}
 	be16enc(dst, len);
 	be16enc(dst + 2, type);
-	return (MTRACE_RECORD_HDRLEN + len);
+	*nrec = cut != 0 ? 2 : 1;
+	return (MTRACE_RECORD_HDRLEN + len + cut);
 }
 
 /*
@@ -743,7 +769,7 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 {
 	const struct mtrace_rec *r;
 	const u_char *p, *end;
-	u_int count, limit, lost, n, pos, unit_count, unit_pos;
+	u_int count, limit, lost, n, nrec, pos, unit_count, unit_pos;
 	bool full;
 
 	KASSERT(size >= MTRACE_FRAME_HDRLEN + MTRACE_LOST_SIZE,
@@ -761,11 +787,16 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 		do {
 			r = (const struct mtrace_rec *)p;
 			p += mtrace_rec_size(r);
-			n = full ? 0 : mtrace_put(r, buf + pos, limit - pos);
+			nrec = 1;
+			if (!full)
+				n = mtrace_put(r, buf + pos, limit - pos,
+				    &nrec);
+			else
+				n = 0;
 			if (n == 0)
 				full = true;
 			pos += n;
-			count++;
+			count += nrec;
 		} while (r->mr_type == MTRACE_REC_TIME && p < end);
 		if (full) {
 			pos = unit_pos;
@@ -872,6 +903,7 @@ mtrace_db_print(const struct mtrace *mt)
 		if (r->mr_type == MTRACE_REC_DATA_L3)
 			db_printf(" ethertype %#06x", r->mr_arg);
 		db_printf(" %u bytes:", r->mr_len);
+		data += MTRACE_SNAP_HDRLEN;
 		len = MIN(r->mr_len, 32);
 		for (i = 0; i < len; i++)
 			db_printf(" %02x", data[i]);

@@ -21,7 +21,8 @@
 /*
  * A frame is "count:u16 record{count}", a record "length:u16 type:u16
  * payload[length]", all integers big-endian.  Types 1-3 are the format
- * deployed consumers already decode; 4-6 are extensions.
+ * deployed consumers already decode; 4-7 are extensions they skip.  CUT
+ * follows a snapshot cut at snap_max and gives the packet's length.
  */
 #define	MTRACE_REC_DATA		1	/* bytes from the Ethernet header */
 #define	MTRACE_REC_STRING	2	/* text that is static in the kernel */
@@ -29,6 +30,7 @@
 #define	MTRACE_REC_DATA_L3	4	/* ethertype:u16, then packet bytes */
 #define	MTRACE_REC_TIME		5	/* ns:u64 since mtrace_start() */
 #define	MTRACE_REC_LOST		6	/* records:u32 that were not stored */
+#define	MTRACE_REC_CUT		7	/* length:u32 of the cut packet */
 
 #define	MTRACE_FRAME_HDRLEN	2	/* count:u16 */
 #define	MTRACE_RECORD_HDRLEN	4	/* length:u16 type:u16 */

@@ -41,10 +41,4 @@
 #define format_text(scope, s, len) format_text((scope), (const guchar *)(s), (len))
 #endif
 
-/* Not an API: the value the Lua dissector's TvbRange:string() gave, which
- * mbuf_trace.data reproduces. Up to 4.2 it was the ASCII decoding (each
- * byte >= 0x80 a 3-byte U+FFFD) cut to the range's length in bytes; 4.4
- * (the first release after 4.0 measured) no longer cuts it. */
-#define MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH (!MBUF_TRACE_WIRESHARK_AT_LEAST(4, 4))
-
 #endif /* MBUF_TRACE_COMPAT_H */

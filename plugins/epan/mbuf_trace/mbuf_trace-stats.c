@@ -12,7 +12,7 @@
 #include "packet-mbuf_trace.h"
 
 static const char st_records[] = "Records by type";
-static const char st_functions[] = "Functions (enter and mark events)";
+static const char st_functions[] = "Functions (on the path)";
 static const char st_files[] = "Files (location strings)";
 static const char st_paths[] = "Paths";
 static const char st_lost[] = "Lost records";

@@ -31,28 +31,38 @@ void proto_reg_handoff_mbuf_trace(void);
 #define RECORD_HEADER_LEN 4
 #define TIME_PAYLOAD_LEN  8
 #define LOST_PAYLOAD_LEN  4
+#define CUT_PAYLOAD_LEN   4
 #define ETHERTYPE_LEN     2
 #define PATH_SEPARATOR    " > "
+#define INFO_SEPARATOR    " | "
 
 static int proto_mbuf_trace = -1;
 
 static int hf_count = -1;
+static int hf_generation = -1;
+static int hf_newest_first = -1;
 static int hf_path = -1;
 static int hf_record = -1;
 static int hf_record_index = -1;
+static int hf_record_step = -1;
 static int hf_record_length = -1;
 static int hf_record_type = -1;
+static int hf_record_type_gen2 = -1;
 static int hf_string = -1;
 static int hf_data = -1;
 static int hf_file = -1;
 static int hf_line = -1;
+static int hf_source_url = -1;
 static int hf_func = -1;
+static int hf_arg = -1;
 static int hf_event = -1;
+static int hf_text = -1;
 static int hf_packet = -1;
 static int hf_ethertype = -1;
 static int hf_time = -1;
 static int hf_time_delta = -1;
 static int hf_lost = -1;
+static int hf_packet_length = -1;
 
 static gint ett_mbuf_trace = -1;
 static gint ett_record = -1;
@@ -65,6 +75,7 @@ static expert_field ei_bad_length = EI_INIT;
 static expert_field ei_nul_in_string = EI_INIT;
 static expert_field ei_lost = EI_INIT;
 static expert_field ei_time_unused = EI_INIT;
+static expert_field ei_cut_unused = EI_INIT;
 
 static int mbuf_trace_tap = -1;
 
@@ -76,6 +87,9 @@ static dissector_table_t ethertype_table;
 static MBUF_TRACE_API_BOOL pref_claim_encap = true;
 static gint pref_dlt_user = 0;
 static MBUF_TRACE_API_BOOL pref_analyze_snapshots = false;
+static gint pref_generation = 0; /* 0: decide per frame */
+static const char *pref_source_prefix = "/usr/src/";
+static const char *pref_source_url_template = "";
 
 // clang-format off
 const value_string mbuf_trace_record_type_vals[] = {
@@ -85,7 +99,27 @@ const value_string mbuf_trace_record_type_vals[] = {
     { MBUF_TRACE_DATA_L3,        "DATA_L3" },
     { MBUF_TRACE_TIME,           "TIME" },
     { MBUF_TRACE_LOST,           "LOST" },
+    { MBUF_TRACE_CUT,            "CUT" },
     { 0, NULL }
+};
+
+static const value_string gen2_record_type_vals[] = {
+    { MBUF_TRACE_GEN2_DATA,   "DATA" },
+    { MBUF_TRACE_GEN2_STRING, "STRING" },
+    { 0, NULL }
+};
+
+static const value_string generation_vals[] = {
+    { 1, "types 1 DATA, 2 STRING, 3 STRING_DYNAMIC, 4-7" },
+    { 2, "types 0 DATA, 1 STRING" },
+    { 0, NULL }
+};
+
+static const enum_val_t generation_pref_vals[] = {
+    { "auto", "Decide for each frame",                  0 },
+    { "1",    "Generation 1 (1 DATA, 2-3 STRING, 4-7)", 1 },
+    { "2",    "Generation 2 (0 DATA, 1 STRING)",        2 },
+    { NULL, NULL, 0 }
 };
 
 static const enum_val_t dlt_user_vals[] = {
@@ -101,27 +135,47 @@ static const enum_val_t dlt_user_vals[] = {
 };
 // clang-format on
 
-/* A trace string split by the location syntax of docs/format.md. Offsets
- * are relative to the start of the string. */
-typedef struct location {
-    int file_len;
+/* A trace string split by the grammar of docs/format.md. Offsets are
+ * relative to the start of the string; -1 marks what is absent. */
+typedef struct parsed {
+    int file_len; /* 0: no "FILE:LINE" location */
     int line_off;
     int line_len;
     guint32 line;
-    int sign_off; /* -1: no '+' / '-' */
+    int sign_off; /* '+' or '-' */
     int func_off;
-    int func_len; /* 0: "file:line" form, no function */
-    const char *event;
-} location_t;
+    int func_len; /* 0: no function */
+    int arg_off;  /* the "ARG" of "NAME(ARG)" */
+    int arg_len;
+    int text_off; /* free text: all of a string without a location, or TEXT */
+    int text_len;
+    const char *event; /* NULL: free text without a location */
+} parsed_t;
 
-/* Everything one frame's record loop accumulates. Lives on the stack of
+/* One record as the first pass over the frame found it. */
+typedef struct record {
+    int off;            /* of its header */
+    int len;            /* payload length it declares */
+    int avail;          /* payload bytes the frame holds */
+    guint16 type;       /* on the wire */
+    guint8 kind;        /* enum mbuf_trace_record_type: what the type means */
+    gboolean cut_used;  /* a CUT that describes the snapshot before it */
+    guint32 packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
+} record_t;
+
+/* Everything one frame's dissection accumulates. Lives on the stack of
  * dissect_mbuf_trace(); strings in pinfo->pool. */
 typedef struct frame_state {
+    record_t *recs; /* the records with a whole header, in byte order */
+    guint n_recs;
+    guint generation;
+    gboolean newest_first;
+    const record_t *packet_rec; /* the packet itself: its first snapshot in time */
     wmem_strbuf_t *path;
     const guint8 *last_func; /* raw bytes of the last function added to path */
     int last_func_len;
+    const char *summary; /* the packet's Info column, from its first snapshot */
     guint snapshots;
-    gboolean have_packet; /* a snapshot was dissected as the packet itself */
     guint32 lost;
     address first_src;
     address first_dst;
@@ -136,60 +190,95 @@ typedef struct frame_state {
     mbuf_trace_point_t *points;
 } frame_state_t;
 
-/* Recognises "file:line", "file:line: func", "file:line: +func" and
- * "file:line: -func". Anything else is free text. */
+/* The function of a location's TEXT: "[+-]?NAME" or "[+-]?NAME(ARG)" with
+ * NAME a C identifier (a function or a macro) and ARG anything printable
+ * with balanced parentheses, closed by the string's last byte. */
 static gboolean
-parse_location(const guint8 *s, int len, location_t *loc)
+parse_function(const guint8 *s, int i, int len, parsed_t *p)
+{
+    int depth = 0;
+
+    if (s[i] == '+' || s[i] == '-')
+        p->sign_off = i++;
+    p->func_off = i;
+    if (i == len || !(g_ascii_isalpha(s[i]) || s[i] == '_'))
+        return FALSE;
+    while (i < len && (g_ascii_isalnum(s[i]) || s[i] == '_'))
+        i++;
+    p->func_len = i - p->func_off;
+    if (i == len)
+        return TRUE;
+    if (s[i] != '(' || s[len - 1] != ')')
+        return FALSE;
+    p->arg_off = i + 1;
+    p->arg_len = len - 1 - p->arg_off;
+    for (; i < len - 1; i++) {
+        if (g_ascii_iscntrl(s[i]))
+            return FALSE;
+        depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+        if (depth == 0)
+            return FALSE; /* "f(a) (b)": closed before the end */
+    }
+    return depth == 1;
+}
+
+/* Splits a trace string: "FILE:LINE", "FILE:LINE: [+-]NAME[(ARG)]",
+ * "FILE:LINE: TEXT", or free text. */
+static void
+parse_string(const guint8 *s, int len, parsed_t *p)
 {
     gboolean has_dot = FALSE;
     guint64 line = 0;
-    int i = 0;
+    int i, file_len, line_off;
 
-    for (; i < len && s[i] != ':'; i++) {
+    *p = (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = len };
+    for (i = 0; i < len && s[i] != ':'; i++) {
         if (g_ascii_isspace(s[i]) || g_ascii_iscntrl(s[i]))
-            return FALSE;
+            return;
         has_dot |= s[i] == '.';
     }
     /* __FILE__ always names a source file: requiring a '.' keeps free text
      * such as "state:3" out of the location form. */
     if (i == 0 || i == len || !has_dot)
-        return FALSE;
-    loc->file_len = i++;
-
-    loc->line_off = i;
-    for (; i < len && g_ascii_isdigit(s[i]) && i - loc->line_off < 10; i++)
+        return;
+    file_len = i++;
+    line_off = i;
+    for (; i < len && g_ascii_isdigit(s[i]) && i - line_off < 10; i++)
         line = line * 10 + (guint64)(s[i] - '0');
-    loc->line_len = i - loc->line_off;
-    if (loc->line_len == 0 || line > G_MAXUINT32)
-        return FALSE;
-    loc->line = (guint32)line;
-    loc->sign_off = -1;
-    loc->func_off = i;
-    loc->func_len = 0;
-    if (i == len) {
-        loc->event = "location";
-        return TRUE;
-    }
+    if (i == line_off || line > G_MAXUINT32)
+        return;
+    if (i < len && (len - i < 3 || s[i] != ':' || s[i + 1] != ' '))
+        return;
 
-    if (len - i < 3 || s[i] != ':' || s[i + 1] != ' ')
-        return FALSE;
+    p->file_len = file_len;
+    p->line_off = line_off;
+    p->line_len = i - line_off;
+    p->line = (guint32)line;
+    p->event = "location";
+    p->text_off = -1;
+    if (i == len)
+        return;
     i += 2;
-    if (s[i] == '+' || s[i] == '-') {
-        loc->event = s[i] == '+' ? "enter" : "leave";
-        loc->sign_off = i++;
-    } else {
-        loc->event = "mark";
+    if (parse_function(s, i, len, p)) {
+        p->event = p->sign_off < 0 ? "mark" : s[p->sign_off] == '+' ? "enter" : "leave";
+        return;
     }
-    /* __func__ is a C identifier. */
-    loc->func_off = i;
-    if (i == len || !(g_ascii_isalpha(s[i]) || s[i] == '_'))
-        return FALSE;
-    for (; i < len; i++) {
-        if (!(g_ascii_isalnum(s[i]) || s[i] == '_'))
-            return FALSE;
-    }
-    loc->func_len = i - loc->func_off;
-    return TRUE;
+    p->sign_off = p->arg_off = -1;
+    p->func_len = 0;
+    p->text_off = i;
+    p->text_len = len - i;
+}
+
+/* The bytes of a string record that are text: all of them but one
+ * trailing NUL, the C string's terminator the deployed kernels send. */
+static int
+string_text_len(tvbuff_t *tvb, const record_t *r)
+{
+    int off = r->off + RECORD_HEADER_LEN;
+
+    if (r->avail == r->len && r->len > 0 && tvb_get_guint8(tvb, off + r->len - 1) == '\0')
+        return r->len - 1;
+    return r->avail;
 }
 
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
@@ -220,14 +309,6 @@ trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_inf
     return wmem_strbuf_get_str(text);
 }
 
-/* Enter and mark events go on the path; leave events would only repeat the
- * function the path already shows. */
-static gboolean
-is_path_event(const guint8 *s, const location_t *loc)
-{
-    return loc->func_len > 0 && (loc->sign_off < 0 || s[loc->sign_off] == '+');
-}
-
 /* A label must not carry control characters (they would break tshark -V
  * lines). format_text escapes them at a cost per character; printable ASCII,
  * what kernel strings are, needs no escaping. */
@@ -253,80 +334,285 @@ add_to_path(frame_state_t *st, const guint8 *func, int len)
     st->last_func_len = len;
 }
 
-/* The path heads the tree and the Info column, so it is collected before
- * the records are dissected. Walks the records the way the main loop does. */
+/* What a record's type means in the frame's generation. */
+static guint8
+record_kind(guint generation, guint16 type)
+{
+    if (generation == 2)
+        return type == MBUF_TRACE_GEN2_DATA     ? MBUF_TRACE_DATA
+               : type == MBUF_TRACE_GEN2_STRING ? MBUF_TRACE_STRING
+                                                : MBUF_TRACE_UNKNOWN;
+    return type <= MBUF_TRACE_TYPE_MAX ? (guint8)type : MBUF_TRACE_UNKNOWN;
+}
+
+/* A C string: text with one NUL, at its end. */
+static gboolean
+is_c_string(tvbuff_t *tvb, const record_t *r)
+{
+    int off = r->off + RECORD_HEADER_LEN;
+
+    return r->len > 0 && r->avail == r->len &&
+           tvb_find_guint8(tvb, off, r->len, 0) == off + r->len - 1;
+}
+
+/* docs/format.md, "Generations": a type 0 record is generation 2's packet,
+ * types 2-7 exist only in generation 1; a frame of type 1 records alone is
+ * generation 2 when they are all C strings, generation 1 (packets) else. */
+static guint
+detect_generation(tvbuff_t *tvb, const frame_state_t *st)
+{
+    gboolean strings = FALSE, packets = FALSE;
+
+    for (guint i = 0; i < st->n_recs; i++) {
+        if (st->recs[i].type == MBUF_TRACE_GEN2_DATA)
+            return 2;
+    }
+    for (guint i = 0; i < st->n_recs; i++) {
+        const record_t *r = &st->recs[i];
+
+        if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_TYPE_MAX)
+            return 1;
+        if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
+            if (is_c_string(tvb, r))
+                strings = TRUE;
+            else
+                packets = TRUE;
+        }
+    }
+    return strings && !packets ? 2 : 1;
+}
+
+/* The deployed kernels prepend each record to the trace and write it from
+ * its head: newest first. This project's kernel appends (oldest first), uses
+ * types 4-7 and sends no terminators, so a generation 1 frame is the
+ * deployed one's when its strings are all C strings. */
+static gboolean
+detect_newest_first(tvbuff_t *tvb, const frame_state_t *st)
+{
+    guint strings = 0;
+
+    if (st->generation == 2)
+        return TRUE;
+    for (guint i = 0; i < st->n_recs; i++) {
+        const record_t *r = &st->recs[i];
+
+        if (r->kind >= MBUF_TRACE_DATA_L3)
+            return FALSE;
+        if ((r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC) && r->len > 0 &&
+            r->avail == r->len) {
+            if (!is_c_string(tvb, r))
+                return FALSE;
+            strings++;
+        }
+    }
+    return strings > 0;
+}
+
+static gboolean
+is_snapshot(const record_t *r)
+{
+    return r->kind == MBUF_TRACE_DATA || r->kind == MBUF_TRACE_DATA_L3;
+}
+
+/* Bytes of packet a snapshot record holds (DATA_L3: after the ethertype). */
+static int
+snapshot_bytes(const record_t *r)
+{
+    return r->kind == MBUF_TRACE_DATA_L3 ? MAX(r->avail - ETHERTYPE_LEN, 0) : r->avail;
+}
+
+/* The record that happened step-th (from 0), whatever the byte order. */
+static const record_t *
+record_at_step(const frame_state_t *st, guint step)
+{
+    return &st->recs[st->newest_first ? st->n_recs - 1 - step : step];
+}
+
+/* First pass: the records, the generation, what each record is, the CUTs'
+ * snapshots, and the snapshot that is the packet itself. */
 static void
-build_path(tvbuff_t *tvb, guint count, frame_state_t *st)
+scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
 {
     int frame_len = tvb_captured_length(tvb);
     int off = 2;
 
-    for (guint i = 0; i < count && frame_len - off >= RECORD_HEADER_LEN; i++) {
-        int avail = MIN(tvb_get_ntohs(tvb, off), frame_len - off - RECORD_HEADER_LEN);
-        guint16 type = tvb_get_ntohs(tvb, off + 2);
+    /* Each record takes at least its 4-byte header. */
+    st->recs = wmem_alloc0_array(pinfo->pool, record_t,
+                                 MIN(count, (guint)(frame_len - 2) / RECORD_HEADER_LEN));
+    while (st->n_recs < count && frame_len - off >= RECORD_HEADER_LEN) {
+        record_t *r = &st->recs[st->n_recs++];
 
-        /* A truncated string may end inside the function name. */
-        if ((type == MBUF_TRACE_STRING || type == MBUF_TRACE_STRING_DYNAMIC) && avail > 0 &&
-            avail == tvb_get_ntohs(tvb, off)) {
-            const guint8 *raw = tvb_get_ptr(tvb, off + RECORD_HEADER_LEN, avail);
-            location_t loc;
+        r->off = off;
+        r->len = tvb_get_ntohs(tvb, off);
+        r->type = tvb_get_ntohs(tvb, off + 2);
+        r->avail = MIN(r->len, frame_len - off - RECORD_HEADER_LEN);
+        off += RECORD_HEADER_LEN + r->avail;
+    }
 
-            if (parse_location(raw, avail, &loc) && is_path_event(raw, &loc))
-                add_to_path(st, raw + loc.func_off, loc.func_len);
+    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(tvb, st);
+    for (guint i = 0; i < st->n_recs; i++)
+        st->recs[i].kind = record_kind(st->generation, st->recs[i].type);
+    st->newest_first = detect_newest_first(tvb, st);
+
+    /* A CUT gives the length of the packet the snapshot right before it was
+     * cut from. */
+    for (guint i = 1; i < st->n_recs; i++) {
+        record_t *r = &st->recs[i], *snap = &st->recs[i - 1];
+        guint32 len;
+
+        if (r->kind != MBUF_TRACE_CUT || r->len != CUT_PAYLOAD_LEN || r->avail != r->len ||
+            !is_snapshot(snap) || snap->avail != snap->len)
+            continue;
+        len = tvb_get_ntohl(tvb, r->off + RECORD_HEADER_LEN);
+        if (len >= (guint32)snapshot_bytes(snap)) {
+            snap->packet_len = len;
+            r->cut_used = TRUE;
         }
-        off += RECORD_HEADER_LEN + avail;
+    }
+
+    for (guint step = 0; step < st->n_recs && st->packet_rec == NULL; step++) {
+        const record_t *r = record_at_step(st, step);
+
+        if (is_snapshot(r) && snapshot_bytes(r) > 0)
+            st->packet_rec = r;
     }
 }
 
-/* STRING and STRING_DYNAMIC. `len` is what the frame holds of the payload;
- * `complete` is FALSE for a truncated record. */
+/* The path heads the tree and the Info column, so it is collected before
+ * the records are dissected, in the order the packet met the trace points:
+ * enters and marks, and a leave whose enter the trace did not record (the
+ * packet was in that function all the same). */
 static void
-dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item, int off,
-               int len, gboolean complete, frame_state_t *st)
+build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
 {
-    const guint8 *raw = len > 0 ? tvb_get_ptr(tvb, off, len) : (const guint8 *)"";
-    const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
-    location_t loc;
-    /* A truncated string may end inside the function name: text only. */
-    gboolean is_location = complete && parse_location(raw, len, &loc);
+    const guint8 **open = wmem_alloc_array(pinfo->pool, const guint8 *, st->n_recs + 1);
+    int *open_len = wmem_alloc_array(pinfo->pool, int, st->n_recs + 1);
+    guint n_open = 0;
 
-    if (st->tap != NULL && is_location) {
-        mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
-        pt->file = wmem_strndup(pinfo->pool, (const char *)raw, loc.file_len);
-        /* A leave repeats its enter: a function counts once per visit. */
-        pt->func = loc.func_len > 0 && strcmp(loc.event, "leave") != 0
-                       ? wmem_strndup(pinfo->pool, (const char *)raw + loc.func_off, loc.func_len)
-                       : NULL;
+    for (guint step = 0; step < st->n_recs; step++) {
+        const record_t *r = record_at_step(st, step);
+        const guint8 *raw, *func;
+        gboolean on_path;
+        parsed_t p;
+        int len;
+
+        /* A truncated string may end inside the function name. */
+        if ((r->kind != MBUF_TRACE_STRING && r->kind != MBUF_TRACE_STRING_DYNAMIC) ||
+            r->avail != r->len || r->len == 0)
+            continue;
+        len = string_text_len(tvb, r);
+        raw = tvb_get_ptr(tvb, r->off + RECORD_HEADER_LEN, r->len);
+        parse_string(raw, len, &p);
+        if (p.file_len == 0)
+            continue;
+        func = raw + p.func_off;
+        on_path = p.func_len > 0;
+        if (on_path && p.sign_off >= 0 && raw[p.sign_off] == '+') {
+            open[n_open] = func;
+            open_len[n_open++] = p.func_len;
+        } else if (on_path && p.sign_off >= 0) {
+            for (guint j = n_open; j-- > 0;) {
+                if (open_len[j] == p.func_len && memcmp(open[j], func, p.func_len) == 0) {
+                    n_open = j;
+                    on_path = FALSE;
+                    break;
+                }
+            }
+        }
+        if (on_path)
+            add_to_path(st, func, p.func_len);
+        if (st->tap != NULL) {
+            mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
+
+            pt->file = (const char *)tvb_get_string_enc(
+                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p.file_len, ENC_UTF_8);
+            /* A leave repeats its enter: a function counts once per visit. */
+            pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p.func_len) : NULL;
+        }
     }
+}
+
+/* The URL template filled in for the file as the trace names it (its raw
+ * bytes, percent-encoded): %f the path below the source tree's prefix as
+ * captured, or a relative path as it is; %l the line. NULL when no template
+ * is set or an absolute path lies outside the tree. */
+static const char *
+source_url(wmem_allocator_t *pool, const guint8 *file, int len, guint32 line)
+{
+    int plen = pref_source_prefix != NULL ? (int)strlen(pref_source_prefix) : 0;
+    wmem_strbuf_t *url;
+    char *path;
+
+    if (pref_source_url_template == NULL || pref_source_url_template[0] == '\0')
+        return NULL;
+    if (plen > 0 && len >= plen && memcmp(file, pref_source_prefix, plen) == 0 &&
+        (pref_source_prefix[plen - 1] == '/' || len == plen || file[plen] == '/')) {
+        for (file += plen, len -= plen; len > 0 && *file == '/'; file++, len--)
+            ;
+    } else if (plen > 0 && file[0] == '/') {
+        return NULL;
+    }
+    path = g_uri_escape_bytes(file, len, G_URI_RESERVED_CHARS_ALLOWED_IN_PATH);
+    url = wmem_strbuf_new(pool, "");
+    for (const char *t = pref_source_url_template; *t != '\0'; t++) {
+        if (t[0] == '%' && t[1] == 'f')
+            wmem_strbuf_append(url, path);
+        else if (t[0] == '%' && t[1] == 'l')
+            wmem_strbuf_append_printf(url, "%u", line);
+        else if (t[0] == '%' && t[1] == '%')
+            wmem_strbuf_append_c(url, '%');
+        else {
+            wmem_strbuf_append_c(url, *t);
+            continue;
+        }
+        t++;
+    }
+    g_free(path);
+    return wmem_strbuf_get_str(url);
+}
+
+/* STRING and STRING_DYNAMIC, and generation 2's type 1. */
+static void
+dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
+               const record_t *r)
+{
+    int off = r->off + RECORD_HEADER_LEN;
+    gboolean complete = r->avail == r->len;
+    int len = string_text_len(tvb, r);
+    const guint8 *raw = r->avail > 0 ? tvb_get_ptr(tvb, off, r->avail) : (const guint8 *)"";
+    const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
+    const char *text = NULL;
+    parsed_t p;
+    proto_item *pi;
 
     if (tree == NULL)
         return;
+
+    /* A truncated string may end inside the function name: text only. */
+    if (complete)
+        parse_string(raw, len, &p);
+    else
+        p = (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = len };
 
     /* Building the text and the label costs more than the rest of the
      * record: do it only when someone looks (a visible tree: -V, the GUI) or
      * asks (a filter, column or -e naming the field). */
     if (proto_field_is_referenced(tree, hf_string)) {
-        const char *text = trace_string_text(tvb, off, len, raw, pinfo);
-
+        text = trace_string_text(tvb, off, len, raw, pinfo);
         proto_tree_add_string(tree, hf_string, tvb, off, len, text);
         if (PTREE_DATA(tree)->visible)
             proto_item_append_text(rec_item, ": %s",
                                    len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
     }
 
-    /* mbuf_trace.data is the Lua dissector's value, byte for byte, so that
-     * existing filters and columns match what they matched: the ASCII
-     * decoding (each byte >= 0x80 becomes the 3-byte U+FFFD), before 4.4
-     * cut to the record's length in bytes, then at the first NUL. For
-     * non-ASCII text that cut can fall inside a U+FFFD; mbuf_trace.string
-     * has the text. */
+    /* mbuf_trace.data is the Lua dissector's value: the string decoded as
+     * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
+     * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        char *lua_value = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
-        proto_item *pi;
+        int upto = r->len > 0 ? tvb_find_guint8(tvb, off, r->len, 0) : -1;
 
-        if (MBUF_TRACE_LUA_STRING_CUT_TO_LENGTH && strlen(lua_value) > (size_t)len)
-            lua_value[len] = '\0';
-        pi = proto_tree_add_string(tree, hf_data, tvb, off, len, lua_value);
+        pi =
+            proto_tree_add_item(tree, hf_data, tvb, off, upto < 0 ? r->len : upto - off, ENC_ASCII);
         proto_item_set_hidden(pi);
     }
 
@@ -336,33 +622,54 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
                                      "(shown as \\0; the text after it is kept)",
                                      (int)(nul - raw), len);
 
-    if (is_location) {
-        proto_item *pi;
+    if (p.file_len > 0) {
+        const char *url;
 
-        proto_tree_add_item(tree, hf_file, tvb, off, loc.file_len, ENC_UTF_8);
-        proto_tree_add_uint(tree, hf_line, tvb, off + loc.line_off, loc.line_len, loc.line);
-        if (loc.func_len > 0)
-            proto_tree_add_item(tree, hf_func, tvb, off + loc.func_off, loc.func_len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_file, tvb, off, p.file_len, ENC_UTF_8);
+        proto_tree_add_uint(tree, hf_line, tvb, off + p.line_off, p.line_len, p.line);
+        url = source_url(pinfo->pool, raw, p.file_len, p.line);
+        if (url != NULL) {
+            pi = proto_tree_add_string(tree, hf_source_url, tvb, off, p.line_off + p.line_len, url);
+            proto_item_set_generated(pi);
+            proto_item_set_url(pi);
+        }
+    }
+    if (p.func_len > 0)
+        proto_tree_add_item(tree, hf_func, tvb, off + p.func_off, p.func_len, ENC_ASCII);
+    if (p.arg_off >= 0)
+        proto_tree_add_item(tree, hf_arg, tvb, off + p.arg_off, p.arg_len, ENC_UTF_8);
+    if (p.event != NULL) {
         pi = proto_tree_add_string(tree, hf_event, tvb,
-                                   off + (loc.sign_off >= 0 ? loc.sign_off : loc.func_off),
-                                   loc.sign_off >= 0 ? 1 : 0, loc.event);
+                                   off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
+                                   p.sign_off >= 0 ? 1 : 0, p.event);
         proto_item_set_generated(pi);
+    }
+    if (p.text_off >= 0 && proto_field_is_referenced(tree, hf_text)) {
+        /* All of a string without a location is text: the String item
+         * shows it already. */
+        if (p.text_off > 0 || text == NULL)
+            text = trace_string_text(tvb, off + p.text_off, p.text_len, raw + p.text_off, pinfo);
+        pi = proto_tree_add_string(tree, hf_text, tvb, off + p.text_off, p.text_len, text);
+        if (p.file_len == 0)
+            proto_item_set_hidden(pi);
     }
 }
 
 /* DATA and DATA_L3: the packet as it was at the trace point, each in the
  * record's own subtree. */
 static void
-dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item, int off,
-                 int len, int declared_len, guint16 type, frame_state_t *st)
+dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
+                 const record_t *r, frame_state_t *st)
 {
+    int off = r->off + RECORD_HEADER_LEN;
+    int len = r->avail, declared_len = r->len;
     guint32 ethertype = 0;
     tvbuff_t *snap_tvb;
-    gboolean first;
+    gboolean is_packet = r == st->packet_rec;
     guint32 saved_in_error_pkt;
 
     proto_item_append_text(rec_item, ":");
-    if (type == MBUF_TRACE_DATA_L3) {
+    if (r->kind == MBUF_TRACE_DATA_L3) {
         proto_tree_add_item_ret_uint(tree, hf_ethertype, tvb, off, ETHERTYPE_LEN, ENC_BIG_ENDIAN,
                                      &ethertype);
         off += ETHERTYPE_LEN;
@@ -373,6 +680,8 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
                                ethertype);
     }
     proto_item_append_text(rec_item, " %d-byte snapshot", declared_len);
+    if (r->packet_len > (guint32)declared_len)
+        proto_item_append_text(rec_item, " of a %u-byte packet", r->packet_len);
     st->snapshots++;
     if (len == 0) {
         /* An FT_BYTES item of length 0 would read "<MISSING>". */
@@ -381,34 +690,56 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
     }
     proto_tree_add_item(tree, hf_packet, tvb, off, len, ENC_NA);
 
-    snap_tvb = tvb_new_subset_length(tvb, off, len);
+    /* A snapshot the kernel cut short is shown the way Wireshark shows a
+     * packet cut by a capture's snapshot length: its own bytes, the packet's
+     * real length as the reported length. (A subset of the frame cannot
+     * report more than the frame holds after it.) */
+    if (r->packet_len > (guint32)len) {
+        snap_tvb = tvb_new_child_real_data(tvb, tvb_get_ptr(tvb, off, len), len,
+                                           (gint)MIN(r->packet_len, (guint32)G_MAXINT));
+        add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
+    } else {
+        snap_tvb = tvb_new_subset_length(tvb, off, len);
+    }
 
-    /* The first (non-empty) snapshot is the packet itself. The later ones
-     * are copies of it taken further along the stack: dissect them the way Wireshark
-     * dissects the packet quoted in an ICMP error, so TCP does no sequence
-     * analysis or reassembly on them and they do not touch the columns or
-     * addresses (packet.c, call_dissector_work_error). */
-    first = !st->have_packet;
-    st->have_packet = TRUE;
+    /* The packet's first snapshot in time is the packet itself: it alone
+     * gives the row its Info and addresses. The others are copies of it taken
+     * at other points of the stack: dissect them the way Wireshark dissects
+     * the packet quoted in an ICMP error, so TCP does no sequence analysis or
+     * reassembly on them (packet.c, call_dissector_work_error). */
     saved_in_error_pkt = pinfo->flags.in_error_pkt;
-    if (!first && !pref_analyze_snapshots)
+    if (!is_packet && !pref_analyze_snapshots)
         pinfo->flags.in_error_pkt = TRUE;
+    if (is_packet) {
+        col_set_writable(pinfo->cinfo, -1, TRUE);
+        col_clear(pinfo->cinfo, COL_INFO);
+    }
 
     TRY
     {
-        if (type == MBUF_TRACE_DATA)
+        if (r->kind == MBUF_TRACE_DATA)
             call_dissector(eth_handle, snap_tvb, pinfo, tree);
         else if (!dissector_try_uint(ethertype_table, ethertype, snap_tvb, pinfo, tree))
             call_data_dissector(snap_tvb, pinfo, tree);
     }
-    CATCH_NONFATAL_ERRORS
+    /* BoundsError too: a cut snapshot ends the dissection of that snapshot,
+     * not of the frame, whose next records are all there. */
+    CATCH_BOUNDS_ERRORS
+    {
+        show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    CATCH(ReassemblyError)
     {
         show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
     }
     ENDTRY;
     pinfo->flags.in_error_pkt = saved_in_error_pkt;
 
-    if (first) {
+    if (is_packet) {
+        const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+
+        st->summary = info != NULL ? g_strchomp(wmem_strdup(pinfo->pool, info)) : NULL;
+        col_set_writable(pinfo->cinfo, -1, FALSE);
         copy_address_wmem(pinfo->pool, &st->first_src, &pinfo->src);
         copy_address_wmem(pinfo->pool, &st->first_dst, &pinfo->dst);
     }
@@ -473,63 +804,65 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
 }
 
 static void
-dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint index, int off,
+dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint index,
                    frame_state_t *st)
 {
-    int remaining = tvb_captured_length_remaining(tvb, off);
-    int declared_len, avail;
-    guint16 type;
-    gboolean complete;
+    const record_t *r = &st->recs[index - 1];
+    int off = r->off + RECORD_HEADER_LEN;
+    guint step = st->newest_first ? st->n_recs - index + 1 : index;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
+    const char *name = r->kind == MBUF_TRACE_UNKNOWN
+                           ? wmem_strdup_printf(pinfo->pool, "type %u", r->type)
+                           : val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
 
-    declared_len = tvb_get_ntohs(tvb, off);
-    type = tvb_get_ntohs(tvb, off + 2);
-    avail = MIN(declared_len, remaining - RECORD_HEADER_LEN);
-    complete = avail == declared_len;
-
-    rec_item = proto_tree_add_item(tree, hf_record, tvb, off, RECORD_HEADER_LEN + avail, ENC_NA);
-    proto_item_set_text(rec_item, "Record %u, %s", index,
-                        val_to_str(pinfo->pool, type, mbuf_trace_record_type_vals, "type %u"));
+    rec_item =
+        proto_tree_add_item(tree, hf_record, tvb, r->off, RECORD_HEADER_LEN + r->avail, ENC_NA);
+    if (st->newest_first)
+        proto_item_set_text(rec_item, "Record %u (step %u), %s", index, step, name);
+    else
+        proto_item_set_text(rec_item, "Record %u, %s", index, name);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, off, 0, index);
+    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, index);
     proto_item_set_generated(pi);
-    len_item = proto_tree_add_item(rec_tree, hf_record_length, tvb, off, 2, ENC_BIG_ENDIAN);
-    type_item = proto_tree_add_item(rec_tree, hf_record_type, tvb, off + 2, 2, ENC_BIG_ENDIAN);
+    pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
+    proto_item_set_generated(pi);
+    len_item = proto_tree_add_item(rec_tree, hf_record_length, tvb, r->off, 2, ENC_BIG_ENDIAN);
+    type_item =
+        proto_tree_add_item(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
+                            tvb, r->off + 2, 2, ENC_BIG_ENDIAN);
 
     if (st->tap != NULL)
-        st->tap->per_type[type <= MBUF_TRACE_TYPE_MAX ? type : 0]++;
+        st->tap->per_type[r->kind]++;
 
-    if (type == MBUF_TRACE_TIME)
+    if (r->kind == MBUF_TRACE_TIME)
         flag_unused_time(pinfo, st);
     else if (st->time_pending)
         stamp_record(tvb, rec_tree, st);
 
-    if (!complete)
+    if (r->avail != r->len)
         expert_add_info_format(pinfo, rec_item, &ei_truncated,
                                "Record %u truncated: payload length %d, the frame holds %d", index,
-                               declared_len, avail);
+                               r->len, r->avail);
 
-    off += RECORD_HEADER_LEN;
-    switch (type) {
+    switch (r->kind) {
         case MBUF_TRACE_DATA:
-            dissect_snapshot(tvb, pinfo, rec_tree, rec_item, off, avail, declared_len, type, st);
+            dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
         case MBUF_TRACE_STRING:
         case MBUF_TRACE_STRING_DYNAMIC:
-            dissect_string(tvb, pinfo, rec_tree, rec_item, off, avail, complete, st);
+            dissect_string(tvb, pinfo, rec_tree, rec_item, r);
             break;
         case MBUF_TRACE_DATA_L3:
-            if (check_fixed_length(pinfo, len_item, declared_len, avail, ETHERTYPE_LEN, FALSE))
-                dissect_snapshot(tvb, pinfo, rec_tree, rec_item, off, avail, declared_len, type,
-                                 st);
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, ETHERTYPE_LEN, FALSE))
+                dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
         case MBUF_TRACE_TIME:
-            if (check_fixed_length(pinfo, len_item, declared_len, avail, TIME_PAYLOAD_LEN, TRUE))
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, TIME_PAYLOAD_LEN, TRUE))
                 dissect_time(tvb, rec_item, off, st);
             break;
         case MBUF_TRACE_LOST:
-            if (check_fixed_length(pinfo, len_item, declared_len, avail, LOST_PAYLOAD_LEN, TRUE)) {
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, LOST_PAYLOAD_LEN, TRUE)) {
                 guint32 lost;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_lost, tvb, off, LOST_PAYLOAD_LEN,
@@ -540,13 +873,27 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
                 st->lost += lost;
             }
             break;
+        case MBUF_TRACE_CUT:
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, CUT_PAYLOAD_LEN, TRUE)) {
+                guint32 len;
+
+                pi = proto_tree_add_item_ret_uint(rec_tree, hf_packet_length, tvb, off,
+                                                  CUT_PAYLOAD_LEN, ENC_BIG_ENDIAN, &len);
+                proto_item_append_text(rec_item, ": the snapshot before was cut from %u bytes",
+                                       len);
+                if (!r->cut_used)
+                    expert_add_info(pinfo, pi, &ei_cut_unused);
+            }
+            break;
         default:
             expert_add_info_format(pinfo, type_item, &ei_unknown_type,
-                                   "Unknown record type %u: %d bytes skipped", type, avail);
+                                   "Unknown record type %u: %d bytes skipped", r->type, r->avail);
             break;
     }
 }
 
+/* Info: what the packet is (its first snapshot's summary), then where it
+ * went (the path). */
 static void
 set_columns(packet_info *pinfo, guint records, frame_state_t *st)
 {
@@ -554,8 +901,10 @@ set_columns(packet_info *pinfo, guint records, frame_state_t *st)
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
     col_clear(pinfo->cinfo, COL_INFO);
+    if (st->summary != NULL && st->summary[0] != '\0')
+        col_add_str(pinfo->cinfo, COL_INFO, st->summary);
     if (wmem_strbuf_get_len(st->path) > 0)
-        col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(st->path));
+        col_append_sep_str(pinfo->cinfo, COL_INFO, INFO_SEPARATOR, wmem_strbuf_get_str(st->path));
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u record%s, %u snapshot%s", records,
                         plurality(records, "", "s"), st->snapshots,
                         plurality(st->snapshots, "", "s"));
@@ -568,12 +917,11 @@ static int
 dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     int frame_len = tvb_captured_length(tvb);
-    proto_item *ti, *count_item, *path_item;
+    proto_item *ti, *count_item, *pi;
     proto_tree *mt_tree;
     frame_state_t st = { 0 };
     guint32 count = 0;
-    guint index;
-    int off = 0;
+    int end;
 
     st.path = wmem_strbuf_new(pinfo->pool, "");
 
@@ -588,61 +936,58 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         return frame_len;
     }
     count_item = proto_tree_add_item_ret_uint(mt_tree, hf_count, tvb, 0, 2, ENC_BIG_ENDIAN, &count);
-    build_path(tvb, count, &st);
-    path_item = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
-    proto_item_set_generated(path_item);
-    off = 2;
-
+    scan_records(tvb, pinfo, count, &st);
     if (have_tap_listener(mbuf_trace_tap)) {
         st.tap = wmem_new0(pinfo->pool, mbuf_trace_tap_info_t);
-        /* Each record takes at least its 4-byte header. */
-        st.points = wmem_alloc_array(pinfo->pool, mbuf_trace_point_t,
-                                     MIN(count, (guint)(frame_len - 2) / RECORD_HEADER_LEN));
+        st.points = wmem_alloc_array(pinfo->pool, mbuf_trace_point_t, st.n_recs);
         st.tap->points = st.points;
     }
+    build_path(tvb, pinfo, &st);
+
+    pi = proto_tree_add_uint(mt_tree, hf_generation, tvb, 0, 0, st.generation);
+    proto_item_set_generated(pi);
+    if (pref_generation != 0)
+        proto_item_append_text(pi, " (set by preference)");
+    pi = proto_tree_add_boolean(mt_tree, hf_newest_first, tvb, 0, 0, st.newest_first);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
+    proto_item_set_generated(pi);
 
     /* Sub-dissectors must not take over the columns: Info is ours, and only
-     * the first snapshot's addresses go to Src/Dst (restored below). */
+     * the packet's own snapshot gives Src/Dst (restored below). */
     col_set_writable(pinfo->cinfo, -1, FALSE);
-    for (index = 1; index <= count; index++) {
-        int remaining = frame_len - off;
-
-        if (remaining == 0) {
-            expert_add_info_format(pinfo, count_item, &ei_count_mismatch,
-                                   "Count says %u records, the frame ends after %u", count,
-                                   index - 1);
-            break;
-        }
-        if (remaining < RECORD_HEADER_LEN) {
-            proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, off, remaining,
-                                         "Record %u truncated: %d of the 4 header bytes", index,
-                                         remaining);
-            off = frame_len;
-            break;
-        }
-        dissect_one_record(tvb, pinfo, mt_tree, index, off, &st);
-        off += RECORD_HEADER_LEN + MIN(tvb_get_ntohs(tvb, off), remaining - RECORD_HEADER_LEN);
-    }
+    for (guint index = 1; index <= st.n_recs; index++)
+        dissect_one_record(tvb, pinfo, mt_tree, index, &st);
     col_set_writable(pinfo->cinfo, -1, TRUE);
     flag_unused_time(pinfo, &st);
 
-    if (off < frame_len)
-        proto_tree_add_expert_format(mt_tree, pinfo, &ei_trailing, tvb, off, frame_len - off,
-                                     "%d trailing bytes after the %u records", frame_len - off,
+    end = st.n_recs > 0
+              ? st.recs[st.n_recs - 1].off + RECORD_HEADER_LEN + st.recs[st.n_recs - 1].avail
+              : 2;
+    if (st.n_recs < count && end == frame_len)
+        expert_add_info_format(pinfo, count_item, &ei_count_mismatch,
+                               "Count says %u records, the frame ends after %u", count, st.n_recs);
+    else if (st.n_recs < count)
+        proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, end, frame_len - end,
+                                     "Record %u truncated: %d of the 4 header bytes", st.n_recs + 1,
+                                     frame_len - end);
+    else if (end < frame_len)
+        proto_tree_add_expert_format(mt_tree, pinfo, &ei_trailing, tvb, end, frame_len - end,
+                                     "%d trailing bytes after the %u records", frame_len - end,
                                      count);
 
-    proto_item_append_text(ti, ", %u record%s, %u snapshot%s", index - 1,
-                           plurality(index - 1, "", "s"), st.snapshots,
+    proto_item_append_text(ti, ", %u record%s, %u snapshot%s", st.n_recs,
+                           plurality(st.n_recs, "", "s"), st.snapshots,
                            plurality(st.snapshots, "", "s"));
 
-    if (st.have_packet) {
+    if (st.packet_rec != NULL) {
         copy_address_shallow(&pinfo->src, &st.first_src);
         copy_address_shallow(&pinfo->dst, &st.first_dst);
     }
-    set_columns(pinfo, index - 1, &st);
+    set_columns(pinfo, st.n_recs, &st);
 
     if (st.tap != NULL) {
-        st.tap->records = index - 1;
+        st.tap->records = st.n_recs;
         st.tap->lost = st.lost;
         st.tap->path = wmem_strbuf_get_str(st.path);
         tap_queue_packet(mbuf_trace_tap, pinfo, st.tap);
@@ -661,39 +1006,63 @@ proto_register_mbuf_trace(void)
         { &hf_count,
           { "Record count", "mbuf_trace.count", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Number of records the frame declares", HFILL } },
+        { &hf_generation,
+          { "Generation", "mbuf_trace.generation", FT_UINT8, BASE_DEC, VALS(generation_vals), 0x0,
+            "Which numbering of the record types the frame uses", HFILL } },
+        { &hf_newest_first,
+          { "Records written newest first", "mbuf_trace.newest_first", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "The frame lists the records newest first, as the deployed kernels write them",
+            HFILL } },
         { &hf_path,
           { "Path", "mbuf_trace.path", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Functions entered or marked, in order, repeats collapsed, joined by \" > \"", HFILL } },
+            "Functions in the order the packet met them, repeats collapsed, joined by \" > \"",
+            HFILL } },
         { &hf_record,
           { "Record", "mbuf_trace.record", FT_NONE, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
         { &hf_record_index,
           { "Index", "mbuf_trace.record.index", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Position of the record in the frame, from 1", HFILL } },
+        { &hf_record_step,
+          { "Step", "mbuf_trace.record.step", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Place of the record in time, from 1 (the oldest)", HFILL } },
         { &hf_record_length,
           { "Length", "mbuf_trace.record.length", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Payload length", HFILL } },
         { &hf_record_type,
           { "Type", "mbuf_trace.record.type", FT_UINT16, BASE_DEC,
             VALS(mbuf_trace_record_type_vals), 0x0, NULL, HFILL } },
+        { &hf_record_type_gen2,
+          { "Type", "mbuf_trace.record.type", FT_UINT16, BASE_DEC,
+            VALS(gen2_record_type_vals), 0x0, NULL, HFILL } },
         { &hf_string,
           { "String", "mbuf_trace.string", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Trace string, UTF-8, a NUL shown as \\0", HFILL } },
+            "Trace string without its terminating NUL, UTF-8, another NUL shown as \\0", HFILL } },
         { &hf_data,
           { "data", "mbuf_trace.data", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The Lua dissector's value: ASCII, cut to the record length and at the first NUL", HFILL } },
+            "The Lua dissector's value: ASCII up to the first NUL", HFILL } },
         { &hf_file,
           { "File", "mbuf_trace.file", FT_STRING, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
         { &hf_line,
           { "Line", "mbuf_trace.line", FT_UINT32, BASE_DEC, NULL, 0x0,
             NULL, HFILL } },
+        { &hf_source_url,
+          { "Source", "mbuf_trace.source_url", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The file and line as a link, made from the source_url_template preference", HFILL } },
         { &hf_func,
           { "Function", "mbuf_trace.func", FT_STRING, BASE_NONE, NULL, 0x0,
-            NULL, HFILL } },
+            "Function or macro name", HFILL } },
+        { &hf_arg,
+          { "Argument", "mbuf_trace.arg", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What NAME(ARG) gives in parentheses", HFILL } },
         { &hf_event,
           { "Event", "mbuf_trace.event", FT_STRING, BASE_NONE, NULL, 0x0,
-            "enter (+func), leave (-func), mark (func) or location (file:line only)", HFILL } },
+            "enter (+func), leave (-func), mark (func) or location (file:line, with or without text)",
+            HFILL } },
+        { &hf_text,
+          { "Text", "mbuf_trace.text", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Free text: a string that is no location, or what follows a location", HFILL } },
         { &hf_packet,
           { "Packet", "mbuf_trace.packet", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Snapshot of the packet bytes", HFILL } },
@@ -709,6 +1078,9 @@ proto_register_mbuf_trace(void)
         { &hf_lost,
           { "Lost records", "mbuf_trace.lost", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Records the kernel could not store", HFILL } },
+        { &hf_packet_length,
+          { "Packet length", "mbuf_trace.packet_length", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Length of the packet the snapshot before the CUT record was cut from", HFILL } },
     };
 
     static gint *ett[] = {
@@ -741,6 +1113,9 @@ proto_register_mbuf_trace(void)
         { &ei_time_unused,
           { "mbuf_trace.time_unused", PI_PROTOCOL, PI_NOTE,
             "TIME record not followed by a record to stamp", EXPFILL } },
+        { &ei_cut_unused,
+          { "mbuf_trace.cut_unused", PI_PROTOCOL, PI_WARN,
+            "CUT record that follows no snapshot it could describe", EXPFILL } },
     };
     // clang-format on
 
@@ -770,6 +1145,24 @@ proto_register_mbuf_trace(void)
         "and the address columns like real packets. Off: only the first snapshot does; the "
         "others are dissected like the packet quoted in an ICMP error.",
         &pref_analyze_snapshots);
+    prefs_register_enum_preference(
+        mbuf_trace_module, "generation", "Record type numbering",
+        "Which generation's record types the frames use. Auto decides for each frame: a type 0 "
+        "record is generation 2's, types 2-7 are generation 1's, and type 1 records alone are "
+        "generation 2's strings when they are all NUL-terminated text.",
+        &pref_generation, generation_pref_vals, FALSE);
+    prefs_register_string_preference(
+        mbuf_trace_module, "source_prefix", "Source tree prefix as captured",
+        "Where the traced kernel's source tree was when it was built, e.g. /usr/src/. Trace "
+        "strings name files below it; %f of the URL template is the path below it (relative "
+        "paths are used as they are).",
+        &pref_source_prefix);
+    prefs_register_string_preference(
+        mbuf_trace_module, "source_url_template", "Source URL template",
+        "Makes every file:line a link: %f is the file below the source tree, %l the line, %% a "
+        "%. E.g. vscode://file/home/me/src/%f:%l or "
+        "https://cgit.freebsd.org/src/tree/%f?h=releng/15.1#n%l. Empty: no links.",
+        &pref_source_url_template);
 }
 
 void
