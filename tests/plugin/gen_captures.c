@@ -494,11 +494,12 @@ scenario_lost_unknown(const char *dir)
     capture_open(&c, dir, "lost_unknown");
     f = frame_new();
     rec_str(&f, T_STRING, "sys/net/if.c:100: +if_input");
-    rec(&f, T_LOST + 1, "\x01", 1);
+    /* Types no generation uses: 0 means generation 2, 7 is CUT. */
+    rec(&f, 8, "\x01", 1);
     rec_lost(&f, 3);
     frame_write(&c, &f, -1);
     f = frame_new();
-    rec(&f, 0, "", 0);
+    rec(&f, 8, "", 0);
     rec(&f, 0xffff, "??", 2);
     rec_str(&f, T_STRING_DYNAMIC, "dynamic text");
     rec_lost(&f, 5);
