@@ -276,7 +276,7 @@ string_text_len(tvbuff_t *tvb, const record_t *r)
 {
     int off = r->off + RECORD_HEADER_LEN;
 
-    if (r->avail == r->len && r->len > 0 && tvb_get_guint8(tvb, off + r->len - 1) == '\0')
+    if (r->avail == r->len && r->len > 0 && tvb_get_uint8(tvb, off + r->len - 1) == '\0')
         return r->len - 1;
     return r->avail;
 }
@@ -352,7 +352,7 @@ is_c_string(tvbuff_t *tvb, const record_t *r)
     int off = r->off + RECORD_HEADER_LEN;
 
     return r->len > 0 && r->avail == r->len &&
-           tvb_find_guint8(tvb, off, r->len, 0) == off + r->len - 1;
+           tvb_find_uint8(tvb, off, r->len, 0) == off + r->len - 1;
 }
 
 /* docs/format.md, "Generations": a type 0 record is generation 2's packet,
@@ -609,7 +609,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
      * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        int upto = r->len > 0 ? tvb_find_guint8(tvb, off, r->len, 0) : -1;
+        int upto = r->len > 0 ? tvb_find_uint8(tvb, off, r->len, 0) : -1;
 
         pi =
             proto_tree_add_item(tree, hf_data, tvb, off, upto < 0 ? r->len : upto - off, ENC_ASCII);
