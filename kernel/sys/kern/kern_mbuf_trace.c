@@ -404,11 +404,13 @@ mbuf_trace_start(struct mbuf *m)
 
 	/* The interface lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
-	/* Starting a traced packet again continues its trace. */
-	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
-	    mtrace_lookup(m) != NULL)
-		return;
-	if (mtrace_enable == 0 || (ifid = mbuf_trace_if_listener()) == 0)
+	/*
+	 * Nobody listening is the common case and the cheapest test: it comes
+	 * before the tag lookup.  Starting a traced packet again continues its
+	 * trace.
+	 */
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || mtrace_enable == 0 ||
+	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
 		return;
 	cap = MIN(MTRACE_INITIAL, rounddown2(mtrace_trace_max, MTRACE_ALIGN));
 	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
