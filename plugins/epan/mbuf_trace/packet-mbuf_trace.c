@@ -361,25 +361,23 @@ is_c_string(tvbuff_t *tvb, const record_t *r)
 static guint
 detect_generation(tvbuff_t *tvb, const frame_state_t *st)
 {
-    gboolean strings = FALSE, packets = FALSE;
+    gboolean gen1_type = FALSE, strings = FALSE, packets = FALSE;
 
-    for (guint i = 0; i < st->n_recs; i++) {
-        if (st->recs[i].type == MBUF_TRACE_GEN2_DATA)
-            return 2;
-    }
     for (guint i = 0; i < st->n_recs; i++) {
         const record_t *r = &st->recs[i];
 
+        if (r->type == MBUF_TRACE_GEN2_DATA)
+            return 2;
         if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_TYPE_MAX)
-            return 1;
-        if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
+            gen1_type = TRUE;
+        else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
             if (is_c_string(tvb, r))
                 strings = TRUE;
             else
                 packets = TRUE;
         }
     }
-    return strings && !packets ? 2 : 1;
+    return !gen1_type && strings && !packets ? 2 : 1;
 }
 
 /* The deployed kernels prepend each record to the trace and write it from
