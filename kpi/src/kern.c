@@ -5,6 +5,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/counter.h>
+#include <sys/eventhandler.h>
 #include <sys/kernel.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
@@ -261,4 +262,32 @@ uint64_t
 counter_u64_fetch(counter_u64_t c)
 {
     return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+eventhandler_tag
+kpi_eventhandler_register(struct kpi_eventhandler **list, void (*fn)(void), void *arg)
+{
+    struct kpi_eventhandler *eh = calloc(1, sizeof(*eh));
+
+    if (eh == NULL)
+        abort();
+    eh->fn = fn;
+    eh->arg = arg;
+    eh->next = *list;
+    *list = eh;
+    return eh;
+}
+
+void
+kpi_eventhandler_deregister(struct kpi_eventhandler **list, eventhandler_tag tag)
+{
+    struct kpi_eventhandler **p;
+
+    for (p = list; *p != NULL; p = &(*p)->next) {
+        if (*p == tag) {
+            *p = tag->next;
+            (free)(tag);
+            return;
+        }
+    }
 }

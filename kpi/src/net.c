@@ -157,6 +157,19 @@ if_getindex(const if_t ifp)
 }
 
 int
+if_setsoftc(if_t ifp, void *softc)
+{
+    ifp->if_softc = softc;
+    return 0;
+}
+
+void *
+if_getsoftc(if_t ifp)
+{
+    return ifp->if_softc;
+}
+
+int
 if_getidxgen(const if_t ifp)
 {
     return ifp->if_idxgen;
@@ -361,6 +374,8 @@ kpi_if_clone_create(const char *ifname)
 
 /* bpf(4). */
 
+struct kpi_eventhandler *kpi_eventhandler_bpf_track;
+
 struct kpi_bpf_frame {
     struct timeval ts;
     size_t len;
@@ -407,9 +422,12 @@ bpfdetach(struct ifnet *ifp)
     pthread_mutex_lock(&net_mutex);
     bif = ifp->if_bpf;
     __atomic_store_n(&ifp->if_bpf, NULL, __ATOMIC_RELEASE);
-    if (bif != NULL)
-        for (l = bif->listeners; l != NULL; l = l->next)
+    if (bif != NULL) {
+        for (l = bif->listeners; l != NULL; l = l->next) {
             l->bif = NULL;
+            EVENTHANDLER_INVOKE(bpf_track, ifp, (int)bif->dlt, 0);
+        }
+    }
     pthread_mutex_unlock(&net_mutex);
     (free)(bif);
 }
@@ -486,6 +504,7 @@ bpf_listen(const char *ifname, const char *pcap_path, bool keep)
     l->bif = ifp->if_bpf;
     l->next = l->bif->listeners;
     __atomic_store_n(&l->bif->listeners, l, __ATOMIC_RELEASE);
+    EVENTHANDLER_INVOKE(bpf_track, ifp, (int)l->bif->dlt, 1);
     pthread_mutex_unlock(&net_mutex);
     return l;
 }
@@ -513,6 +532,7 @@ kpi_bpf_unlisten(struct kpi_bpf_listener *l)
         for (p = &l->bif->listeners; *p != l; p = &(*p)->next)
             ;
         __atomic_store_n(p, l->next, __ATOMIC_RELEASE);
+        EVENTHANDLER_INVOKE(bpf_track, l->bif->ifp, (int)l->bif->dlt, 0);
     }
     pthread_mutex_unlock(&net_mutex);
     if (l->pcap != NULL)

@@ -161,6 +161,53 @@ test_trace_outliving_its_interface_is_dropped(void)
 }
 
 /*
+ * mtrace_start() tests mbuf_trace_if_readers before anything else: it must
+ * count every reader of every mbuf_trace interface, and only those, as
+ * they attach, detach and lose their interface with its VNET.  Too low and
+ * traces are lost; too high and every start point pays the slow test.
+ */
+static void
+test_readers_are_counted_as_they_come_and_go(void)
+{
+    struct kpi_bpf_listener *second;
+    struct mbuf *m;
+    GPtrArray *frames;
+
+    mt_reset();
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 1);
+    second = kpi_bpf_listen("mbuf_trace", NULL);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 2);
+    kpi_bpf_unlisten(second);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 1);
+    mt_listen(false);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 0);
+
+    /* A reader still attached when its VNET goes away is detached. */
+    second = kpi_bpf_listen("mbuf_trace", NULL);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 1);
+    kpi_vnet_destroy();
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 0);
+    kpi_bpf_unlisten(second);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 0);
+    kpi_vnet_create();
+
+    /* With nobody left, nothing starts; a new reader sees traces again. */
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    g_assert_true(SLIST_EMPTY(&m->m_pkthdr.tags));
+    m_freem(m);
+    mt_listen(true);
+    g_assert_cmpuint(mbuf_trace_if_readers, ==, 1);
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    mtrace(m, "seen");
+    m_freem(m);
+    frames = mt_frames();
+    g_assert_cmpuint(frames->len, ==, 1);
+    g_ptr_array_unref(frames);
+}
+
+/*
  * A VNET made again (a VNET jail removed and created with the same name)
  * gets a new mbuf_trace interface, under the index of the old one with the
  * next generation; captures on it see traces as before.  A handle that
@@ -399,6 +446,7 @@ main(int argc, char **argv)
     mt_add("stand_in_refuses_cloner_names_of_10_characters",
            test_stand_in_refuses_cloner_names_of_10_characters);
     mt_add("interface_counts_emitted_frames", test_interface_counts_emitted_frames);
+    mt_add("readers_are_counted_as_they_come_and_go", test_readers_are_counted_as_they_come_and_go);
     mt_add("interface_keeps_emitting_after_its_vnet_is_recreated",
            test_interface_keeps_emitting_after_its_vnet_is_recreated);
     mt_add("trace_outliving_its_interface_is_dropped",

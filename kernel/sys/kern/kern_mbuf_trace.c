@@ -405,9 +405,9 @@ mbuf_trace_start(struct mbuf *m)
 	/* The interface lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
 	/*
-	 * Nobody listening is the common case and the cheapest test: it comes
-	 * before the tag lookup.  Starting a traced packet again continues its
-	 * trace.
+	 * The macro asked whether anybody listens anywhere; nobody listening
+	 * in this VNET is the next cheapest test, before the tag lookup.
+	 * Starting a traced packet again continues its trace.
 	 */
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || mtrace_enable == 0 ||
 	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)

@@ -17,6 +17,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/epoch.h>
+#include <sys/eventhandler.h>
 #include <sys/kernel.h>
 #include <sys/mbuf.h>
 #include <sys/mbuf_trace.h>
@@ -29,10 +30,53 @@
 #include <net/if_types.h>
 #include <net/vnet.h>
 
+#include <machine/atomic.h>
+
 static const char mbuf_trace_name[] = "mbuf_trace";
 
 VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
 #define	V_mbuf_trace_ifp	VNET(mbuf_trace_ifp)
+
+/*
+ * Readers of the mbuf_trace interfaces of all VNETs, counted as bpf(4)
+ * attaches and detaches them.  mtrace_start() reads it first, so that
+ * where nobody captures a start point costs a load and a branch.  Our
+ * interfaces are those whose softc is this counter.
+ */
+u_int mbuf_trace_if_readers;
+static eventhandler_tag mbuf_trace_bpf_track_tag;
+
+static void
+mbuf_trace_bpf_track(void *arg __unused, struct ifnet *ifp, int dlt __unused,
+    int attach)
+{
+
+	if (if_getsoftc(ifp) != &mbuf_trace_if_readers)
+		return;
+	if (attach != 0)
+		atomic_add_int(&mbuf_trace_if_readers, 1);
+	else
+		atomic_subtract_int(&mbuf_trace_if_readers, 1);
+}
+
+static void
+mbuf_trace_if_sysinit(void *arg __unused)
+{
+
+	mbuf_trace_bpf_track_tag = EVENTHANDLER_REGISTER(bpf_track,
+	    mbuf_trace_bpf_track, NULL, EVENTHANDLER_PRI_ANY);
+}
+SYSINIT(mbuf_trace_if, SI_SUB_PSEUDO, SI_ORDER_FIRST, mbuf_trace_if_sysinit,
+    NULL);
+
+static void
+mbuf_trace_if_sysuninit(void *arg __unused)
+{
+
+	EVENTHANDLER_DEREGISTER(bpf_track, mbuf_trace_bpf_track_tag);
+}
+SYSUNINIT(mbuf_trace_if, SI_SUB_PSEUDO, SI_ORDER_FIRST,
+    mbuf_trace_if_sysuninit, NULL);
 
 /*
  * A handle names one interface without holding a pointer to it, so that a
@@ -140,6 +184,7 @@ vnet_mbuf_trace_init(const void *unused __unused)
 
 	ifp = if_alloc(IFT_OTHER);
 	if_initname(ifp, mbuf_trace_name, IF_DUNIT_NONE);
+	if_setsoftc(ifp, &mbuf_trace_if_readers);
 	if_setmtu(ifp, MTRACE_FRAME_MAX);
 	if_setflagbits(ifp, IFF_UP, 0);
 	if_setdrvflagbits(ifp, IFF_DRV_RUNNING, 0);

@@ -39,6 +39,8 @@
 #ifdef _KERNEL
 #include <sys/mbuf.h>
 
+#include <machine/atomic.h>
+
 /* How a location record marks its place ("file:line: +func"...). */
 #define	MTRACE_EV_LOCATION	0	/* "file:line" */
 #define	MTRACE_EV_ENTER		1	/* "file:line: +func" */
@@ -68,6 +70,8 @@ void mbuf_trace_end(struct mbuf *);
  */
 uint32_t mbuf_trace_if_listener(void);
 bool mbuf_trace_if_tap(uint32_t, void *, u_int);
+/* Readers of the mbuf_trace interfaces of all VNETs: 0 is nobody. */
+extern u_int mbuf_trace_if_readers;
 
 /*
  * Only a packet that carries tags can carry a trace.  The macros test that
@@ -91,7 +95,11 @@ mtrace_tagged(const struct mbuf *m)
 		fn(_mtrace_m, ##__VA_ARGS__);				\
 })
 
-#define	mtrace_start(m)		mbuf_trace_start(m)
+/* While nobody captures anywhere, a start point costs a load and a branch. */
+#define	mtrace_start(m) __extension__ ({				\
+	if (__predict_false(atomic_load_int(&mbuf_trace_if_readers) != 0)) \
+		mbuf_trace_start(m);					\
+})
 #define	mtrace_data(m)		MTRACE_CALL((m), mbuf_trace_data, MTRACE_L2)
 #define	mtrace_data_proto(m, et) MTRACE_CALL((m), mbuf_trace_data, (et))
 #define	mtrace_printf(m, ...)	MTRACE_CALL((m), mbuf_trace_printf, __VA_ARGS__)

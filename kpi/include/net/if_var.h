@@ -42,6 +42,7 @@ struct ifnet {
     if_qflush_fn_t if_qflush;
     uint64_t if_counters[IFCOUNTERS];
     struct kpi_bpf_if *if_bpf;
+    void *if_softc;
 };
 
 if_t if_alloc(unsigned char type);
@@ -59,6 +60,8 @@ void if_settransmitfn(if_t ifp, if_transmit_fn_t fn);
 void if_setqflushfn(if_t ifp, if_qflush_fn_t fn);
 void if_inc_counter(if_t ifp, ift_counter cnt, int64_t inc);
 int if_getindex(const if_t ifp);
+int if_setsoftc(if_t ifp, void *softc);
+void *if_getsoftc(if_t ifp);
 int if_getidxgen(const if_t ifp);
 if_t ifnet_byindexgen(uint16_t idx, uint16_t gen);
 

@@ -11,6 +11,7 @@
 #define __aligned(x)          __attribute__((__aligned__(x)))
 #define __printflike(fmt, va) __attribute__((__format__(__printf__, fmt, va)))
 #define __predict_false(e)    __builtin_expect(!!(e), 0)
+#define __predict_true(e)     __builtin_expect(!!(e), 1)
 #define __dead2               __attribute__((__noreturn__))
 
 /*
