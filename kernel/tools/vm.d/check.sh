@@ -101,16 +101,6 @@ path()
 }
 . "$(dirname "$0")/paths.sh"
 
-# --- ddb ---------------------------------------------------------------------
-# The breakpoint's script printed the trace of a looped echo request.
-if awk '/show mtrace/ { on = 1 } on && /^trace 0x[0-9a-f]+: [0-9]+ of [0-9]+ bytes/ { t = 1 }
-    t && /string sys\/netinet\/ip_input.c:[0-9]+: -ip_input/ { ok = 1 }
-    END { exit !ok }' "$out/console.txt"; then
-	pass "ddb: show mtrace printed the trace of the mbuf icmp_input() got"
-else
-	fail "ddb: show mtrace printed the trace of the mbuf icmp_input() got"
-fi
-
 # --- what the scenario saw itself -----------------------------------------------
 if grep -q "hello through mbuf_trace" "$out/tcp-received.txt" 2>/dev/null; then
 	pass "the TCP data arrived"

@@ -48,10 +48,12 @@ jexec a ping -c 1 -t 5 192.0.2.1
 step icmp-out "ICMP echo from the host to jail a"
 ping -c 1 -t 5 192.0.2.2
 step tcp "TCP connection with data, 192.0.2.2 to 192.0.2.1:7000"
-nc -l 192.0.2.1 7000 >$MTVM_OUT/tcp-received.txt &
+# The server's stdin must end, or neither side closes (stdin is the console).
+nc -l 192.0.2.1 7000 </dev/null >$MTVM_OUT/tcp-received.txt &
+server=$!
 sleep 1
-echo "hello through mbuf_trace" | jexec a nc -N 192.0.2.1 7000
-wait
+echo "hello through mbuf_trace" | jexec a nc -N -w 5 192.0.2.1 7000
+wait $server
 step tcp-refused "TCP connection refused, 192.0.2.2 to 192.0.2.1:7001"
 jexec a nc -z -w 2 192.0.2.1 7001
 step udp-closed "UDP to a closed port, 192.0.2.2 to 192.0.2.1:7002"
@@ -64,17 +66,6 @@ step fragment "ICMP echo of 3000 bytes in fragments, jail a to 192.0.2.1"
 jexec a ping -c 1 -t 5 -s 3000 192.0.2.1
 step loopback "ICMP echo on lo0"
 ping -c 1 -t 5 127.0.0.1
-# ddb on a live traced mbuf: a breakpoint on icmp_input() stops the next
-# ICMP packet (a looped echo request, traced); its script shows the trace
-# of *mp, the first argument, removes the breakpoint and goes on.
-step ddb "ddb: show mtrace on the mbuf icmp_input() receives"
-ddb script kdb.enter.sysctl='break icmp_input; continue'
-ddb script kdb.enter.unknown='show mtrace *$rdi; delete icmp_input; continue'
-sysctl debug.kdb.enter=1 >/dev/null
-ping -c 1 -t 5 127.0.0.1
-ddb unscript kdb.enter.unknown
-ddb unscript kdb.enter.sysctl
-sleep 1
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
 jail -r b
