@@ -455,7 +455,6 @@ ip_tryforward(struct host *h, struct pkt *p)
     uint16_t ip_len, ip_off, sum;
     struct sim_if *ifp = h->route_if;
 
-    tp(p->m, TP_IP_TRYFORWARD_FUNC);
     /* Options: net.inet.ip.process_options is 1, ip_input() deals with them. */
     if (ip->ip_hl != (sizeof(struct ip) >> 2))
         return p;
@@ -465,6 +464,8 @@ ip_tryforward(struct host *h, struct pkt *p)
         return p;
     if (host_is_local4(h, ip->ip_dst))
         return p;
+    /* Marked only here, where the fast path takes the packet. */
+    tp(p->m, TP_IP_TRYFORWARD_FUNC);
     if (ip->ip_ttl <= IPTTLDEC) {
         tp(p->m, TP_IP_TRYFORWARD_DROP_TTL_EXCEEDED_SENDING_ICMP_TIME_EXCEEDED);
         icmp_error(h, p, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0);

@@ -153,7 +153,11 @@ mt_insert $f ip_forward before '^	error = ip_output\(m, NULL, &ro, IP_FORWARDING
 f=sys/netinet/ip_fastfwd.c
 mt_include $f
 
-mt_insert $f ip_tryforward before '^	M_ASSERTVALID\(m\);$' "${T}mtrace_func(m);" 1
+# Marked where the fast path takes the packet: with forwarding on, every
+# packet ip_input() gets passes through, and is handed back unless it is
+# to be forwarded (seen in a real kernel: local traffic showed
+# ip_tryforward in its path).
+mt_insert $f ip_tryforward before '^	IPSTAT_INC\(ips_total\);$' "${T}mtrace_func(m);" 1
 mt_drop $f ip_tryforward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
     "TTL exceeded, sending ICMP time exceeded"
 mt_drop $f ip_tryforward '^			IPSTAT_INC\(ips_cantfrag\);$' "$T$T$T" \
@@ -242,7 +246,7 @@ mt_insert $f ip6_forward before '^	error = nd6_output_ifp\(nh->nh_ifp, origifp, 
 f=sys/netinet6/ip6_fastfwd.c
 mt_include $f
 
-mt_insert $f ip6_tryforward before '^	ip6 = mtod\(m, struct ip6_hdr \*\);$' "${T}mtrace_func(m);" 1
+mt_insert $f ip6_tryforward before '^	rcvif = m->m_pkthdr.rcvif;$' "${T}mtrace_func(m);" 1
 mt_drop $f ip6_tryforward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
     "hop limit exceeded, sending ICMPv6 time exceeded"
 mt_insert $f ip6_tryforward before '^	error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m,$' \
