@@ -159,8 +159,13 @@ typedef struct record {
     int avail;          /* payload bytes the frame holds */
     guint16 type;       /* on the wire */
     guint8 kind;        /* enum mbuf_trace_record_type: what the type means */
+    gboolean c_string;  /* types 1-3: complete, with one NUL, at its end */
     gboolean cut_used;  /* a CUT that describes the snapshot before it */
     guint32 packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
+    /* A string (STRING, STRING_DYNAMIC), read and parsed once. */
+    const guint8 *raw; /* its avail payload bytes, in pinfo->pool */
+    int text_len;      /* the bytes that are text (string_text_len) */
+    parsed_t parsed;
 } record_t;
 
 /* Everything one frame's dissection accumulates. Lives on the stack of
@@ -272,13 +277,27 @@ parse_string(const guint8 *s, int len, parsed_t *p)
 /* The bytes of a string record that are text: all of them but one
  * trailing NUL, the C string's terminator the deployed kernels send. */
 static int
-string_text_len(tvbuff_t *tvb, const record_t *r)
+string_text_len(const record_t *r)
 {
-    int off = r->off + RECORD_HEADER_LEN;
-
-    if (r->avail == r->len && r->len > 0 && tvb_get_uint8(tvb, off + r->len - 1) == '\0')
+    if (r->avail == r->len && r->len > 0 && r->raw[r->len - 1] == '\0')
         return r->len - 1;
     return r->avail;
+}
+
+/* A string's bytes, fetched once for the path and the fields both. A
+ * truncated string may end inside the function name: it is text only. */
+static void
+read_string(tvbuff_t *tvb, packet_info *pinfo, record_t *r)
+{
+    r->raw = r->avail > 0 ? (const guint8 *)tvb_memdup(pinfo->pool, tvb, r->off + RECORD_HEADER_LEN,
+                                                       r->avail)
+                          : (const guint8 *)"";
+    r->text_len = string_text_len(r);
+    if (r->avail == r->len)
+        parse_string(r->raw, r->text_len, &r->parsed);
+    else
+        r->parsed =
+            (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = r->text_len };
 }
 
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
@@ -359,7 +378,7 @@ is_c_string(tvbuff_t *tvb, const record_t *r)
  * types 2-7 exist only in generation 1; a frame of type 1 records alone is
  * generation 2 when they are all C strings, generation 1 (packets) else. */
 static guint
-detect_generation(tvbuff_t *tvb, const frame_state_t *st)
+detect_generation(const frame_state_t *st)
 {
     gboolean gen1_type = FALSE, strings = FALSE, packets = FALSE;
 
@@ -371,7 +390,7 @@ detect_generation(tvbuff_t *tvb, const frame_state_t *st)
         if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_TYPE_MAX)
             gen1_type = TRUE;
         else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
-            if (is_c_string(tvb, r))
+            if (r->c_string)
                 strings = TRUE;
             else
                 packets = TRUE;
@@ -385,7 +404,7 @@ detect_generation(tvbuff_t *tvb, const frame_state_t *st)
  * types 4-7 and sends no terminators, so a generation 1 frame is the
  * deployed one's when its strings are all C strings. */
 static gboolean
-detect_newest_first(tvbuff_t *tvb, const frame_state_t *st)
+detect_newest_first(const frame_state_t *st)
 {
     guint strings = 0;
 
@@ -398,7 +417,7 @@ detect_newest_first(tvbuff_t *tvb, const frame_state_t *st)
             return FALSE;
         if ((r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC) && r->len > 0 &&
             r->avail == r->len) {
-            if (!is_c_string(tvb, r))
+            if (!r->c_string)
                 return FALSE;
             strings++;
         }
@@ -444,13 +463,22 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
         r->len = tvb_get_ntohs(tvb, off);
         r->type = tvb_get_ntohs(tvb, off + 2);
         r->avail = MIN(r->len, frame_len - off - RECORD_HEADER_LEN);
+        /* Types 1-3 are strings in some generation: both detections below
+         * ask whether they are C strings. */
+        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_STRING_DYNAMIC)
+            r->c_string = is_c_string(tvb, r);
         off += RECORD_HEADER_LEN + r->avail;
     }
 
-    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(tvb, st);
-    for (guint i = 0; i < st->n_recs; i++)
-        st->recs[i].kind = record_kind(st->generation, st->recs[i].type);
-    st->newest_first = detect_newest_first(tvb, st);
+    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(st);
+    for (guint i = 0; i < st->n_recs; i++) {
+        record_t *r = &st->recs[i];
+
+        r->kind = record_kind(st->generation, r->type);
+        if (r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC)
+            read_string(tvb, pinfo, r);
+    }
+    st->newest_first = detect_newest_first(st);
 
     /* A CUT gives the length of the packet the snapshot right before it was
      * cut from. */
@@ -489,28 +517,21 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
 
     for (guint step = 0; step < st->n_recs; step++) {
         const record_t *r = record_at_step(st, step);
-        const guint8 *raw, *func;
+        const parsed_t *p = &r->parsed;
+        const guint8 *func;
         gboolean on_path;
-        parsed_t p;
-        int len;
 
-        /* A truncated string may end inside the function name. */
         if ((r->kind != MBUF_TRACE_STRING && r->kind != MBUF_TRACE_STRING_DYNAMIC) ||
-            r->avail != r->len || r->len == 0)
+            p->file_len == 0)
             continue;
-        len = string_text_len(tvb, r);
-        raw = tvb_get_ptr(tvb, r->off + RECORD_HEADER_LEN, r->len);
-        parse_string(raw, len, &p);
-        if (p.file_len == 0)
-            continue;
-        func = raw + p.func_off;
-        on_path = p.func_len > 0;
-        if (on_path && p.sign_off >= 0 && raw[p.sign_off] == '+') {
+        func = r->raw + p->func_off;
+        on_path = p->func_len > 0;
+        if (on_path && p->sign_off >= 0 && r->raw[p->sign_off] == '+') {
             open[n_open] = func;
-            open_len[n_open++] = p.func_len;
-        } else if (on_path && p.sign_off >= 0) {
+            open_len[n_open++] = p->func_len;
+        } else if (on_path && p->sign_off >= 0) {
             for (guint j = n_open; j-- > 0;) {
-                if (open_len[j] == p.func_len && memcmp(open[j], func, p.func_len) == 0) {
+                if (open_len[j] == p->func_len && memcmp(open[j], func, p->func_len) == 0) {
                     n_open = j;
                     on_path = FALSE;
                     break;
@@ -518,14 +539,14 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
             }
         }
         if (on_path)
-            add_to_path(st, func, p.func_len);
+            add_to_path(st, func, p->func_len);
         if (st->tap != NULL) {
             mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
 
             pt->file = (const char *)tvb_get_string_enc(
-                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p.file_len, ENC_UTF_8);
+                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p->file_len, ENC_UTF_8);
             /* A leave repeats its enter: a function counts once per visit. */
-            pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p.func_len) : NULL;
+            pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p->func_len) : NULL;
         }
     }
 }
@@ -576,21 +597,15 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
 {
     int off = r->off + RECORD_HEADER_LEN;
     gboolean complete = r->avail == r->len;
-    int len = string_text_len(tvb, r);
-    const guint8 *raw = r->avail > 0 ? tvb_get_ptr(tvb, off, r->avail) : (const guint8 *)"";
+    const guint8 *raw = r->raw;
+    int len = r->text_len;
     const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
+    const parsed_t p = r->parsed;
     const char *text = NULL;
-    parsed_t p;
     proto_item *pi;
 
     if (tree == NULL)
         return;
-
-    /* A truncated string may end inside the function name: text only. */
-    if (complete)
-        parse_string(raw, len, &p);
-    else
-        p = (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = len };
 
     /* Building the text and the label costs more than the rest of the
      * record: do it only when someone looks (a visible tree: -V, the GUI) or
@@ -607,10 +622,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
      * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        int upto = r->len > 0 ? tvb_find_uint8(tvb, off, r->len, 0) : -1;
+        const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
 
-        pi =
-            proto_tree_add_item(tree, hf_data, tvb, off, upto < 0 ? r->len : upto - off, ENC_ASCII);
+        pi = proto_tree_add_item(tree, hf_data, tvb, off, end == NULL ? r->len : (int)(end - raw),
+                                 ENC_ASCII);
         proto_item_set_hidden(pi);
     }
 
@@ -690,10 +705,13 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 
     /* A snapshot the kernel cut short is shown the way Wireshark shows a
      * packet cut by a capture's snapshot length: its own bytes, the packet's
-     * real length as the reported length. (A subset of the frame cannot
-     * report more than the frame holds after it.) */
+     * real length as the reported length. A subset of the frame cannot do
+     * that: tvb_new_subset_length_caplen() keeps the subset's contained
+     * length within the frame, so reading past the cut would raise
+     * ContainedBoundsError (malformed), not BoundsError (short). Hence a copy
+     * of the bytes, living as long as the packet's dissection. */
     if (r->packet_len > (guint32)len) {
-        snap_tvb = tvb_new_child_real_data(tvb, tvb_get_ptr(tvb, off, len), len,
+        snap_tvb = tvb_new_child_real_data(tvb, tvb_memdup(pinfo->pool, tvb, off, len), len,
                                            (gint)MIN(r->packet_len, (guint32)G_MAXINT));
         add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
     } else {
