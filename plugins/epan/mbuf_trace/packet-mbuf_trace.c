@@ -115,6 +115,17 @@ static const value_string generation_vals[] = {
     { 0, NULL }
 };
 
+/* mbuf_trace.event: what a location string says happened. */
+enum event { EVENT_NONE, EVENT_LOCATION, EVENT_ENTER, EVENT_LEAVE, EVENT_MARK };
+
+static const value_string event_vals[] = {
+    { EVENT_LOCATION, "location" },
+    { EVENT_ENTER,    "enter" },
+    { EVENT_LEAVE,    "leave" },
+    { EVENT_MARK,     "mark" },
+    { 0, NULL }
+};
+
 static const enum_val_t generation_pref_vals[] = {
     { "auto", "Decide for each frame",                  0 },
     { "1",    "Generation 1 (1 DATA, 2-3 STRING, 4-7)", 1 },
@@ -149,7 +160,7 @@ typedef struct parsed {
     int arg_len;
     int text_off; /* free text: all of a string without a location, or TEXT */
     int text_len;
-    const char *event; /* NULL: free text without a location */
+    guint8 event; /* enum event; EVENT_NONE: free text without a location */
 } parsed_t;
 
 /* One record as the first pass over the frame found it. */
@@ -259,13 +270,13 @@ parse_string(const guint8 *s, int len, parsed_t *p)
     p->line_off = line_off;
     p->line_len = i - line_off;
     p->line = (guint32)line;
-    p->event = "location";
+    p->event = EVENT_LOCATION;
     p->text_off = -1;
     if (i == len)
         return;
     i += 2;
     if (parse_function(s, i, len, p)) {
-        p->event = p->sign_off < 0 ? "mark" : s[p->sign_off] == '+' ? "enter" : "leave";
+        p->event = p->sign_off < 0 ? EVENT_MARK : s[p->sign_off] == '+' ? EVENT_ENTER : EVENT_LEAVE;
         return;
     }
     p->sign_off = p->arg_off = -1;
@@ -651,10 +662,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         proto_tree_add_item(tree, hf_func, tvb, off + p.func_off, p.func_len, ENC_ASCII);
     if (p.arg_off >= 0)
         proto_tree_add_item(tree, hf_arg, tvb, off + p.arg_off, p.arg_len, ENC_UTF_8);
-    if (p.event != NULL) {
-        pi = proto_tree_add_string(tree, hf_event, tvb,
-                                   off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
-                                   p.sign_off >= 0 ? 1 : 0, p.event);
+    if (p.event != EVENT_NONE) {
+        pi = proto_tree_add_uint(tree, hf_event, tvb,
+                                 off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
+                                 p.sign_off >= 0 ? 1 : 0, p.event);
         proto_item_set_generated(pi);
     }
     if (p.text_off >= 0 && proto_field_is_referenced(tree, hf_text)) {
@@ -1073,9 +1084,9 @@ proto_register_mbuf_trace(void)
           { "Argument", "mbuf_trace.arg", FT_STRING, BASE_NONE, NULL, 0x0,
             "What NAME(ARG) gives in parentheses", HFILL } },
         { &hf_event,
-          { "Event", "mbuf_trace.event", FT_STRING, BASE_NONE, NULL, 0x0,
-            "enter (+func), leave (-func), mark (func) or location (file:line, with or without text)",
-            HFILL } },
+          { "Event", "mbuf_trace.event", FT_UINT8, BASE_DEC, VALS(event_vals), 0x0,
+            "1 location (file:line, with or without text), 2 enter (+func), 3 leave (-func), "
+            "4 mark (func)", HFILL } },
         { &hf_text,
           { "Text", "mbuf_trace.text", FT_STRING, BASE_NONE, NULL, 0x0,
             "Free text: a string that is no location, or what follows a location", HFILL } },
