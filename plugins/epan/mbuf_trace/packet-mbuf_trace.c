@@ -624,9 +624,9 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (proto_field_is_referenced(tree, hf_string)) {
         text = trace_string_text(tvb, off, len, raw, pinfo);
         proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-        if (PTREE_DATA(tree)->visible)
-            proto_item_append_text(rec_item, ": %s",
-                                   len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
+        /* Ignored, but for the argument's cost, when no tree is shown. */
+        proto_item_append_text(rec_item, ": %s",
+                               len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
     }
 
     /* mbuf_trace.data is the Lua dissector's value: the string decoded as
