@@ -920,7 +920,10 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
 }
 
 /* Info: what the packet is (its first snapshot's summary), then where it
- * went (the path). */
+ * went (the path). Written last, over what the snapshots' dissectors left
+ * (only the packet's own snapshot runs with the columns writable), and
+ * after clearing the fences: a dissector of that snapshot may set one
+ * (tunnels, ICMP errors), which would keep its text ahead of ours. */
 static void
 set_columns(packet_info *pinfo, guint records, frame_state_t *st)
 {
