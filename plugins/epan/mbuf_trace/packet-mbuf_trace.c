@@ -831,12 +831,12 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
 }
 
 static void
-dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint index,
+dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint number,
                    frame_state_t *st)
 {
-    const record_t *r = &st->recs[index - 1];
+    const record_t *r = &st->recs[number - 1];
     int off = r->off + RECORD_HEADER_LEN;
-    guint step = st->newest_first ? st->n_recs - index + 1 : index;
+    guint step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
     const char *name = r->kind == MBUF_TRACE_UNKNOWN
@@ -846,11 +846,11 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, RECORD_HEADER_LEN + r->avail, ENC_NA);
     if (st->newest_first)
-        proto_item_set_text(rec_item, "Record %u (step %u), %s", index, step, name);
+        proto_item_set_text(rec_item, "Record %u (step %u), %s", number, step, name);
     else
-        proto_item_set_text(rec_item, "Record %u, %s", index, name);
+        proto_item_set_text(rec_item, "Record %u, %s", number, name);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, index);
+    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
     proto_item_set_generated(pi);
     pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
@@ -869,7 +869,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
 
     if (r->avail != r->len)
         expert_add_info_format(pinfo, rec_item, &ei_truncated,
-                               "Record %u truncated: payload length %d, the frame holds %d", index,
+                               "Record %u truncated: payload length %d, the frame holds %d", number,
                                r->len, r->avail);
 
     switch (r->kind) {
@@ -986,8 +986,8 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     /* Sub-dissectors must not take over the columns: Info is ours, and only
      * the packet's own snapshot gives Src/Dst (restored below). */
     col_set_writable(pinfo->cinfo, -1, FALSE);
-    for (guint index = 1; index <= st.n_recs; index++)
-        dissect_one_record(tvb, pinfo, mt_tree, index, &st);
+    for (guint number = 1; number <= st.n_recs; number++)
+        dissect_one_record(tvb, pinfo, mt_tree, number, &st);
     col_set_writable(pinfo->cinfo, -1, TRUE);
     flag_unused_time(pinfo, &st);
 
