@@ -181,7 +181,7 @@ pdml_start(GMarkupParseContext *ctx G_GNUC_UNUSED, const char *element, const ch
            const char **values, gpointer data, GError **error G_GNUC_UNUSED)
 {
     Pdml *p = data;
-    const char *name = NULL, *show = NULL, *value = NULL;
+    const char *name = NULL, *show = NULL, *showname = NULL, *value = NULL;
     int i;
 
     p->depth++;
@@ -190,6 +190,8 @@ pdml_start(GMarkupParseContext *ctx G_GNUC_UNUSED, const char *element, const ch
             name = values[i];
         else if (strcmp(names[i], "show") == 0)
             show = values[i];
+        else if (strcmp(names[i], "showname") == 0)
+            showname = values[i];
         else if (strcmp(names[i], "value") == 0)
             value = values[i];
     }
@@ -222,7 +224,12 @@ pdml_start(GMarkupParseContext *ctx G_GNUC_UNUSED, const char *element, const ch
     } else if (strcmp(name, "mbuf_trace.func") == 0) {
         p->rec->func = g_strdup(show);
     } else if (strcmp(name, "mbuf_trace.event") == 0) {
-        p->rec->event = g_strdup(show);
+        /* An integer with names: show is the number, showname reads
+         * "Event: enter (2)". */
+        const char *start = showname != NULL ? strstr(showname, ": ") : NULL;
+        const char *end = start != NULL ? strstr(start, " (") : NULL;
+
+        p->rec->event = end != NULL ? g_strndup(start + 2, end - start - 2) : g_strdup(show);
     } else if (strcmp(name, "mbuf_trace.packet") == 0) {
         p->rec->packet = g_strdup(value);
     } else if (strcmp(name, "mbuf_trace.ethertype") == 0) {

@@ -115,6 +115,17 @@ static const value_string generation_vals[] = {
     { 0, NULL }
 };
 
+/* mbuf_trace.event: what a location string says happened. */
+enum event { EVENT_NONE, EVENT_LOCATION, EVENT_ENTER, EVENT_LEAVE, EVENT_MARK };
+
+static const value_string event_vals[] = {
+    { EVENT_LOCATION, "location" },
+    { EVENT_ENTER,    "enter" },
+    { EVENT_LEAVE,    "leave" },
+    { EVENT_MARK,     "mark" },
+    { 0, NULL }
+};
+
 static const enum_val_t generation_pref_vals[] = {
     { "auto", "Decide for each frame",                  0 },
     { "1",    "Generation 1 (1 DATA, 2-3 STRING, 4-7)", 1 },
@@ -149,7 +160,7 @@ typedef struct parsed {
     int arg_len;
     int text_off; /* free text: all of a string without a location, or TEXT */
     int text_len;
-    const char *event; /* NULL: free text without a location */
+    guint8 event; /* enum event; EVENT_NONE: free text without a location */
 } parsed_t;
 
 /* One record as the first pass over the frame found it. */
@@ -159,8 +170,13 @@ typedef struct record {
     int avail;          /* payload bytes the frame holds */
     guint16 type;       /* on the wire */
     guint8 kind;        /* enum mbuf_trace_record_type: what the type means */
+    gboolean c_string;  /* types 1-3: complete, with one NUL, at its end */
     gboolean cut_used;  /* a CUT that describes the snapshot before it */
     guint32 packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
+    /* A string (STRING, STRING_DYNAMIC), read and parsed once. */
+    const guint8 *raw; /* its avail payload bytes, in pinfo->pool */
+    int text_len;      /* the bytes that are text (string_text_len) */
+    parsed_t parsed;
 } record_t;
 
 /* Everything one frame's dissection accumulates. Lives on the stack of
@@ -254,13 +270,13 @@ parse_string(const guint8 *s, int len, parsed_t *p)
     p->line_off = line_off;
     p->line_len = i - line_off;
     p->line = (guint32)line;
-    p->event = "location";
+    p->event = EVENT_LOCATION;
     p->text_off = -1;
     if (i == len)
         return;
     i += 2;
     if (parse_function(s, i, len, p)) {
-        p->event = p->sign_off < 0 ? "mark" : s[p->sign_off] == '+' ? "enter" : "leave";
+        p->event = p->sign_off < 0 ? EVENT_MARK : s[p->sign_off] == '+' ? EVENT_ENTER : EVENT_LEAVE;
         return;
     }
     p->sign_off = p->arg_off = -1;
@@ -272,13 +288,27 @@ parse_string(const guint8 *s, int len, parsed_t *p)
 /* The bytes of a string record that are text: all of them but one
  * trailing NUL, the C string's terminator the deployed kernels send. */
 static int
-string_text_len(tvbuff_t *tvb, const record_t *r)
+string_text_len(const record_t *r)
 {
-    int off = r->off + RECORD_HEADER_LEN;
-
-    if (r->avail == r->len && r->len > 0 && tvb_get_uint8(tvb, off + r->len - 1) == '\0')
+    if (r->avail == r->len && r->len > 0 && r->raw[r->len - 1] == '\0')
         return r->len - 1;
     return r->avail;
+}
+
+/* A string's bytes, fetched once for the path and the fields both. A
+ * truncated string may end inside the function name: it is text only. */
+static void
+read_string(tvbuff_t *tvb, packet_info *pinfo, record_t *r)
+{
+    r->raw = r->avail > 0 ? (const guint8 *)tvb_memdup(pinfo->pool, tvb, r->off + RECORD_HEADER_LEN,
+                                                       r->avail)
+                          : (const guint8 *)"";
+    r->text_len = string_text_len(r);
+    if (r->avail == r->len)
+        parse_string(r->raw, r->text_len, &r->parsed);
+    else
+        r->parsed =
+            (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = r->text_len };
 }
 
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
@@ -359,7 +389,7 @@ is_c_string(tvbuff_t *tvb, const record_t *r)
  * types 2-7 exist only in generation 1; a frame of type 1 records alone is
  * generation 2 when they are all C strings, generation 1 (packets) else. */
 static guint
-detect_generation(tvbuff_t *tvb, const frame_state_t *st)
+detect_generation(const frame_state_t *st)
 {
     gboolean gen1_type = FALSE, strings = FALSE, packets = FALSE;
 
@@ -371,7 +401,7 @@ detect_generation(tvbuff_t *tvb, const frame_state_t *st)
         if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_TYPE_MAX)
             gen1_type = TRUE;
         else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
-            if (is_c_string(tvb, r))
+            if (r->c_string)
                 strings = TRUE;
             else
                 packets = TRUE;
@@ -385,7 +415,7 @@ detect_generation(tvbuff_t *tvb, const frame_state_t *st)
  * types 4-7 and sends no terminators, so a generation 1 frame is the
  * deployed one's when its strings are all C strings. */
 static gboolean
-detect_newest_first(tvbuff_t *tvb, const frame_state_t *st)
+detect_newest_first(const frame_state_t *st)
 {
     guint strings = 0;
 
@@ -398,7 +428,7 @@ detect_newest_first(tvbuff_t *tvb, const frame_state_t *st)
             return FALSE;
         if ((r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC) && r->len > 0 &&
             r->avail == r->len) {
-            if (!is_c_string(tvb, r))
+            if (!r->c_string)
                 return FALSE;
             strings++;
         }
@@ -444,13 +474,22 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
         r->len = tvb_get_ntohs(tvb, off);
         r->type = tvb_get_ntohs(tvb, off + 2);
         r->avail = MIN(r->len, frame_len - off - RECORD_HEADER_LEN);
+        /* Types 1-3 are strings in some generation: both detections below
+         * ask whether they are C strings. */
+        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_STRING_DYNAMIC)
+            r->c_string = is_c_string(tvb, r);
         off += RECORD_HEADER_LEN + r->avail;
     }
 
-    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(tvb, st);
-    for (guint i = 0; i < st->n_recs; i++)
-        st->recs[i].kind = record_kind(st->generation, st->recs[i].type);
-    st->newest_first = detect_newest_first(tvb, st);
+    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(st);
+    for (guint i = 0; i < st->n_recs; i++) {
+        record_t *r = &st->recs[i];
+
+        r->kind = record_kind(st->generation, r->type);
+        if (r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC)
+            read_string(tvb, pinfo, r);
+    }
+    st->newest_first = detect_newest_first(st);
 
     /* A CUT gives the length of the packet the snapshot right before it was
      * cut from. */
@@ -489,28 +528,21 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
 
     for (guint step = 0; step < st->n_recs; step++) {
         const record_t *r = record_at_step(st, step);
-        const guint8 *raw, *func;
+        const parsed_t *p = &r->parsed;
+        const guint8 *func;
         gboolean on_path;
-        parsed_t p;
-        int len;
 
-        /* A truncated string may end inside the function name. */
         if ((r->kind != MBUF_TRACE_STRING && r->kind != MBUF_TRACE_STRING_DYNAMIC) ||
-            r->avail != r->len || r->len == 0)
+            p->file_len == 0)
             continue;
-        len = string_text_len(tvb, r);
-        raw = tvb_get_ptr(tvb, r->off + RECORD_HEADER_LEN, r->len);
-        parse_string(raw, len, &p);
-        if (p.file_len == 0)
-            continue;
-        func = raw + p.func_off;
-        on_path = p.func_len > 0;
-        if (on_path && p.sign_off >= 0 && raw[p.sign_off] == '+') {
+        func = r->raw + p->func_off;
+        on_path = p->func_len > 0;
+        if (on_path && p->sign_off >= 0 && r->raw[p->sign_off] == '+') {
             open[n_open] = func;
-            open_len[n_open++] = p.func_len;
-        } else if (on_path && p.sign_off >= 0) {
+            open_len[n_open++] = p->func_len;
+        } else if (on_path && p->sign_off >= 0) {
             for (guint j = n_open; j-- > 0;) {
-                if (open_len[j] == p.func_len && memcmp(open[j], func, p.func_len) == 0) {
+                if (open_len[j] == p->func_len && memcmp(open[j], func, p->func_len) == 0) {
                     n_open = j;
                     on_path = FALSE;
                     break;
@@ -518,14 +550,14 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
             }
         }
         if (on_path)
-            add_to_path(st, func, p.func_len);
+            add_to_path(st, func, p->func_len);
         if (st->tap != NULL) {
             mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
 
             pt->file = (const char *)tvb_get_string_enc(
-                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p.file_len, ENC_UTF_8);
+                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p->file_len, ENC_UTF_8);
             /* A leave repeats its enter: a function counts once per visit. */
-            pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p.func_len) : NULL;
+            pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p->func_len) : NULL;
         }
     }
 }
@@ -576,21 +608,15 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
 {
     int off = r->off + RECORD_HEADER_LEN;
     gboolean complete = r->avail == r->len;
-    int len = string_text_len(tvb, r);
-    const guint8 *raw = r->avail > 0 ? tvb_get_ptr(tvb, off, r->avail) : (const guint8 *)"";
+    const guint8 *raw = r->raw;
+    int len = r->text_len;
     const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
+    const parsed_t p = r->parsed;
     const char *text = NULL;
-    parsed_t p;
     proto_item *pi;
 
     if (tree == NULL)
         return;
-
-    /* A truncated string may end inside the function name: text only. */
-    if (complete)
-        parse_string(raw, len, &p);
-    else
-        p = (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = len };
 
     /* Building the text and the label costs more than the rest of the
      * record: do it only when someone looks (a visible tree: -V, the GUI) or
@@ -598,19 +624,19 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (proto_field_is_referenced(tree, hf_string)) {
         text = trace_string_text(tvb, off, len, raw, pinfo);
         proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-        if (PTREE_DATA(tree)->visible)
-            proto_item_append_text(rec_item, ": %s",
-                                   len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
+        /* Ignored, but for the argument's cost, when no tree is shown. */
+        proto_item_append_text(rec_item, ": %s",
+                               len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
     }
 
     /* mbuf_trace.data is the Lua dissector's value: the string decoded as
      * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        int upto = r->len > 0 ? tvb_find_uint8(tvb, off, r->len, 0) : -1;
+        const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
 
-        pi =
-            proto_tree_add_item(tree, hf_data, tvb, off, upto < 0 ? r->len : upto - off, ENC_ASCII);
+        pi = proto_tree_add_item(tree, hf_data, tvb, off, end == NULL ? r->len : (int)(end - raw),
+                                 ENC_ASCII);
         proto_item_set_hidden(pi);
     }
 
@@ -636,10 +662,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         proto_tree_add_item(tree, hf_func, tvb, off + p.func_off, p.func_len, ENC_ASCII);
     if (p.arg_off >= 0)
         proto_tree_add_item(tree, hf_arg, tvb, off + p.arg_off, p.arg_len, ENC_UTF_8);
-    if (p.event != NULL) {
-        pi = proto_tree_add_string(tree, hf_event, tvb,
-                                   off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
-                                   p.sign_off >= 0 ? 1 : 0, p.event);
+    if (p.event != EVENT_NONE) {
+        pi = proto_tree_add_uint(tree, hf_event, tvb,
+                                 off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
+                                 p.sign_off >= 0 ? 1 : 0, p.event);
         proto_item_set_generated(pi);
     }
     if (p.text_off >= 0 && proto_field_is_referenced(tree, hf_text)) {
@@ -690,10 +716,13 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 
     /* A snapshot the kernel cut short is shown the way Wireshark shows a
      * packet cut by a capture's snapshot length: its own bytes, the packet's
-     * real length as the reported length. (A subset of the frame cannot
-     * report more than the frame holds after it.) */
+     * real length as the reported length. A subset of the frame cannot do
+     * that: tvb_new_subset_length_caplen() keeps the subset's contained
+     * length within the frame, so reading past the cut would raise
+     * ContainedBoundsError (malformed), not BoundsError (short). Hence a copy
+     * of the bytes, living as long as the packet's dissection. */
     if (r->packet_len > (guint32)len) {
-        snap_tvb = tvb_new_child_real_data(tvb, tvb_get_ptr(tvb, off, len), len,
+        snap_tvb = tvb_new_child_real_data(tvb, tvb_memdup(pinfo->pool, tvb, off, len), len,
                                            (gint)MIN(r->packet_len, (guint32)G_MAXINT));
         add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
     } else {
@@ -802,12 +831,12 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
 }
 
 static void
-dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint index,
+dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint number,
                    frame_state_t *st)
 {
-    const record_t *r = &st->recs[index - 1];
+    const record_t *r = &st->recs[number - 1];
     int off = r->off + RECORD_HEADER_LEN;
-    guint step = st->newest_first ? st->n_recs - index + 1 : index;
+    guint step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
     const char *name = r->kind == MBUF_TRACE_UNKNOWN
@@ -817,11 +846,11 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, RECORD_HEADER_LEN + r->avail, ENC_NA);
     if (st->newest_first)
-        proto_item_set_text(rec_item, "Record %u (step %u), %s", index, step, name);
+        proto_item_set_text(rec_item, "Record %u (step %u), %s", number, step, name);
     else
-        proto_item_set_text(rec_item, "Record %u, %s", index, name);
+        proto_item_set_text(rec_item, "Record %u, %s", number, name);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, index);
+    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
     proto_item_set_generated(pi);
     pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
@@ -840,7 +869,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
 
     if (r->avail != r->len)
         expert_add_info_format(pinfo, rec_item, &ei_truncated,
-                               "Record %u truncated: payload length %d, the frame holds %d", index,
+                               "Record %u truncated: payload length %d, the frame holds %d", number,
                                r->len, r->avail);
 
     switch (r->kind) {
@@ -891,7 +920,10 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint in
 }
 
 /* Info: what the packet is (its first snapshot's summary), then where it
- * went (the path). */
+ * went (the path). Written last, over what the snapshots' dissectors left
+ * (only the packet's own snapshot runs with the columns writable), and
+ * after clearing the fences: a dissector of that snapshot may set one
+ * (tunnels, ICMP errors), which would keep its text ahead of ours. */
 static void
 set_columns(packet_info *pinfo, guint records, frame_state_t *st)
 {
@@ -954,8 +986,8 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     /* Sub-dissectors must not take over the columns: Info is ours, and only
      * the packet's own snapshot gives Src/Dst (restored below). */
     col_set_writable(pinfo->cinfo, -1, FALSE);
-    for (guint index = 1; index <= st.n_recs; index++)
-        dissect_one_record(tvb, pinfo, mt_tree, index, &st);
+    for (guint number = 1; number <= st.n_recs; number++)
+        dissect_one_record(tvb, pinfo, mt_tree, number, &st);
     col_set_writable(pinfo->cinfo, -1, TRUE);
     flag_unused_time(pinfo, &st);
 
@@ -1055,9 +1087,9 @@ proto_register_mbuf_trace(void)
           { "Argument", "mbuf_trace.arg", FT_STRING, BASE_NONE, NULL, 0x0,
             "What NAME(ARG) gives in parentheses", HFILL } },
         { &hf_event,
-          { "Event", "mbuf_trace.event", FT_STRING, BASE_NONE, NULL, 0x0,
-            "enter (+func), leave (-func), mark (func) or location (file:line, with or without text)",
-            HFILL } },
+          { "Event", "mbuf_trace.event", FT_UINT8, BASE_DEC, VALS(event_vals), 0x0,
+            "1 location (file:line, with or without text), 2 enter (+func), 3 leave (-func), "
+            "4 mark (func)", HFILL } },
         { &hf_text,
           { "Text", "mbuf_trace.text", FT_STRING, BASE_NONE, NULL, 0x0,
             "Free text: a string that is no location, or what follows a location", HFILL } },
