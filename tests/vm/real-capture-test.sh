@@ -1,0 +1,11 @@
+#!/bin/sh
+# real-capture-test.sh CHECK_SH PROJECT PLUGIN DIR: vm.d/check.sh on the
+# results of a real VM run (examples/freebsd-15.1-vm), in a scratch copy,
+# since check.sh writes its own outputs next to them.
+set -eu
+check=$1 project=$2 plugin=$3 dir=$4
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mbuf_trace-vm-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cp "$dir"/trace.pcap "$dir"/sysctl.txt "$dir"/tcp-received.txt \
+    "$dir"/jail-ifconfig.txt "$tmp"/
+MTVM_OUT=$tmp MTVM_PLUGIN=$plugin MTVM_PROJECT=$project sh "$check"
