@@ -25,8 +25,9 @@ function seconds(s,    w, closing, scale) {
 }
 
 BEGIN {
-    foreign = "^(Frame [0-9]+: |Ethernet II, |Internet Protocol Version [46], |" \
-              "Transmission Control Protocol, |User Datagram Protocol, |" \
+    # A header cut short has no ", Src: ..." in its summary line.
+    foreign = "^(Frame [0-9]+: |Ethernet II, |Internet Protocol Version [46]($|, )|" \
+              "Transmission Control Protocol($|, )|User Datagram Protocol($|, )|" \
               "Internet Control Message Protocol|Address Resolution Protocol|" \
               "Hypertext Transfer Protocol|\\[[0-9]+ Reassembled TCP Segments)"
     skip_below = -1
