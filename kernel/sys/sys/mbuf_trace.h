@@ -109,9 +109,18 @@ mtrace_tagged(const struct mbuf *m)
 	MTRACE_CALL((m), mbuf_trace_string, (s), (l), false)
 #define	mtrace_dynamic_length(m, s, l)					\
 	MTRACE_CALL((m), mbuf_trace_string, (s), (l), true)
-/* The same for NUL-terminated strings. */
-#define	mtrace_static(m, s)	mtrace_static_length((m), (s), MTRACE_STRLEN)
-#define	mtrace_dynamic(m, s)	mtrace_dynamic_length((m), (s), MTRACE_STRLEN)
+/*
+ * The same for NUL-terminated strings.  Once inlined, the length of a
+ * string literal is a constant: the trace call does not measure it.
+ */
+static __inline void
+mtrace_string_nul(struct mbuf *m, const char *s, bool copy)
+{
+
+	mbuf_trace_string(m, s, __builtin_strlen(s), copy);
+}
+#define	mtrace_static(m, s)	MTRACE_CALL((m), mtrace_string_nul, (s), false)
+#define	mtrace_dynamic(m, s)	MTRACE_CALL((m), mtrace_string_nul, (s), true)
 #define	mtrace(m, s)		mtrace_static((m), (s))
 
 /* Locations: the pointers and the line are kept, the text made later. */
