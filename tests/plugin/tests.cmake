@@ -68,6 +68,8 @@ add_test(NAME plugin.user0_is_claimed_by_default
             "${expected}/decodes.txt" "${plugin}" - -G decodes)
 set_tests_properties(plugin.every_field_is_registered plugin.user0_is_claimed_by_default
     PROPERTIES LABELS "plugin;golden")
+mbuf_trace_uses_checked_plugin(plugin.every_field_is_registered
+    plugin.user0_is_claimed_by_default)
 
 # ---- Display filters on every field ----
 plugin_filter(filter_on_protocol 1,2,3 basic "mbuf_trace")
@@ -146,10 +148,12 @@ add_test(NAME plugin.no_string_field_carries_invalid_utf8
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/utf8.sh" "${plugin}" "${capture_dir}/strings.pcap"
             "${capture_dir}/edges.pcap" "${capture_dir}/compat.pcap")
 set_tests_properties(plugin.no_string_field_carries_invalid_utf8 PROPERTIES LABELS plugin)
+mbuf_trace_uses_checked_plugin(plugin.no_string_field_carries_invalid_utf8)
 add_test(NAME plugin.sample_trace_has_no_expert_error
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/frames.sh" none "${plugin}"
             "${PROJECT_SOURCE_DIR}/examples/sample-trace.pcap" "_ws.expert.severity >= error")
 set_tests_properties(plugin.sample_trace_has_no_expert_error PROPERTIES LABELS "plugin;filter")
+mbuf_trace_uses_checked_plugin(plugin.sample_trace_has_no_expert_error)
 
 # ---- Expert items, one filter each ----
 plugin_filter(truncated_record_is_flagged 1,2,4,5,6 malformed "mbuf_trace.truncated")
@@ -192,6 +196,7 @@ add_test(NAME plugin.shows_every_string_the_lua_dissector_showed
             "${capture_dir}/compat.pcap" "${MBUF_TRACE_SHARED_DIR}/reference/mbuf_trace.lua")
 set_tests_properties(plugin.shows_every_string_the_lua_dissector_showed
     PROPERTIES LABELS plugin SKIP_RETURN_CODE 77)
+mbuf_trace_uses_checked_plugin(plugin.shows_every_string_the_lua_dissector_showed)
 
 # ---- Packaging ----
 add_test(NAME plugin.debian_package_holds_a_loadable_plugin
@@ -211,3 +216,4 @@ add_test(NAME plugin.fields_md_names_every_field_expert_item_and_preference
             "${PROJECT_SOURCE_DIR}/docs/fields.md")
 set_tests_properties(plugin.fields_md_names_every_field_expert_item_and_preference
     PROPERTIES LABELS plugin)
+mbuf_trace_uses_checked_plugin(plugin.fields_md_names_every_field_expert_item_and_preference)

@@ -18,9 +18,12 @@ mkcap=$build/tests/replay/replay_mkcap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# fail MESSAGE: the case fails, also when called in a command substitution,
+# whose output is only compared: the mark makes the end of the case fail.
 fail()
 {
 	echo "FAIL: $*"
+	echo "FAIL: $*" >>"$work/failed"
 	exit 1
 }
 
@@ -53,20 +56,74 @@ run()
 {
 	"$mkcap" "$1" "$work/in.pcap"
 	shift
+	rm -f "$work/trace.fields" "$work/snaps.fields" "$work/snaps.index"
 	"$replay" "$@" "$work/in.pcap" "$work/trace.pcap" 2>"$work/err" ||
 	    fail "mbuf_trace-replay exited $?: $(cat "$work/err")"
+}
+
+# tshark starts once per trace, not once per question: the first fields or
+# strings after a run decodes every field of trace_fields into
+# $work/trace.fields, the first snapshot every snapshot of the trace into
+# $work/snaps.fields; the helpers cut their columns out of those.  A field
+# missing from the lists fails the case, naming it.
+trace_fields="frame.number frame.time_epoch mbuf_trace.path mbuf_trace.string
+mbuf_trace.packet mbuf_trace.line mbuf_trace.record.type mbuf_trace.record.length
+mbuf_trace.packet_length ip.frag_offset ip.len"
+snap_fields="frame.len eth.dst eth.type vlan.id vlan.etype arp.opcode arp.src.hw_mac
+arp.src.proto_ipv4 arp.dst.hw_mac arp.dst.proto_ipv4 ip.src ip.dst ip.ttl ip.flags ip.id
+ip.len ip.hdr_len ip.frag_offset ip.checksum ip.checksum.status ip.opt.ptr ip.rec_rt
+icmp.type icmp.code icmp.mtu icmp.checksum.status ipv6.src ipv6.dst ipv6.hlim ipv6.plen
+ipv6.fraghdr.offset ipv6.fraghdr.more icmpv6.type icmpv6.code icmpv6.checksum.status
+icmpv6.nd.na.target_address icmpv6.nd.na.flag.s icmpv6.nd.na.flag.o icmpv6.opt.linkaddr
+tcp.flags tcp.seq_raw tcp.ack_raw tcp.srcport tcp.dstport tcp.checksum.status udp.dstport"
+
+# decode OUT FIELDS [TSHARK-ARG...] <CAPTURE: every field of FIELDS, one
+# column each, into OUT; fails if tshark does.
+decode()
+{
+	out=$1 list=$2
+	shift 2
+	for f in $list; do
+		set -- "$@" -e "$f"
+	done
+	"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields "$@" >"$out.new" ||
+	    fail "tshark-with-plugin exited $? decoding into $(basename "$out")"
+	mv "$out.new" "$out"
+}
+
+# columns FILE LIST FIELD...: the columns of FIELD... (LIST names FILE's
+# columns), tab-separated, one line per line of FILE.
+columns()
+{
+	file=$1 list=$2
+	shift 2
+	cols=""
+	for f in "$@"; do
+		i=0 at=0
+		for g in $list; do
+			i=$((i + 1))
+			[ "$g" != "$f" ] || { at=$i; break; }
+		done
+		[ "$at" -gt 0 ] || fail "field $f is not decoded: add it to the lists in replay-test.sh"
+		cols="$cols${cols:+,}$at"
+	done
+	awk -F '\t' -v cols="$cols" 'BEGIN { n = split(cols, c, ",") }
+	    { line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "\t" : "") $c[i]; print line }' \
+	    "$file"
+}
+
+decoded_trace()
+{
+	[ -f "$work/trace.fields" ] ||
+	    decode "$work/trace.fields" "$trace_fields" -E aggregator='|' <"$work/trace.pcap"
 }
 
 # fields FIELD...: one line per trace frame, the fields tab-separated,
 # repeats joined by "|".
 fields()
 {
-	for f in "$@"; do
-		set -- "$@" -e "$f"
-		shift
-	done
-	"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields -E aggregator='|' "$@" \
-	    <"$work/trace.pcap"
+	decoded_trace
+	columns "$work/trace.fields" "$trace_fields" "$@"
 }
 
 # strings: the trace strings of every frame, line numbers and files left out.
@@ -77,23 +134,36 @@ strings()
 
 # snapshot FRAME N FIELD...: the Nth snapshot of trace frame FRAME decoded
 # as an Ethernet frame of its own, checksums checked; the first occurrence
-# of each field (an ICMP error's, not its quotation's).
+# of each field (an ICMP error's, not its quotation's).  Every snapshot of
+# the trace is decoded at the first call, each a frame of one capture, in
+# trace order; $work/snaps.index maps "FRAME N" to its line.
 snapshot()
 {
 	frame=$1 n=$2
 	shift 2
-	hex=$(fields mbuf_trace.packet | sed -n "${frame}p" | cut -d'|' -f"$n")
-	[ -n "$hex" ] || fail "frame $frame has no snapshot $n"
-	printf '%s\n' "$hex" | fold -w 32 | awk '{ printf "%06x", (NR - 1) * 16; \
-	    for (i = 1; i < length($0); i += 2) printf " %s", substr($0, i, 2); print "" }' |
-	    text2pcap -q - "$work/snap.pcap"
-	for f in "$@"; do
-		set -- "$@" -e "$f"
-		shift
-	done
-	"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields -E occurrence=f \
-	    -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-	    "$@" <"$work/snap.pcap"
+	if [ ! -f "$work/snaps.fields" ]; then
+		decoded_trace
+		fields mbuf_trace.packet | awk -F '|' '{ for (i = 1; i <= NF; i++)
+		    if ($i != "") print NR, i, $i }' >"$work/snaps.hex"
+		awk '{ print $1, $2 }' "$work/snaps.hex" >"$work/snaps.index"
+		# One text2pcap packet per snapshot: offsets from 0 again.
+		awk '{ hex = $3
+			for (o = 0; o < length(hex) / 2; o += 16) {
+				printf "%06x", o
+				for (i = o; i < o + 16 && i < length(hex) / 2; i++)
+					printf " %s", substr(hex, 2 * i + 1, 2)
+				print ""
+			}
+		    }' "$work/snaps.hex" | text2pcap -q - "$work/snaps.pcap"
+		decode "$work/snaps.fields" "$snap_fields" -E occurrence=f \
+		    -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		    <"$work/snaps.pcap"
+		[ "$(wc -l <"$work/snaps.fields")" -eq "$(wc -l <"$work/snaps.index")" ] ||
+		    fail "text2pcap and tshark made $(wc -l <"$work/snaps.fields") snapshots of $(wc -l <"$work/snaps.index")"
+	fi
+	line=$(awk -v f="$frame" -v n="$n" '$1 == f && $2 == n { print NR }' "$work/snaps.index")
+	[ -n "$line" ] || fail "frame $frame has no snapshot $n"
+	columns "$work/snaps.fields" "$snap_fields" "$@" | sed -n "${line}p"
 }
 
 # The path of the frames before the reply leaves, common to the local cases.
@@ -543,4 +613,8 @@ drop)
 	fail "unknown case $case_name"
 	;;
 esac
+if [ -f "$work/failed" ]; then
+	cat "$work/failed"
+	exit 1
+fi
 echo ok
