@@ -4,6 +4,7 @@
 #
 # usage: ./dev.sh demo      install what is missing, build, decode the sample trace
 #        ./dev.sh test      install what is missing, build, run every test
+#                           (as root: also on Wireshark 4.4 and 4.6, in Debian roots)
 #        ./dev.sh build     build only (into ./build)
 #        ./dev.sh deps      install the Debian packages of tools/debian-packages.txt
 #        ./dev.sh releases  the release matrix: Wireshark 4.0, 4.4 and 4.6
@@ -65,15 +66,16 @@ demo()
 	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
 }
 
-# The release matrix, apart from the host suite until it is proven within
-# CI's time on every release (see docs/decisions.md): the plugin built, tested and packaged against Wireshark 4.0 (this host),
-# 4.4 (Debian 13) and 4.6 (sid), in Debian roots it makes with debootstrap
-# and caches in /var/cache/mbuf_trace/roots (tools/release-matrix). It needs
-# root and Debian's archive (for a root not yet cached); MBUF_TRACE_MATRIX=0
-# leaves it out, and says so.
+# The release matrix (tools/release-matrix): the plugin built with gcc and
+# clang, tested, fuzzed and packaged against Wireshark 4.4 (Debian 13) and
+# 4.6 (sid) in Debian roots made with debootstrap and cached in
+# /var/cache/mbuf_trace/roots; `releases' adds 4.0, this host.  It needs
+# root and, for a root not yet cached, Debian's archive: a root that cannot
+# be made fails, said as such.  MBUF_TRACE_MATRIX=0 leaves it out, and says
+# so.
 matrix()
 {
-	echo "== dev.sh: release matrix: the plugin on Wireshark 4.0, 4.4 and 4.6"
+	echo "== dev.sh: release matrix: the plugin on Wireshark ${*:-4.0 4.4 4.6}"
 	if [ "${MBUF_TRACE_MATRIX:-1}" = 0 ]; then
 		echo "dev.sh: release matrix SKIPPED (MBUF_TRACE_MATRIX=0)"
 		return 0
@@ -82,7 +84,7 @@ matrix()
 		echo "dev.sh: release matrix SKIPPED: it needs root (debootstrap, chroot)"
 		return 0
 	fi
-	MBUF_TRACE_BUILD_DIR=$build_dir tools/release-matrix
+	MBUF_TRACE_BUILD_DIR=$build_dir tools/release-matrix "$@"
 }
 
 case ${1:-} in
@@ -92,6 +94,8 @@ test)
 	deps
 	build
 	ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)"
+	# 4.0 is this host's: the suite above is its row.
+	matrix 4.4 4.6
 	;;
 releases)
 	deps
@@ -104,7 +108,7 @@ demo)
 	demo
 	;;
 *)
-	sed -n 's/^# \{0,1\}//; 5,9p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 5,10p' "$0" >&2
 	exit 2
 	;;
 esac
