@@ -45,14 +45,15 @@ build()
 # The sample trace of examples/ (mbuf_trace-replay made it from real
 # loopback traffic): one line per trace, frame, path and what became of the
 # packet, then one trace in full, decoded by the freshly built plugin.
-demo()
+# paths TRACE TITLE: one line per packet trace: frame, source > destination:
+# path, and the packet's drop or reply.
+paths()
 {
-	plugin=$build_dir/mbuf_trace.so
-	trace=examples/sample-trace.pcap
-	echo "== $trace: frame, source > destination: path [the packet's drop or reply]"
-	tools/tshark-with-plugin "$plugin" -r - -T fields -E aggregator='|' -e frame.number \
-	    -e _ws.col.Source -e _ws.col.Destination -e mbuf_trace.path -e mbuf_trace.string \
-	    <"$trace" | awk -F '\t' '{
+	echo "== $1: $2"
+	echo "   frame, source > destination: path [the packet's drop or reply]"
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -T fields -E aggregator='|' \
+	    -e frame.number -e _ws.col.Source -e _ws.col.Destination -e mbuf_trace.path \
+	    -e mbuf_trace.string <"$1" | awk -F '\t' '{
 		n = split($5, s, "|")
 		note = ""
 		for (i = 1; i <= n; i++)
@@ -61,8 +62,16 @@ demo()
 		printf "%3s  %s > %s: %s%s\n", $1, $2, $3, $4, note
 	    }'
 	echo
+}
+
+demo()
+{
+	paths examples/freebsd-15.1-vm/trace.pcap \
+	    "a real FreeBSD 15.1 kernel in qemu (kernel/tools/mbuf_trace-vm)"
+	trace=examples/sample-trace.pcap
+	paths "$trace" "real loopback traffic replayed through FreeBSD's paths (mbuf_trace-replay)"
 	echo "== a TCP segment to a closed port becomes the RST, in full:"
-	tools/tshark-with-plugin "$plugin" -r - -V -O mbuf_trace \
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace \
 	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
 }
 
