@@ -392,6 +392,14 @@ udp6_to_closed_port_becomes_the_icmpv6_error_in_the_same_trace)
 	want "error" "1	4	2001:db8::b	$good" \
 	    "$(snapshot 1 2 icmpv6.type icmpv6.code ipv6.src icmpv6.checksum.status)"
 	;;
+forwarding_host_does_not_mark_the_fast_path_on_its_own_packets)
+	needs_tshark
+	# A FreeBSD 15.1 kernel in qemu showed it: with forwarding on,
+	# ip_input() hands every packet to ip_tryforward(), which hands back
+	# the host's own; the mark comes only once the fast path takes one.
+	run icmp_echo --forward --local-addr 192.0.2.1
+	want "path" "$in4 > icmp_input > $out4" "$(fields mbuf_trace.path)"
+	;;
 forwarding_decrements_the_ttl_and_mends_the_checksum)
 	needs_tshark
 	run forward --forward
