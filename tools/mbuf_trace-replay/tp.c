@@ -45,7 +45,7 @@ tp(struct mbuf *m, enum tp_id id)
             break;
         case TP_KIND_STATIC:
         case TP_KIND_DYNAMIC:
-            mbuf_trace_string(m, t->text, MTRACE_STRLEN, t->kind == TP_KIND_DYNAMIC);
+            mbuf_trace_string(m, t->text, strlen(t->text), t->kind == TP_KIND_DYNAMIC);
             tp_count_drop(t->text);
             break;
         default:

@@ -459,8 +459,6 @@ mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
 
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
-	if (len == MTRACE_STRLEN)
-		len = strlen(s);
 	if (len > UINT16_MAX) {
 		mtrace_lose(mt);
 		return;

@@ -48,7 +48,6 @@
 #define	MTRACE_EV_MARK		3	/* "file:line: func" */
 
 #define	MTRACE_L2	(-1)		/* mbuf_trace_data(): a DATA record */
-#define	MTRACE_STRLEN	((size_t)-1)	/* mbuf_trace_string(): up to NUL */
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
