@@ -7,8 +7,9 @@
  *        gen_captures --bench N FILE      N realistic frames, for benchmarks
  *        gen_captures --bench-deployed N FILE   the same with types 1-3 only
  *
- * The wire format is docs/format.md: count:u16 then count records of
- * length:u16 type:u16 payload[length], all big-endian.
+ * The wire format is <sys/mbuf_trace.h>, explained in docs/format.md:
+ * count:u16 then count records of length:u16 type:u16 payload[length], all
+ * big-endian.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,17 +23,10 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
-enum {
-    T_DATA = 1,
-    T_STRING = 2,
-    T_STRING_DYNAMIC = 3,
-    T_DATA_L3 = 4,
-    T_TIME = 5,
-    T_LOST = 6,
-    T_CUT = 7,
-};
+/* The format this project's kernel writes, as its header defines it. */
+#include <sys/mbuf_trace.h>
 
-/* The deployed kernel patch's record types: generation 1 numbers as above
+/* The deployed kernel patch's record types: generation 1 numbers as the header
  * (without 4-7), generation 2 has a packet and a string type only. */
 typedef struct generation {
     guint packet;
@@ -40,7 +34,7 @@ typedef struct generation {
     guint dynamic; /* formatted text */
 } generation_t;
 
-static const generation_t gen1 = { T_DATA, T_STRING, T_STRING_DYNAMIC };
+static const generation_t gen1 = { MTRACE_REC_DATA, MTRACE_REC_STRING, MTRACE_REC_STRING_DYNAMIC };
 static const generation_t gen2 = { 0, 1, 1 };
 
 #define ETHERTYPE_IPV4 0x0800
@@ -125,7 +119,7 @@ static void
 rec_time(frame_t *f, guint64 ns)
 {
     put16(f->bytes, 8);
-    put16(f->bytes, T_TIME);
+    put16(f->bytes, MTRACE_REC_TIME);
     put32(f->bytes, (guint32)(ns >> 32));
     put32(f->bytes, (guint32)ns);
     f->records++;
@@ -136,7 +130,7 @@ rec_lost(frame_t *f, guint32 n)
 {
     guint8 b[4] = { (guint8)(n >> 24), (guint8)(n >> 16), (guint8)(n >> 8), (guint8)n };
 
-    rec(f, T_LOST, b, sizeof(b));
+    rec(f, MTRACE_REC_LOST, b, sizeof(b));
 }
 
 /* Our kernel's CUT: the snapshot before it was cut from a packet of len. */
@@ -145,7 +139,7 @@ rec_cut(frame_t *f, guint32 len)
 {
     guint8 b[4] = { (guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8), (guint8)len };
 
-    rec(f, T_CUT, b, sizeof(b));
+    rec(f, MTRACE_REC_CUT, b, sizeof(b));
 }
 
 static void
@@ -155,7 +149,7 @@ rec_l3(frame_t *f, guint ethertype, const GByteArray *pkt, guint skip)
 
     put16(p, ethertype);
     g_byte_array_append(p, pkt->data + skip, pkt->len - skip);
-    rec(f, T_DATA_L3, p->data, p->len);
+    rec(f, MTRACE_REC_DATA_L3, p->data, p->len);
     g_byte_array_free(p, TRUE);
 }
 
@@ -407,38 +401,38 @@ scenario_basic(const char *dir, const char *name, int dlt)
     p = pkt_tcp4(1001, 0x18, 80, "GET / HTTP/1.0\r\n\r\n");
     f = frame_new();
     rec_time(&f, 0);
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec(&f, T_DATA, p->data, p->len);
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
     rec_time(&f, 1250);
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:530");
-    rec_str(&f, T_STRING_DYNAMIC, "ip_input: len 58 from 10.0.0.1");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:530");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "ip_input: len 58 from 10.0.0.1");
     rec_time(&f, 4100);
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
     rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:1402: tcp_do_segment");
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:790: -ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:1402: tcp_do_segment");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:790: -ip_input");
     frame_write(&c, &f, -1);
     g_byte_array_free(p, TRUE);
 
     p = pkt_udp6("hello");
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
-    rec(&f, T_DATA, p->data, p->len);
-    rec_str(&f, T_STRING, "sys/netinet/udp_usrreq.c:700: +udp_input");
-    rec_str(&f, T_STRING_DYNAMIC, "no socket for port 7777");
-    rec_str(&f, T_STRING, "sys/netinet/udp_usrreq.c:735: -udp_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/udp_usrreq.c:700: +udp_input");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "no socket for port 7777");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/udp_usrreq.c:735: -udp_input");
     frame_write(&c, &f, -1);
     g_byte_array_free(p, TRUE);
 
     p = pkt_arp();
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:800: arpintr");
-    rec(&f, T_DATA, p->data, p->len);
-    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:880: in_arpinput");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/if_ether.c:800: arpintr");
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/if_ether.c:880: in_arpinput");
     frame_write(&c, &f, -1);
     g_byte_array_free(p, TRUE);
 
@@ -456,27 +450,27 @@ scenario_record_types(const char *dir)
 
     capture_open(&c, dir, "record_types");
     f = frame_new();
-    rec(&f, T_DATA, p->data, p->len);
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
     frame_write(&c, &f, -1);
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if.c:100: +if_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if.c:100: +if_input");
     frame_write(&c, &f, -1);
     f = frame_new();
-    rec_str(&f, T_STRING_DYNAMIC, "dynamic text");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "dynamic text");
     frame_write(&c, &f, -1);
     f = frame_new();
     rec_l3(&f, ETHERTYPE_ARP, p, ETH_HLEN);
     frame_write(&c, &f, -1);
     f = frame_new();
     rec_time(&f, 1000000123);
-    rec_str(&f, T_STRING, "stamped");
+    rec_str(&f, MTRACE_REC_STRING, "stamped");
     frame_write(&c, &f, -1);
     f = frame_new();
     rec_lost(&f, 7);
     frame_write(&c, &f, -1);
     f = frame_new();
     rec(&f, 99, unknown, sizeof(unknown));
-    rec_str(&f, T_STRING, "after the unknown record");
+    rec_str(&f, MTRACE_REC_STRING, "after the unknown record");
     frame_write(&c, &f, -1);
     capture_close(&c);
     g_byte_array_free(p, TRUE);
@@ -493,7 +487,7 @@ scenario_lost_unknown(const char *dir)
 
     capture_open(&c, dir, "lost_unknown");
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if.c:100: +if_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if.c:100: +if_input");
     /* Types no generation uses: 0 means generation 2, 7 is CUT. */
     rec(&f, 8, "\x01", 1);
     rec_lost(&f, 3);
@@ -501,7 +495,7 @@ scenario_lost_unknown(const char *dir)
     f = frame_new();
     rec(&f, 8, "", 0);
     rec(&f, 0xffff, "??", 2);
-    rec_str(&f, T_STRING_DYNAMIC, "dynamic text");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "dynamic text");
     rec_lost(&f, 5);
     frame_write(&c, &f, -1);
     capture_close(&c);
@@ -529,20 +523,20 @@ scenario_malformed(const char *dir)
 
     /* 3: count says 3, two records follow. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +first");
-    rec_str(&f, T_STRING, "sys/a.c:2: +second");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +first");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: +second");
     frame_write(&c, &f, 3);
 
     /* 4: a record header cut after 2 of its 4 bytes. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +complete");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +complete");
     put16(f.bytes, 10);
     frame_write(&c, &f, 2);
 
     /* 5: a string record whose payload is cut short. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +complete");
-    rec_raw(&f, 40, T_STRING, "sys/a.c:2: +cut_sh", 18);
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +complete");
+    rec_raw(&f, 40, MTRACE_REC_STRING, "sys/a.c:2: +cut_sh", 18);
     frame_write(&c, &f, -1);
 
     /* 6: an Ethernet snapshot cut short: decoded as far as it goes. */
@@ -550,15 +544,15 @@ scenario_malformed(const char *dir)
         GByteArray *p = pkt_tcp4(1, 0x02, 22, "");
 
         f = frame_new();
-        rec_raw(&f, (guint)p->len, T_DATA, p->data, 30);
+        rec_raw(&f, (guint)p->len, MTRACE_REC_DATA, p->data, 30);
         frame_write(&c, &f, -1);
         g_byte_array_free(p, TRUE);
     }
 
     /* 7: two records, then 3 trailing bytes. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +one");
-    rec_str(&f, T_STRING, "sys/a.c:2: +two");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +one");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: +two");
     g_byte_array_append(f.bytes, (const guint8 *)"xyz", 3);
     frame_write(&c, &f, 2);
 
@@ -570,25 +564,25 @@ scenario_malformed(const char *dir)
     /* 9: TIME of 7 and of 9 bytes; LOST of 3 and 5; DATA_L3 of 1. The long
      * ones still decode their first 8 / 4 bytes. */
     f = frame_new();
-    rec(&f, T_TIME, time7, sizeof(time7));
-    rec(&f, T_TIME, time9, sizeof(time9));
-    rec_str(&f, T_STRING, "stamped by the 9-byte TIME");
-    rec(&f, T_LOST, lost3, sizeof(lost3));
-    rec(&f, T_LOST, lost5, sizeof(lost5));
-    rec(&f, T_DATA_L3, l3_1, sizeof(l3_1));
-    rec_str(&f, T_STRING, "sys/a.c:9: +still_decoded");
+    rec(&f, MTRACE_REC_TIME, time7, sizeof(time7));
+    rec(&f, MTRACE_REC_TIME, time9, sizeof(time9));
+    rec_str(&f, MTRACE_REC_STRING, "stamped by the 9-byte TIME");
+    rec(&f, MTRACE_REC_LOST, lost3, sizeof(lost3));
+    rec(&f, MTRACE_REC_LOST, lost5, sizeof(lost5));
+    rec(&f, MTRACE_REC_DATA_L3, l3_1, sizeof(l3_1));
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:9: +still_decoded");
     frame_write(&c, &f, -1);
 
     /* 10: NUL inside a string (flagged), and a string ending in NUL: its
      * terminator, as the deployed kernels send it (not flagged). */
     f = frame_new();
-    rec(&f, T_STRING_DYNAMIC, "before\0after", 12);
-    rec(&f, T_STRING, "sys/a.c:3: +terminated\0", 23);
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, "before\0after", 12);
+    rec(&f, MTRACE_REC_STRING, "sys/a.c:3: +terminated\0", 23);
     frame_write(&c, &f, -1);
 
     /* 11: lost records. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +busy");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +busy");
     rec_lost(&f, 42);
     frame_write(&c, &f, -1);
 
@@ -597,22 +591,22 @@ scenario_malformed(const char *dir)
     f = frame_new();
     rec_time(&f, 100);
     rec_time(&f, 200);
-    rec_str(&f, T_STRING, "stamped at 200 ns");
+    rec_str(&f, MTRACE_REC_STRING, "stamped at 200 ns");
     rec_time(&f, 300);
     frame_write(&c, &f, -1);
 
     /* 13: a 2-byte Ethernet snapshot throws inside the Ethernet dissector;
      * the records after it still decode. */
     f = frame_new();
-    rec(&f, T_DATA, "\x02\x00", 2);
-    rec_str(&f, T_STRING, "sys/a.c:5: +after_exception");
+    rec(&f, MTRACE_REC_DATA, "\x02\x00", 2);
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:5: +after_exception");
     frame_write(&c, &f, -1);
 
     /* 14: an unknown type in the middle. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: +before");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +before");
     rec(&f, 0x7fff, "??", 2);
-    rec_str(&f, T_STRING, "sys/a.c:2: +after");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: +after");
     frame_write(&c, &f, -1);
 
     capture_close(&c);
@@ -635,7 +629,7 @@ scenario_edges(const char *dir)
 
     /* 2: zero-length records of every type. */
     f = frame_new();
-    for (guint type = T_DATA; type <= T_LOST; type++)
+    for (guint type = MTRACE_REC_DATA; type <= MTRACE_REC_LOST; type++)
         rec(&f, type, "", 0);
     rec(&f, 200, "", 0);
     frame_write(&c, &f, -1);
@@ -646,34 +640,34 @@ scenario_edges(const char *dir)
     memcpy(big + 65535 - 20, " tail.c:1: +not_loc", 19);
     big[65534] = 'X';
     f = frame_new();
-    rec(&f, T_STRING_DYNAMIC, big, 65535);
-    rec_str(&f, T_STRING, "sys/a.c:7: +after_big");
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, big, 65535);
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:7: +after_big");
     frame_write(&c, &f, -1);
 
     /* 4: non-ASCII: valid UTF-8, an invalid byte, Latin-1. */
     f = frame_new();
-    rec_str(&f, T_STRING_DYNAMIC, "caf\xc3\xa9 na\xc3\xafve");
-    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
-    rec_str(&f, T_STRING, "sys/r\xe9seau.c:12: +latin1_file");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "caf\xc3\xa9 na\xc3\xafve");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "bad \xff byte");
+    rec_str(&f, MTRACE_REC_STRING, "sys/r\xe9seau.c:12: +latin1_file");
     frame_write(&c, &f, -1);
 
     /* 5: almost locations (free text), and the exact forms. */
     f = frame_new();
-    rec_str(&f, T_STRING, "state:3");
-    rec_str(&f, T_STRING, "sys/a.c:");
-    rec_str(&f, T_STRING, "sys/a.c:12:");
-    rec_str(&f, T_STRING, "sys/a.c:12: ");
-    rec_str(&f, T_STRING, "sys/a.c:12: +");
-    rec_str(&f, T_STRING, "sys/a.c:12: +two words");
-    rec_str(&f, T_STRING, "sys/a.c:12345678901: +too_long_line");
-    rec_str(&f, T_STRING, "sys/a.c:4294967295: max_line");
-    rec_str(&f, T_STRING, "sys/a.c:12 +no_colon");
-    rec_str(&f, T_STRING, "/usr/src/sys/kern/uipc_mbuf.c:99: m_free");
-    rec_str(&f, T_STRING, "sys/a.c:1: +f");
-    rec_str(&f, T_STRING, "sys/a.c:2: +f");
-    rec_str(&f, T_STRING, "sys/a.c:3: -f");
-    rec_str(&f, T_STRING, "sys/a.c:4: f");
-    rec_str(&f, T_STRING, "sys/a.c:5: +g");
+    rec_str(&f, MTRACE_REC_STRING, "state:3");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12:");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12: ");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12: +");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12: +two words");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12345678901: +too_long_line");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:4294967295: max_line");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:12 +no_colon");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/kern/uipc_mbuf.c:99: m_free");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +f");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: +f");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:3: -f");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:4: f");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:5: +g");
     frame_write(&c, &f, -1);
 
     capture_close(&c);
@@ -703,39 +697,39 @@ scenario_snapshots(const char *dir)
     capture_open(&c, dir, "snapshots");
 
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec(&f, T_DATA, syn->data, syn->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, MTRACE_REC_DATA, syn->data, syn->len);
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec(&f, T_DATA, seg->data, seg->len);
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, MTRACE_REC_DATA, seg->data, seg->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
     rec_l3(&f, ETHERTYPE_IPV4, seg, ETH_HLEN);
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
     rec_l3(&f, ETHERTYPE_IPV4, seg, ETH_HLEN);
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
     rec_l3(&f, ETHERTYPE_IPV6, v6, ETH_HLEN);
-    rec_str(&f, T_STRING, "sys/netinet/if_ether.c:800: arpintr");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/if_ether.c:800: arpintr");
     rec_l3(&f, ETHERTYPE_ARP, arp, ETH_HLEN);
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
     rec_l3(&f, ETHERTYPE_IPV4, syn, ETH_HLEN);
     /* An ethertype nothing decodes: the bytes go to the data dissector. */
     rec_l3(&f, 0x88b5, arp, ETH_HLEN);
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec(&f, T_DATA, split1->data, split1->len);
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec(&f, MTRACE_REC_DATA, split1->data, split1->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
     rec_l3(&f, ETHERTYPE_IPV4, split1, ETH_HLEN);
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec(&f, T_DATA, split2->data, split2->len);
-    rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+    rec(&f, MTRACE_REC_DATA, split2->data, split2->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
     rec_l3(&f, ETHERTYPE_IPV4, split2, ETH_HLEN);
     frame_write(&c, &f, -1);
 
@@ -761,25 +755,25 @@ scenario_compat(const char *dir)
     capture_open(&c, dir, "compat");
 
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec(&f, T_DATA, p->data, p->len);
-    rec_str(&f, T_STRING_DYNAMIC, "dynamic, with a comma");
-    rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "dynamic, with a comma");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec_str(&f, T_STRING, "caf\xc3\xa9");
-    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
-    rec(&f, T_STRING, "nul\0inside", 11);
-    rec(&f, T_STRING_DYNAMIC, "", 0);
-    rec(&f, T_STRING, "", 0);
-    rec_str(&f, T_STRING, "sys/a.c:1: -ip_input");
+    rec_str(&f, MTRACE_REC_STRING, "caf\xc3\xa9");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "bad \xff byte");
+    rec(&f, MTRACE_REC_STRING, "nul\0inside", 11);
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, "", 0);
+    rec(&f, MTRACE_REC_STRING, "", 0);
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: -ip_input");
     frame_write(&c, &f, -1);
 
     f = frame_new();
-    rec_str(&f, T_STRING_DYNAMIC, "only dynamic");
-    rec_str(&f, T_STRING, "static then cut");
-    rec_raw(&f, 50, T_STRING, "cut", 3);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "only dynamic");
+    rec_str(&f, MTRACE_REC_STRING, "static then cut");
+    rec_raw(&f, 50, MTRACE_REC_STRING, "cut", 3);
     frame_write(&c, &f, -1);
 
     capture_close(&c);
@@ -870,57 +864,58 @@ scenario_strings(const char *dir)
 
     /* 1: locations with every kind of file path and function. */
     f = frame_new();
-    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)");
-    rec_str(&f, T_STRING, "sys/net/if.c:3982: +IFQ_HANDOFF_ADJ(vtnet0)");
-    rec_str(&f, T_STRING, "../../../net/if.c:3983: _IF_ENQUEUE");
-    rec_str(&f, T_STRING, "/home/me/src/sys/net/if.c:3984: -IFQ_HANDOFF_ADJ(vtnet0)");
-    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4784: m_pullup(m, (sizeof(struct ip)))");
-    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4785: f()");
-    rec_str(&f, T_STRING, "/usr/src/sys/net/if.c:4786");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/net/if.c:3980: if_transmit_default(vtnet0)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if.c:3982: +IFQ_HANDOFF_ADJ(vtnet0)");
+    rec_str(&f, MTRACE_REC_STRING, "../../../net/if.c:3983: _IF_ENQUEUE");
+    rec_str(&f, MTRACE_REC_STRING, "/home/me/src/sys/net/if.c:3984: -IFQ_HANDOFF_ADJ(vtnet0)");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/net/if.c:4784: m_pullup(m, (sizeof(struct ip)))");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/net/if.c:4785: f()");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/net/if.c:4786");
     frame_write(&c, &f, -1);
 
     /* 2: free text after a location, and strings that only look like
      * functions (they stay text). */
     f = frame_new();
-    rec_str(&f, T_STRING_DYNAMIC, "/usr/src/sys/netinet/ip_input.c:600: drop: bad checksum");
-    rec_str(&f, T_STRING, "sys/a.c:1: f(a) (b)");
-    rec_str(&f, T_STRING, "sys/a.c:2: f(unclosed");
-    rec_str(&f, T_STRING, "sys/a.c:3: f(a))");
-    rec_str(&f, T_STRING, "sys/a.c:4: 9lives(x)");
-    rec_str(&f, T_STRING, "sys/a.c:5: +");
-    rec_str(&f, T_STRING_DYNAMIC, "drop: no route");
-    rec_str(&f, T_STRING, "IFQ_DEQUEUE_NOLOCK");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC,
+            "/usr/src/sys/netinet/ip_input.c:600: drop: bad checksum");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: f(a) (b)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: f(unclosed");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:3: f(a))");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:4: 9lives(x)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:5: +");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "drop: no route");
+    rec_str(&f, MTRACE_REC_STRING, "IFQ_DEQUEUE_NOLOCK");
     frame_write(&c, &f, -1);
 
     /* 3: the path: a function only its leave names is on it; a leave after
      * its enter is not; a mark between repeats of one function collapses. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/a.c:1: -only_left");
-    rec_str(&f, T_STRING, "sys/a.c:2: +outer");
-    rec_str(&f, T_STRING, "sys/a.c:3: +inner(x)");
-    rec_str(&f, T_STRING, "sys/a.c:4: -inner(x)");
-    rec_str(&f, T_STRING, "sys/a.c:5: outer");
-    rec_str(&f, T_STRING, "sys/a.c:6: -outer");
-    rec_str(&f, T_STRING, "sys/a.c:7: -also_left");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: -only_left");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:2: +outer");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:3: +inner(x)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:4: -inner(x)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:5: outer");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:6: -outer");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:7: -also_left");
     frame_write(&c, &f, -1);
 
     /* 4: NULs: a terminator (not part of the value), a NUL inside, a NUL
      * inside and a terminator, a string that is only a terminator, two
      * NULs at the end (the last is the terminator). */
     f = frame_new();
-    rec(&f, T_STRING, "sys/a.c:1: +terminated\0", 23);
-    rec(&f, T_STRING_DYNAMIC, "before\0after", 12);
-    rec(&f, T_STRING_DYNAMIC, "before\0after\0", 13);
-    rec(&f, T_STRING, "", 1);
-    rec(&f, T_STRING_DYNAMIC, "two\0\0", 5);
+    rec(&f, MTRACE_REC_STRING, "sys/a.c:1: +terminated\0", 23);
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, "before\0after", 12);
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, "before\0after\0", 13);
+    rec(&f, MTRACE_REC_STRING, "", 1);
+    rec(&f, MTRACE_REC_STRING_DYNAMIC, "two\0\0", 5);
     frame_write(&c, &f, -1);
 
     /* 5: non-ASCII: none of it may reach a field as invalid UTF-8. */
     f = frame_new();
-    rec_str(&f, T_STRING_DYNAMIC, "caf\xc3\xa9");
-    rec_str(&f, T_STRING_DYNAMIC, "bad \xff byte");
-    rec_str(&f, T_STRING, "/usr/src/sys/r\xe9seau.c:12: f(\xe9t\xe9)");
-    rec_str(&f, T_STRING, "sys/a.c:13: drop: \xff");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "caf\xc3\xa9");
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "bad \xff byte");
+    rec_str(&f, MTRACE_REC_STRING, "/usr/src/sys/r\xe9seau.c:12: f(\xe9t\xe9)");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:13: drop: \xff");
     frame_write(&c, &f, -1);
 
     capture_close(&c);
@@ -940,22 +935,22 @@ scenario_cut(const char *dir)
 
     /* 1: an Ethernet snapshot cut to 60 bytes: into the TCP payload. */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-    rec(&f, T_DATA, seg->data, 60);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+    rec(&f, MTRACE_REC_DATA, seg->data, 60);
     rec_cut(&f, seg->len);
     frame_write(&c, &f, -1);
 
     /* 2: an L3 snapshot cut inside the IPv6 header, and one that was not
      * cut (no CUT after it). */
     f = frame_new();
-    rec_str(&f, T_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet6/ip6_input.c:560: +ip6_input");
     rec_l3(&f, ETHERTYPE_IPV6, v6, ETH_HLEN);
     {
         GByteArray *l3 = g_byte_array_new();
 
         put16(l3, ETHERTYPE_IPV6);
         g_byte_array_append(l3, v6->data + ETH_HLEN, 30);
-        rec(&f, T_DATA_L3, l3->data, l3->len);
+        rec(&f, MTRACE_REC_DATA_L3, l3->data, l3->len);
         g_byte_array_free(l3, TRUE);
     }
     rec_cut(&f, v6->len - ETH_HLEN);
@@ -965,11 +960,11 @@ scenario_cut(const char *dir)
      * string, shorter than the snapshot before it, and of a wrong length. */
     f = frame_new();
     rec_cut(&f, 100);
-    rec_str(&f, T_STRING, "sys/a.c:1: +f");
+    rec_str(&f, MTRACE_REC_STRING, "sys/a.c:1: +f");
     rec_cut(&f, 100);
-    rec(&f, T_DATA, seg->data, 60);
+    rec(&f, MTRACE_REC_DATA, seg->data, 60);
     rec_cut(&f, 59);
-    rec(&f, T_CUT, "\0\0\1", 3);
+    rec(&f, MTRACE_REC_CUT, "\0\0\1", 3);
     frame_write(&c, &f, -1);
 
     capture_close(&c);
@@ -1000,21 +995,21 @@ bench(guint n, const char *path, gboolean deployed)
 
         if (!deployed)
             rec_time(&f, 0);
-        rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
-        rec(&f, T_DATA, p->data, p->len);
-        rec_str(&f, T_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
+        rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+        rec(&f, MTRACE_REC_DATA, p->data, p->len);
+        rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
         if (!deployed)
             rec_time(&f, 1000 + i % 100);
-        rec_str(&f, T_STRING, "sys/netinet/ip_input.c:512: +ip_input");
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
         g_snprintf(dyn, sizeof(dyn), "ip_input: len %u", p->len - ETH_HLEN);
-        rec_str(&f, T_STRING_DYNAMIC, dyn);
+        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
         if (!deployed)
             rec_time(&f, 3000 + i % 100);
-        rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
         if (!deployed)
             rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
-        rec_str(&f, T_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
-        rec_str(&f, T_STRING, "sys/netinet/ip_input.c:790: -ip_input");
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:790: -ip_input");
         frame_write(&c, &f, -1);
         g_byte_array_free(p, TRUE);
     }

@@ -98,8 +98,8 @@ struct mtrace_loc {
 };
 
 #define	MTRACE_TIME_SIZE	(sizeof(struct mtrace_rec) + sizeof(uint64_t))
-#define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
-#define	MTRACE_CUT_SIZE		(MTRACE_RECORD_HDRLEN + sizeof(uint32_t))
+#define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + MTRACE_LOST_LEN)
+#define	MTRACE_CUT_SIZE		(MTRACE_RECORD_HDRLEN + MTRACE_CUT_LEN)
 /* A stored snapshot: the packet's length, then mr_len of its bytes. */
 #define	MTRACE_SNAP_HDRLEN	sizeof(uint32_t)
 
@@ -720,14 +720,14 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 		memcpy(out, *(const char *const *)payload, len);
 		break;
 	case MTRACE_REC_TIME:
-		len = sizeof(uint64_t);
+		len = MTRACE_TIME_LEN;
 		if (len > room)
 			return (0);
 		be64enc(out, *(const uint64_t *)payload);
 		break;
 	case MTRACE_REC_DATA:
 	case MTRACE_REC_DATA_L3:
-		hdr = type == MTRACE_REC_DATA_L3 ? sizeof(uint16_t) : 0;
+		hdr = type == MTRACE_REC_DATA_L3 ? MTRACE_DATA_L3_HDRLEN : 0;
 		len = hdr + r->mr_len;
 		pktlen = *(const uint32_t *)payload;
 		if (pktlen > r->mr_len)
@@ -740,7 +740,7 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 		    r->mr_len);
 		/* Cut at snap_max: the CUT record after it tells how long. */
 		if (cut != 0) {
-			be16enc(out + len, sizeof(uint32_t));
+			be16enc(out + len, MTRACE_CUT_LEN);
 			be16enc(out + len + 2, MTRACE_REC_CUT);
 			be32enc(out + len + MTRACE_RECORD_HDRLEN, pktlen);
 		}
@@ -811,7 +811,7 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 	}
 	lost += mt->mt_lost;
 	if (lost > 0) {
-		be16enc(buf + pos, sizeof(uint32_t));
+		be16enc(buf + pos, MTRACE_LOST_LEN);
 		be16enc(buf + pos + 2, MTRACE_REC_LOST);
 		be32enc(buf + pos + MTRACE_RECORD_HDRLEN, lost);
 		pos += MTRACE_LOST_SIZE;

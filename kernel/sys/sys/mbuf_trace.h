@@ -19,7 +19,9 @@
 #define	_SYS_MBUF_TRACE_H_
 
 /*
- * A frame is "count:u16 record{count}", a record "length:u16 type:u16
+ * The capture format, one definition for the kernel that writes it and the
+ * decoders that read it (docs/format.md explains it).  A frame is
+ * "count:u16 record{count}", a record "length:u16 type:u16
  * payload[length]", all integers big-endian.  Types 1-3 are the format
  * deployed consumers already decode; 4-7 are extensions they skip.  CUT
  * follows a snapshot cut at snap_max and gives the packet's length.
@@ -31,10 +33,15 @@
 #define	MTRACE_REC_TIME		5	/* ns:u64 since mtrace_start() */
 #define	MTRACE_REC_LOST		6	/* records:u32 that were not stored */
 #define	MTRACE_REC_CUT		7	/* length:u32 of the cut packet */
+#define	MTRACE_REC_MAX		MTRACE_REC_CUT	/* the highest type defined */
 
 #define	MTRACE_FRAME_HDRLEN	2	/* count:u16 */
 #define	MTRACE_RECORD_HDRLEN	4	/* length:u16 type:u16 */
 #define	MTRACE_FRAME_MAX	65535	/* bytes of a frame, headers included */
+#define	MTRACE_DATA_L3_HDRLEN	2	/* DATA_L3's ethertype */
+#define	MTRACE_TIME_LEN		8	/* TIME's payload */
+#define	MTRACE_LOST_LEN		4	/* LOST's payload */
+#define	MTRACE_CUT_LEN		4	/* CUT's payload */
 
 #ifdef _KERNEL
 #include <sys/mbuf.h>

@@ -39,7 +39,7 @@ mbuf_trace_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *
 {
     const mbuf_trace_tap_info_t *info = (const mbuf_trace_tap_info_t *)data;
 
-    for (guint type = 0; type <= MBUF_TRACE_TYPE_MAX; type++) {
+    for (guint type = 0; type <= MTRACE_REC_MAX; type++) {
         if (info->per_type[type] == 0)
             continue;
         increase_stat_node(st, st_records, 0, FALSE, info->per_type[type]);

@@ -28,13 +28,8 @@
 void proto_register_mbuf_trace(void);
 void proto_reg_handoff_mbuf_trace(void);
 
-#define RECORD_HEADER_LEN 4
-#define TIME_PAYLOAD_LEN  8
-#define LOST_PAYLOAD_LEN  4
-#define CUT_PAYLOAD_LEN   4
-#define ETHERTYPE_LEN     2
-#define PATH_SEPARATOR    " > "
-#define INFO_SEPARATOR    " | "
+#define PATH_SEPARATOR " > "
+#define INFO_SEPARATOR " | "
 
 static int proto_mbuf_trace = -1;
 
@@ -93,13 +88,13 @@ static const char *pref_source_url_template = "";
 
 // clang-format off
 const value_string mbuf_trace_record_type_vals[] = {
-    { MBUF_TRACE_DATA,           "DATA" },
-    { MBUF_TRACE_STRING,         "STRING" },
-    { MBUF_TRACE_STRING_DYNAMIC, "STRING_DYNAMIC" },
-    { MBUF_TRACE_DATA_L3,        "DATA_L3" },
-    { MBUF_TRACE_TIME,           "TIME" },
-    { MBUF_TRACE_LOST,           "LOST" },
-    { MBUF_TRACE_CUT,            "CUT" },
+    { MTRACE_REC_DATA,           "DATA" },
+    { MTRACE_REC_STRING,         "STRING" },
+    { MTRACE_REC_STRING_DYNAMIC, "STRING_DYNAMIC" },
+    { MTRACE_REC_DATA_L3,        "DATA_L3" },
+    { MTRACE_REC_TIME,           "TIME" },
+    { MTRACE_REC_LOST,           "LOST" },
+    { MTRACE_REC_CUT,            "CUT" },
     { 0, NULL }
 };
 
@@ -300,8 +295,8 @@ string_text_len(const record_t *r)
 static void
 read_string(tvbuff_t *tvb, packet_info *pinfo, record_t *r)
 {
-    r->raw = r->avail > 0 ? (const guint8 *)tvb_memdup(pinfo->pool, tvb, r->off + RECORD_HEADER_LEN,
-                                                       r->avail)
+    r->raw = r->avail > 0 ? (const guint8 *)tvb_memdup(pinfo->pool, tvb,
+                                                       r->off + MTRACE_RECORD_HDRLEN, r->avail)
                           : (const guint8 *)"";
     r->text_len = string_text_len(r);
     if (r->avail == r->len)
@@ -369,17 +364,17 @@ static guint8
 record_kind(guint generation, guint16 type)
 {
     if (generation == 2)
-        return type == MBUF_TRACE_GEN2_DATA     ? MBUF_TRACE_DATA
-               : type == MBUF_TRACE_GEN2_STRING ? MBUF_TRACE_STRING
+        return type == MBUF_TRACE_GEN2_DATA     ? MTRACE_REC_DATA
+               : type == MBUF_TRACE_GEN2_STRING ? MTRACE_REC_STRING
                                                 : MBUF_TRACE_UNKNOWN;
-    return type <= MBUF_TRACE_TYPE_MAX ? (guint8)type : MBUF_TRACE_UNKNOWN;
+    return type <= MTRACE_REC_MAX ? (guint8)type : MBUF_TRACE_UNKNOWN;
 }
 
 /* A C string: text with one NUL, at its end. */
 static gboolean
 is_c_string(tvbuff_t *tvb, const record_t *r)
 {
-    int off = r->off + RECORD_HEADER_LEN;
+    int off = r->off + MTRACE_RECORD_HDRLEN;
 
     return r->len > 0 && r->avail == r->len &&
            tvb_find_uint8(tvb, off, r->len, 0) == off + r->len - 1;
@@ -398,7 +393,7 @@ detect_generation(const frame_state_t *st)
 
         if (r->type == MBUF_TRACE_GEN2_DATA)
             return 2;
-        if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_TYPE_MAX)
+        if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_MAX)
             gen1_type = TRUE;
         else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
             if (r->c_string)
@@ -424,9 +419,9 @@ detect_newest_first(const frame_state_t *st)
     for (guint i = 0; i < st->n_recs; i++) {
         const record_t *r = &st->recs[i];
 
-        if (r->kind >= MBUF_TRACE_DATA_L3)
+        if (r->kind >= MTRACE_REC_DATA_L3)
             return FALSE;
-        if ((r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC) && r->len > 0 &&
+        if ((r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC) && r->len > 0 &&
             r->avail == r->len) {
             if (!r->c_string)
                 return FALSE;
@@ -439,14 +434,14 @@ detect_newest_first(const frame_state_t *st)
 static gboolean
 is_snapshot(const record_t *r)
 {
-    return r->kind == MBUF_TRACE_DATA || r->kind == MBUF_TRACE_DATA_L3;
+    return r->kind == MTRACE_REC_DATA || r->kind == MTRACE_REC_DATA_L3;
 }
 
 /* Bytes of packet a snapshot record holds (DATA_L3: after the ethertype). */
 static int
 snapshot_bytes(const record_t *r)
 {
-    return r->kind == MBUF_TRACE_DATA_L3 ? MAX(r->avail - ETHERTYPE_LEN, 0) : r->avail;
+    return r->kind == MTRACE_REC_DATA_L3 ? MAX(r->avail - MTRACE_DATA_L3_HDRLEN, 0) : r->avail;
 }
 
 /* The record that happened step-th (from 0), whatever the byte order. */
@@ -462,23 +457,24 @@ static void
 scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
 {
     int frame_len = tvb_captured_length(tvb);
-    int off = 2;
+    int off = MTRACE_FRAME_HDRLEN;
 
     /* Each record takes at least its 4-byte header. */
-    st->recs = wmem_alloc0_array(pinfo->pool, record_t,
-                                 MIN(count, (guint)(frame_len - 2) / RECORD_HEADER_LEN));
-    while (st->n_recs < count && frame_len - off >= RECORD_HEADER_LEN) {
+    st->recs = wmem_alloc0_array(
+        pinfo->pool, record_t,
+        MIN(count, (guint)(frame_len - MTRACE_FRAME_HDRLEN) / MTRACE_RECORD_HDRLEN));
+    while (st->n_recs < count && frame_len - off >= MTRACE_RECORD_HDRLEN) {
         record_t *r = &st->recs[st->n_recs++];
 
         r->off = off;
         r->len = tvb_get_ntohs(tvb, off);
         r->type = tvb_get_ntohs(tvb, off + 2);
-        r->avail = MIN(r->len, frame_len - off - RECORD_HEADER_LEN);
+        r->avail = MIN(r->len, frame_len - off - MTRACE_RECORD_HDRLEN);
         /* Types 1-3 are strings in some generation: both detections below
          * ask whether they are C strings. */
-        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MBUF_TRACE_STRING_DYNAMIC)
+        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC)
             r->c_string = is_c_string(tvb, r);
-        off += RECORD_HEADER_LEN + r->avail;
+        off += MTRACE_RECORD_HDRLEN + r->avail;
     }
 
     st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(st);
@@ -486,7 +482,7 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
         record_t *r = &st->recs[i];
 
         r->kind = record_kind(st->generation, r->type);
-        if (r->kind == MBUF_TRACE_STRING || r->kind == MBUF_TRACE_STRING_DYNAMIC)
+        if (r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC)
             read_string(tvb, pinfo, r);
     }
     st->newest_first = detect_newest_first(st);
@@ -497,10 +493,10 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
         record_t *r = &st->recs[i], *snap = &st->recs[i - 1];
         guint32 len;
 
-        if (r->kind != MBUF_TRACE_CUT || r->len != CUT_PAYLOAD_LEN || r->avail != r->len ||
+        if (r->kind != MTRACE_REC_CUT || r->len != MTRACE_CUT_LEN || r->avail != r->len ||
             !is_snapshot(snap) || snap->avail != snap->len)
             continue;
-        len = tvb_get_ntohl(tvb, r->off + RECORD_HEADER_LEN);
+        len = tvb_get_ntohl(tvb, r->off + MTRACE_RECORD_HDRLEN);
         if (len >= (guint32)snapshot_bytes(snap)) {
             snap->packet_len = len;
             r->cut_used = TRUE;
@@ -532,7 +528,7 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
         const guint8 *func;
         gboolean on_path;
 
-        if ((r->kind != MBUF_TRACE_STRING && r->kind != MBUF_TRACE_STRING_DYNAMIC) ||
+        if ((r->kind != MTRACE_REC_STRING && r->kind != MTRACE_REC_STRING_DYNAMIC) ||
             p->file_len == 0)
             continue;
         func = r->raw + p->func_off;
@@ -555,7 +551,7 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
             mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
 
             pt->file = (const char *)tvb_get_string_enc(
-                pinfo->pool, tvb, r->off + RECORD_HEADER_LEN, p->file_len, ENC_UTF_8);
+                pinfo->pool, tvb, r->off + MTRACE_RECORD_HDRLEN, p->file_len, ENC_UTF_8);
             /* A leave repeats its enter: a function counts once per visit. */
             pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p->func_len) : NULL;
         }
@@ -606,7 +602,7 @@ static void
 dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
                const record_t *r)
 {
-    int off = r->off + RECORD_HEADER_LEN;
+    int off = r->off + MTRACE_RECORD_HDRLEN;
     gboolean complete = r->avail == r->len;
     const guint8 *raw = r->raw;
     int len = r->text_len;
@@ -685,7 +681,7 @@ static void
 dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
                  const record_t *r, frame_state_t *st)
 {
-    int off = r->off + RECORD_HEADER_LEN;
+    int off = r->off + MTRACE_RECORD_HDRLEN;
     int len = r->avail, declared_len = r->len;
     guint32 ethertype = 0;
     tvbuff_t *snap_tvb;
@@ -693,12 +689,12 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
     guint32 saved_in_error_pkt;
 
     proto_item_append_text(rec_item, ":");
-    if (r->kind == MBUF_TRACE_DATA_L3) {
-        proto_tree_add_item_ret_uint(tree, hf_ethertype, tvb, off, ETHERTYPE_LEN, ENC_BIG_ENDIAN,
-                                     &ethertype);
-        off += ETHERTYPE_LEN;
-        len -= ETHERTYPE_LEN;
-        declared_len -= ETHERTYPE_LEN;
+    if (r->kind == MTRACE_REC_DATA_L3) {
+        proto_tree_add_item_ret_uint(tree, hf_ethertype, tvb, off, MTRACE_DATA_L3_HDRLEN,
+                                     ENC_BIG_ENDIAN, &ethertype);
+        off += MTRACE_DATA_L3_HDRLEN;
+        len -= MTRACE_DATA_L3_HDRLEN;
+        declared_len -= MTRACE_DATA_L3_HDRLEN;
         proto_item_append_text(rec_item, " %s (0x%04x),",
                                val_to_str_const(ethertype, etype_vals, "unknown ethertype"),
                                ethertype);
@@ -744,7 +740,7 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 
     TRY
     {
-        if (r->kind == MBUF_TRACE_DATA)
+        if (r->kind == MTRACE_REC_DATA)
             call_dissector(eth_handle, snap_tvb, pinfo, tree);
         else if (!dissector_try_uint(ethertype_table, ethertype, snap_tvb, pinfo, tree))
             call_data_dissector(snap_tvb, pinfo, tree);
@@ -792,14 +788,14 @@ stamp_record(tvbuff_t *tvb, proto_tree *tree, frame_state_t *st)
 {
     proto_item *pi;
 
-    pi = proto_tree_add_time(tree, hf_time, tvb, st->pending_time_off, TIME_PAYLOAD_LEN,
+    pi = proto_tree_add_time(tree, hf_time, tvb, st->pending_time_off, MTRACE_TIME_LEN,
                              &st->pending_time);
     proto_item_set_generated(pi);
     if (st->have_stamp) {
         nstime_t delta;
 
         nstime_delta(&delta, &st->pending_time, &st->last_stamp);
-        pi = proto_tree_add_time(tree, hf_time_delta, tvb, st->pending_time_off, TIME_PAYLOAD_LEN,
+        pi = proto_tree_add_time(tree, hf_time_delta, tvb, st->pending_time_off, MTRACE_TIME_LEN,
                                  &delta);
         proto_item_set_generated(pi);
     }
@@ -835,7 +831,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
                    frame_state_t *st)
 {
     const record_t *r = &st->recs[number - 1];
-    int off = r->off + RECORD_HEADER_LEN;
+    int off = r->off + MTRACE_RECORD_HDRLEN;
     guint step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
@@ -844,7 +840,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
                            : val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
 
     rec_item =
-        proto_tree_add_item(tree, hf_record, tvb, r->off, RECORD_HEADER_LEN + r->avail, ENC_NA);
+        proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
     if (st->newest_first)
         proto_item_set_text(rec_item, "Record %u (step %u), %s", number, step, name);
     else
@@ -862,7 +858,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
 
-    if (r->kind == MBUF_TRACE_TIME)
+    if (r->kind == MTRACE_REC_TIME)
         flag_unused_time(pinfo, st);
     else if (st->time_pending)
         stamp_record(tvb, rec_tree, st);
@@ -873,26 +869,26 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
                                r->len, r->avail);
 
     switch (r->kind) {
-        case MBUF_TRACE_DATA:
+        case MTRACE_REC_DATA:
             dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
-        case MBUF_TRACE_STRING:
-        case MBUF_TRACE_STRING_DYNAMIC:
+        case MTRACE_REC_STRING:
+        case MTRACE_REC_STRING_DYNAMIC:
             dissect_string(tvb, pinfo, rec_tree, rec_item, r);
             break;
-        case MBUF_TRACE_DATA_L3:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, ETHERTYPE_LEN, FALSE))
+        case MTRACE_REC_DATA_L3:
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_DATA_L3_HDRLEN, FALSE))
                 dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
-        case MBUF_TRACE_TIME:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, TIME_PAYLOAD_LEN, TRUE))
+        case MTRACE_REC_TIME:
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_TIME_LEN, TRUE))
                 dissect_time(tvb, rec_item, off, st);
             break;
-        case MBUF_TRACE_LOST:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, LOST_PAYLOAD_LEN, TRUE)) {
+        case MTRACE_REC_LOST:
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_LOST_LEN, TRUE)) {
                 guint32 lost;
 
-                pi = proto_tree_add_item_ret_uint(rec_tree, hf_lost, tvb, off, LOST_PAYLOAD_LEN,
+                pi = proto_tree_add_item_ret_uint(rec_tree, hf_lost, tvb, off, MTRACE_LOST_LEN,
                                                   ENC_BIG_ENDIAN, &lost);
                 expert_add_info_format(pinfo, pi, &ei_lost,
                                        "The kernel could not store %u records of this trace", lost);
@@ -900,12 +896,12 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
                 st->lost += lost;
             }
             break;
-        case MBUF_TRACE_CUT:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, CUT_PAYLOAD_LEN, TRUE)) {
+        case MTRACE_REC_CUT:
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_CUT_LEN, TRUE)) {
                 guint32 len;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_packet_length, tvb, off,
-                                                  CUT_PAYLOAD_LEN, ENC_BIG_ENDIAN, &len);
+                                                  MTRACE_CUT_LEN, ENC_BIG_ENDIAN, &len);
                 proto_item_append_text(rec_item, ": the snapshot before was cut from %u bytes",
                                        len);
                 if (!r->cut_used)
@@ -958,14 +954,15 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     ti = proto_tree_add_item(tree, proto_mbuf_trace, tvb, 0, -1, ENC_NA);
     mt_tree = proto_item_add_subtree(ti, ett_mbuf_trace);
 
-    if (frame_len < 2) {
+    if (frame_len < MTRACE_FRAME_HDRLEN) {
         proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, 0, frame_len,
                                      "Frame of %d byte%s: too short for the record count",
                                      frame_len, plurality(frame_len, "", "s"));
         set_columns(pinfo, 0, &st);
         return frame_len;
     }
-    count_item = proto_tree_add_item_ret_uint(mt_tree, hf_count, tvb, 0, 2, ENC_BIG_ENDIAN, &count);
+    count_item = proto_tree_add_item_ret_uint(mt_tree, hf_count, tvb, 0, MTRACE_FRAME_HDRLEN,
+                                              ENC_BIG_ENDIAN, &count);
     scan_records(tvb, pinfo, count, &st);
     if (have_tap_listener(mbuf_trace_tap)) {
         st.tap = wmem_new0(pinfo->pool, mbuf_trace_tap_info_t);
@@ -992,7 +989,7 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     flag_unused_time(pinfo, &st);
 
     end = st.n_recs > 0
-              ? st.recs[st.n_recs - 1].off + RECORD_HEADER_LEN + st.recs[st.n_recs - 1].avail
+              ? st.recs[st.n_recs - 1].off + MTRACE_RECORD_HDRLEN + st.recs[st.n_recs - 1].avail
               : 2;
     if (st.n_recs < count && end == frame_len)
         expert_add_info_format(pinfo, count_item, &ei_count_mismatch,
