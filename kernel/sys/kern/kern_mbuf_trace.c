@@ -264,19 +264,26 @@ mtrace_rec_size(const struct mtrace_rec *r)
 
 /*
  * The trace on m, or NULL: the whole cost of a call on an untraced packet.
- * A tag copied by m_tag_copy() comes with m_tag_free_default() as its free
- * routine; the first call that finds such a copy makes it emit too.
+ * mbuf_trace_start() prepends the trace to the tags, so it is usually the
+ * first one and found without a call.  A tag copied by m_tag_copy() comes
+ * with m_tag_free_default() as its free routine; the first call that finds
+ * such a copy makes it emit too.
  */
-static struct mtrace *
+static __inline struct mtrace *
 mtrace_lookup(struct mbuf *m)
 {
 	struct m_tag *t;
 
 	if (!mtrace_tagged(m))
 		return (NULL);
-	t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE, NULL);
-	if (t == NULL)
-		return (NULL);
+	t = SLIST_FIRST(&m->m_pkthdr.tags);
+	if (t->m_tag_cookie != MTAG_MBUF_TRACE ||
+	    t->m_tag_id != MTAG_MBUF_TRACE_TRACE) {
+		t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
+		    NULL);
+		if (t == NULL)
+			return (NULL);
+	}
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
 		counter_u64_add(mtrace_copies, 1);
@@ -337,13 +344,13 @@ mtrace_need(bool stamp, size_t payload)
  * must.  Returns false after counting the record lost.  *mtp follows the
  * trace if it had to grow.
  */
-static bool
+static __inline bool
 mtrace_reserve(struct mbuf *m, struct mtrace **mtp, size_t need)
 {
 	struct mtrace *mt;
 
 	mt = *mtp;
-	if (mt->mt_used + need > mtrace_cap(mt)) {
+	if (__predict_false(mt->mt_used + need > mtrace_cap(mt))) {
 		if ((mt = mtrace_grow(m, mt, need)) == NULL) {
 			mtrace_lose(*mtp);
 			return (false);
@@ -359,7 +366,7 @@ mtrace_reserve(struct mbuf *m, struct mtrace **mtp, size_t need)
  * record with its type set; the payload, which follows it, is left as it
  * is.
  */
-static struct mtrace_rec *
+static __inline struct mtrace_rec *
 mtrace_commit(struct mtrace *mt, bool stamp, int type, size_t payload)
 {
 	struct mtrace_rec *r;
@@ -383,7 +390,7 @@ mtrace_commit(struct mtrace *mt, bool stamp, int type, size_t payload)
  * when timestamps are on.  Returns the record with its type set, or NULL
  * after counting it lost.  *mtp follows the trace if it had to grow.
  */
-static struct mtrace_rec *
+static __inline struct mtrace_rec *
 mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 {
 	bool stamp;
