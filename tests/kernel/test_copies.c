@@ -126,6 +126,23 @@ test_trace_survives_nonpersistent_tag_deletion(void)
     g_ptr_array_unref(frames);
 }
 
+/* The trace is looked for at the head of the tag list first: a tag that
+ * another subsystem prepends later must not hide it. */
+static void
+test_trace_behind_another_tag_is_found(void)
+{
+    struct mbuf *m = traced_with_history();
+    GPtrArray *frames;
+    MtFrame *f;
+
+    m_tag_prepend(m, m_tag_alloc(42, 1, 8, M_WAITOK));
+    mtrace(m, "behind");
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    assert_history(f, "behind");
+    g_ptr_array_unref(frames);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,6 +152,7 @@ main(int argc, char **argv)
            test_m_copypacket_copy_emits_its_own_complete_trace);
     mt_add("restarted_copy_emits_its_own_trace", test_restarted_copy_emits_its_own_trace);
     mt_add("copy_not_traced_again_emits_nothing", test_copy_not_traced_again_emits_nothing);
+    mt_add("trace_behind_another_tag_is_found", test_trace_behind_another_tag_is_found);
     mt_add("trace_survives_nonpersistent_tag_deletion",
            test_trace_survives_nonpersistent_tag_deletion);
     return g_test_run();
