@@ -690,6 +690,9 @@ fz_pullup(struct mbuf *m, int n)
 
 /* ---- The operations ---- */
 
+/* A tag of some other subsystem, which packets carry too. */
+#define OTHER_COOKIE 42
+
 enum {
     OP_NEW,
     OP_START,
@@ -714,6 +717,9 @@ enum {
     OP_EMIT,
     OP_NONPERSISTENT,
     OP_VNET,
+    OP_OTHER_TAG,
+    OP_DDB,
+    OP_EDGE,
     OP_COUNT
 };
 
@@ -722,7 +728,8 @@ static const char *const op_names[] = { "new",        "start",         "data",  
                                         "location",   "end",           "m_dup",  "m_copypacket",
                                         "m_tag_copy", "prepend",       "m_adj",  "pullup",
                                         "free",       "sysctl",        "listen", "fail",
-                                        "emit",       "nonpersistent", "vnet" };
+                                        "emit",       "nonpersistent", "vnet",   "other tag",
+                                        "ddb",        "edge" };
 
 static size_t
 packet_len(void)
@@ -983,7 +990,7 @@ op_copy(struct slot *from, struct slot *to, int how)
     unsigned long before;
     struct mbuf *n;
     struct m_tag *t, *c;
-    bool fired;
+    bool fired = false;
 
     if (from == to || from->m == NULL)
         return;
@@ -996,13 +1003,19 @@ op_copy(struct slot *from, struct slot *to, int how)
     } else {
         /* A new chain of the same bytes and a copy of each tag. */
         n = kpi_mbuf_chain(from->bytes, from->len, NULL, 0);
+        fired = false;
         SLIST_FOREACH(t, &from->m->m_pkthdr.tags, m_tag_link)
         {
+            before = kpi_malloc_nowait_calls();
             if ((c = m_tag_copy(t, M_NOWAIT)) != NULL)
                 m_tag_prepend(n, c);
+            /* Only the trace's copy failing leaves the copy untraced. */
+            if (fired_since(before) && t->m_tag_cookie != OTHER_COOKIE)
+                fired = true;
         }
+        before = kpi_malloc_nowait_calls();
     }
-    fired = fired_since(before);
+    fired |= fired_since(before);
     if (n == NULL) {
         if (!fired)
             fail("%s failed without a failed allocation", op_names[how]);
@@ -1293,6 +1306,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (s->m != NULL)
                     m_tag_delete_nonpersistent(s->m);
                 break;
+            case OP_OTHER_TAG: {
+                struct m_tag *t;
+
+                /* M_WAITOK: the failure injection is for the facility. */
+                if (s->m == NULL)
+                    break;
+                t = m_tag_alloc(OTHER_COOKIE, (uint16_t)u8(), (int)(u8() % 32), M_WAITOK);
+                m_tag_prepend(s->m, t);
+                break;
+            }
+            case OP_DDB: {
+                const char *out = kpi_db_show("mtrace", s->m, s->m != NULL);
+
+                if (out == NULL || out[0] == '\0')
+                    fail("show mtrace printed nothing");
+                break;
+            }
+            case OP_EDGE: {
+                /*
+                 * A static string that brings the frame to within 8 bytes
+                 * either side of 64 KiB: the serialiser's limits are hit
+                 * exactly (t->wire counts the LOST record's room too).
+                 */
+                long len = MTRACE_FRAME_MAX - MTRACE_RECORD_HDRLEN - (s_timestamps ? 12 : 0) -
+                           (long)(s->t != NULL ? s->t->wire : 0) + (long)(u8() % 17) - 8;
+                unsigned long before = kpi_malloc_nowait_calls();
+
+                len = len < 0 ? 0 : MIN(len, LONGSTR);
+                mtrace_static_length(s->m, long_static, (size_t)len);
+                touch(s->t);
+                expect(s->t, MTRACE_REC_STRING, long_static, (size_t)len, 8, len > UINT16_MAX,
+                       fired_since(before));
+                break;
+            }
             case OP_VNET: {
                 bool was = listener != NULL;
 
