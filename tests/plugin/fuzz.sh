@@ -51,17 +51,24 @@ fi
 
 seeds=$2 seconds=$3 artifacts=$4
 shift 4
-mkdir -p "$artifacts"
+# MBUF_TRACE_FUZZ_CORPUS: keep what the run finds there (tools/fuzz-long).
+corpus=${MBUF_TRACE_FUZZ_CORPUS:-$tmp/corpus}
+mkdir -p "$artifacts" "$corpus"
 # An input is a configuration byte (fuzz_mbuf_trace.c: tree mode and
 # preferences), then the frame: each seed frame behind four of them,
 # GUI with defaults, a primed tree with analyze_snapshots and generation 2,
 # no tree with a source prefix and generation 1, DLT_USER3 with a URL.
-for f in "$seeds"/*; do
+# The seeds are the capture generator's frames and fuzz-seeds/, frames the
+# kernel facility emitted under its own fuzz harness (tests/kernel/fuzz,
+# MTRACE_FUZZ_FRAMES) that reach dissector states the generator's do not.
+for f in "$seeds"/* "$here"/fuzz-seeds/*; do
+	[ -f "$f" ] || continue
 	b=$(basename "$f")
 	for cfg in 000 045 112 223; do
+		# shellcheck disable=SC2059 # the byte, as an octal escape
 		{ printf "\\$cfg"; cat "$f"; } >"$tmp/seeds/$b-$cfg"
 	done
 done
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 \
     -rss_limit_mb=4096 -detect_leaks=0 -max_len=70000 -dict="$here/fuzz.dict" \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$tmp/corpus" "$tmp/seeds"
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" "$tmp/seeds"

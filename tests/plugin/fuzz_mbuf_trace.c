@@ -34,9 +34,21 @@
 #include <wsutil/report_message.h>
 #include <wsutil/wslog.h>
 
-#include <sanitizer/lsan_interface.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* LeakSanitizer, when built with it (not in a coverage build). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/lsan_interface.h>
+#define LSAN_DISABLE() __lsan_disable()
+#define LSAN_ENABLE()  __lsan_enable()
+#endif
+#endif
+#ifndef LSAN_DISABLE
+#define LSAN_DISABLE()
+#define LSAN_ENABLE()
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
@@ -182,10 +194,10 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
      * made once, and only it is exempt from leak detection: a suppressions
      * file cannot name it, since glib has no frame pointers and the fast
      * unwinder stops at g_malloc (the slow one costs 99% of the speed). */
-    __lsan_disable();
+    LSAN_DISABLE();
     col_setup(&cinfo, prefs.num_cols);
     build_column_format_array(&cinfo, prefs.num_cols, TRUE);
-    __lsan_enable();
+    LSAN_ENABLE();
 
     epan = epan_new(NULL, &provider);
     edt_visible = epan_dissect_new(epan, TRUE, TRUE);

@@ -43,7 +43,9 @@ seconds=$1 artifacts=$2 seeds=$3
 shift 3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/corpus" "$artifacts"
+# MBUF_TRACE_FUZZ_CORPUS: keep what the run finds there (tools/fuzz-long).
+corpus=${MBUF_TRACE_FUZZ_CORPUS:-$tmp/corpus}
+mkdir -p "$corpus" "$artifacts"
 $run "$fuzzer" -max_total_time="$seconds" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 \
     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" \
-    "$@" "$tmp/corpus" "$seeds"
+    "$@" "$corpus" "$seeds"
