@@ -8,6 +8,7 @@
 #        ./dev.sh build     build only (into ./build)
 #        ./dev.sh deps      install the Debian packages of tools/debian-packages.txt
 #        ./dev.sh releases  the release matrix: Wireshark 4.0, 4.4 and 4.6
+#        ./dev.sh fuzz-long the long fuzz runs, 30 minutes each (docs/fuzzing.md)
 #
 set -eu
 cd "$(dirname "$0")"
@@ -116,8 +117,13 @@ demo)
 	build
 	demo
 	;;
+fuzz-long)
+	deps
+	build
+	MBUF_TRACE_BUILD_DIR=$build_dir nice -n 19 tools/fuzz-long "${2:-30}"
+	;;
 *)
-	sed -n 's/^# \{0,1\}//; 5,10p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 5,11p' "$0" >&2
 	exit 2
 	;;
 esac
