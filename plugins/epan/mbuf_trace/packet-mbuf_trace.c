@@ -305,17 +305,25 @@ parse_record_string(record_t *r)
             (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = r->text_len };
 }
 
-/* len bytes of the frame as a UTF-8 C string in pool: copied as they are
- * when they are ASCII (what kernel file names are), else decoded, invalid
- * sequences replaced by U+FFFD. */
+/* len bytes of the frame (raw, at off) as a C string in pool: copied as
+ * they are when they are ASCII (what kernel strings are), else decoded as
+ * `encoding` (ENC_UTF_8, ENC_ASCII) decodes them, each invalid byte or
+ * sequence a U+FFFD. */
 static const char *
-utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len)
+string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len,
+            guint encoding)
 {
     for (int i = 0; i < len; i++) {
         if (raw[i] >= 0x80)
-            return (const char *)tvb_get_string_enc(pool, tvb, off, len, ENC_UTF_8);
+            return (const char *)tvb_get_string_enc(pool, tvb, off, len, encoding);
     }
     return wmem_strndup(pool, (const char *)raw, len);
+}
+
+static const char *
+utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len)
+{
+    return string_copy(pool, tvb, off, raw, len, ENC_UTF_8);
 }
 
 /* A string field from the record's bytes, made only when someone looks or
@@ -655,8 +663,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
     if (complete && proto_field_is_referenced(tree, hf_data)) {
         const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
 
-        pi = proto_tree_add_item(tree, hf_data, tvb, off, end == NULL ? r->len : (int)(end - raw),
-                                 ENC_ASCII);
+        int data_len = end == NULL ? r->len : (int)(end - raw);
+
+        pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
+                                   string_copy(pinfo->pool, tvb, off, raw, data_len, ENC_ASCII));
         proto_item_set_hidden(pi);
     }
 
@@ -900,10 +910,11 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
     proto_item_set_generated(pi);
     pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
-    len_item = proto_tree_add_item(rec_tree, hf_record_length, tvb, r->off, 2, ENC_BIG_ENDIAN);
+    /* The header's values, read once by scan_records(). */
+    len_item = proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (guint32)r->len);
     type_item =
-        proto_tree_add_item(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
-                            tvb, r->off + 2, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_uint(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
+                            tvb, r->off + 2, 2, r->type);
 
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
