@@ -161,6 +161,13 @@ median() {
 r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
 print("%.3f" % r["median"])' "$1" "$2"
 }
+# cpu JSON NAME: its CPU time (hyperfine's mean user + system), in s:
+# steadier than wall time on a loaded machine.
+cpu() {
+	python3 -c 'import json,sys
+r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
+print("%.2f" % (r["user"] + r["system"]))' "$1" "$2"
+}
 
 results="$out/results.md"
 {
@@ -174,10 +181,12 @@ results="$out/results.md"
 
 if [ "$matrix" != 0 ]; then
 	{
-		echo "## Matrix: median wall time (s) and peak RSS (MiB)"
+		echo "## Matrix: median wall time, CPU time (user + sys), peak RSS"
 		echo
-		echo "| capture | mode | (a) plugin | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c RSS | a/b | (a-d)/(b-d) |"
-		echo "|---|---|---|---|---|---|---|---|---|---|"
+		echo "Ratios of CPU times; a/c wall is the ratio of the median wall times."
+		echo
+		echo "| capture | mode | (a) plugin | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $captures; do
 		for m in $modes; do
@@ -189,31 +198,34 @@ if [ "$matrix" != 0 ]; then
 			echo "plugin-bench.sh: $c $m ($frames frames): $(variants "$c" "$m")" >&2
 			hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" "$@" >&2
 			row="| $c | $m"
-			ta= tb= tc= td= ra= rc=
+			ta= tb= tc= td= ra= rc= wa= wc=
 			for v in a b c d; do
 				case " $(variants "$c" "$m") " in
 				*" $v "*)
-					t=$(median "$json" "$v")
+					w=$(median "$json" "$v")
+					t=$(cpu "$json" "$v")
 					r=$(rss "$(cmd "$v" "$m" "$c" "$frames")")
-					eval "t$v=\$t r$v=\$r"
-					row="$row | $t s, $(awk -v r="$r" 'BEGIN { printf "%.0f", r / 1024 }') MiB"
+					eval "t$v=\$t r$v=\$r w$v=\$w"
+					row="$row | $w s, CPU $t s, $(awk -v r="$r" 'BEGIN { printf "%.0f", r / 1024 }') MiB"
 					;;
 				*) row="$row | –" ;;
 				esac
 			done
 			ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v x="$2" -v y="$3" -v z="${4:-0}" 'BEGIN { printf "%.2f", (x - z) / (y - z) }' || echo "–"; }
-			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") |"
+			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$wa" "$wc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") |"
 			echo "$row" >>"$results"
 		done
 	done
 fi
 
-# timed COMMAND: "elapsed-seconds peak-RSS-KiB" of one run, /usr/bin/time -v.
+# timed COMMAND: "elapsed-seconds peak-RSS-KiB cpu-seconds" of one run,
+# /usr/bin/time -v.
 timed() {
 	/usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 >/dev/null | awk -F': ' '
 	    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+	    /User time|System time/ { c += $2 }
 	    /Maximum resident set size/ { r = $2 }
-	    END { printf "%.2f %d\n", s, r }'
+	    END { printf "%.2f %d %.2f\n", s, r, c }'
 }
 
 if [ -n "$scale" ]; then
@@ -221,22 +233,24 @@ if [ -n "$scale" ]; then
 		echo
 		echo "## Scale: T, -T fields -e mbuf_trace.func -e ip.src (one run each, /usr/bin/time -v)"
 		echo
-		echo "| frames | (a) plugin | (a) peak RSS | (d) floor | (d) peak RSS |"
-		echo "|---|---|---|---|---|"
+		echo "| frames | (a) plugin | (a) peak RSS | (a) CPU | (d) floor | (d) peak RSS | (d) CPU |"
+		echo "|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for n in $scale; do
 		echo "plugin-bench.sh: scale $n" >&2
 		set -- $(timed "$(cmd a fields T "$n")") $(timed "$(cmd d fields T "$n")")
-		echo "| $n | $1 s | $2 KiB | $3 s | $4 KiB |" >>"$results"
+		echo "| $n | $1 s | $2 KiB | $3 s | $4 s | $5 KiB | $6 s |" >>"$results"
 	done
 	# The slope per frame, least squares over the series.
-	awk -F' *[|] *' '/^[|] [0-9]+ [|]/ { n++; x[n] = $2; y[n] = $3 + 0; r[n] = $4 + 0 }
+	awk -F' *[|] *' '/^[|] [0-9]+ [|]/ { n++; x[n] = $2; y[n] = $3 + 0; r[n] = $4 + 0; c[n] = $5 + 0 }
+	    function slope(v,   i, sx, sv, sxx, sxv) {
+		for (i = 1; i <= n; i++) { sx += x[i]; sv += v[i]; sxx += x[i] * x[i]; sxv += x[i] * v[i] }
+		return (n * sxv - sx * sv) / (n * sxx - sx * sx)
+	    }
 	    END {
 		if (n < 2) exit
-		for (i = 1; i <= n; i++) { sx += x[i]; sy += y[i]; sr += r[i]; sxx += x[i] * x[i]; sxy += x[i] * y[i]; sxr += x[i] * r[i] }
-		d = n * sxx - sx * sx
-		printf "\nSlope (least squares): %.2f us and %.3f KiB of peak RSS per frame\n",
-		    1e6 * (n * sxy - sx * sy) / d, (n * sxr - sx * sr) / d
+		printf "\nSlope (least squares): %.2f us wall, %.2f us CPU and %.3f KiB of peak RSS per frame\n",
+		    1e6 * slope(y), 1e6 * slope(c), slope(r)
 	    }' "$results" >>"$results"
 fi
 
