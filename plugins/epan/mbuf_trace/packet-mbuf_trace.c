@@ -662,7 +662,6 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
         const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
-
         int data_len = end == NULL ? r->len : (int)(end - raw);
 
         pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
