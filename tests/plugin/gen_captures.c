@@ -6,6 +6,9 @@
  *                                         and each frame as OUTDIR/seeds/<name>-<n>
  *        gen_captures --bench N FILE      N realistic frames, for benchmarks
  *        gen_captures --bench-deployed N FILE   the same with types 1-3 only
+ *        gen_captures --bench-KIND N FILE   the plugin benchmark's captures
+ *            (bench/plugin-bench.sh): typical (T), typical-ether (T's
+ *            snapshots as 2N Ethernet frames), strings (S), gen1, gen2
  *
  * The wire format is <sys/mbuf_trace.h>, explained in docs/format.md:
  * count:u16 then count records of length:u16 type:u16 payload[length], all
@@ -1019,6 +1022,195 @@ bench(guint n, const char *path, gboolean deployed)
     return 0;
 }
 
+/* ---- The plugin benchmark's captures (bench/plugin-bench.sh,
+ * docs/performance.md): deterministic, many flows, the kinds of frame the
+ * issue names. */
+
+/* A deterministic byte stream (a 32-bit LCG): payloads that differ from
+ * frame to frame without depending on anything but the frame number. */
+static guint32
+lcg(guint32 *state)
+{
+    *state = *state * 1664525u + 1013904223u;
+    return *state >> 8;
+}
+
+/* Ethernet + IPv4 + TCP with everything chosen by the caller. */
+static GByteArray *
+pkt_tcp4_flow(const guint8 *dst_mac, const guint8 *src_mac, guint32 src, guint32 dst, guint sport,
+              guint dport, guint32 seq, guint32 ack, guint flags, guint ttl, const guint8 *payload,
+              guint plen)
+{
+    GByteArray *p = g_byte_array_new();
+
+    g_byte_array_append(p, dst_mac, 6);
+    g_byte_array_append(p, src_mac, 6);
+    put16(p, ETHERTYPE_IPV4);
+    put16(p, 0x4500);
+    put16(p, 20 + 20 + plen);
+    put32(p, (seq & 0xffff) << 16 | 0x4000); /* id, DF */
+    put16(p, (ttl << 8) | 6);
+    put16(p, 0);
+    put32(p, src);
+    put32(p, dst);
+    put16(p, sport);
+    put16(p, dport);
+    put32(p, seq);
+    put32(p, ack);
+    put16(p, 0x5000 | flags);
+    put16(p, 65535);
+    put32(p, 0);
+    g_byte_array_append(p, payload, plen);
+    return p;
+}
+
+static const guint8 mac_host[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const guint8 mac_router[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+
+/* Frame i of the typical mix (T): one TCP segment of one of 1000 flows with
+ * 0-180 bytes of payload, and its trace of 8 strings and 2 Ethernet
+ * snapshots, oldest first as this project's kernel writes it. Three frames
+ * in four are forwarded (the second snapshot leaves with the TTL one lower
+ * and new MACs); the fourth is refused by tcp_input and the same mbuf
+ * leaves as the RST. `ether`, when not NULL, receives the two snapshots
+ * as plain Ethernet frames: the same packets for stock tshark; `c` NULL
+ * writes only those. */
+static void
+bench_typical_frame(capture_t *c, capture_t *ether, guint i)
+{
+    guint flow = (i * 7919u) % 1000;
+    guint32 src = 0x0a010000 | (flow << 2 | 1), dst = 0xc6336400 | (1 + flow % 200);
+    guint sport = 20000 + flow, dport = 5001 + flow % 4;
+    guint32 seq = 1000 + (i / 1000) * 1460, state = i;
+    guint ttl = 64 - flow % 8, plen = (i * 37u) % 181;
+    guint8 payload[181];
+    GByteArray *in, *out;
+    frame_t f = frame_new();
+    char dyn[80];
+
+    for (guint k = 0; k < plen; k++)
+        payload[k] = (guint8)lcg(&state);
+    in = pkt_tcp4_flow(mac_host, mac_router, src, dst, sport, dport, seq, 1, 0x18, ttl, payload,
+                       plen);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:861: ether_input");
+    rec(&f, MTRACE_REC_DATA, in->data, in->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:881: +ether_demux");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+    if (i % 4 != 3) {
+        out = pkt_tcp4_flow(mac_router, mac_host, src, dst, sport, dport, seq, 1, 0x18, ttl - 1,
+                            payload, plen);
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_fastfwd.c:301: ip_tryforward");
+        g_snprintf(dyn, sizeof(dyn), "sys/netinet/ip_fastfwd.c:390: ttl %u -> %u", ttl, ttl - 1);
+        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
+    } else {
+        out = pkt_tcp4_flow(mac_router, mac_host, dst, src, dport, sport, 0, seq + plen, 0x14, 64,
+                            payload, 0);
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:1500: tcp_input");
+        g_snprintf(dyn, sizeof(dyn), "port %u closed: this packet becomes the RST", dport);
+        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
+    }
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:295: +ether_output");
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:517: ether_output_frame");
+    rec(&f, MTRACE_REC_DATA, out->data, out->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:443: -ether_output");
+    if (c != NULL)
+        frame_write(c, &f, -1);
+    else
+        g_byte_array_free(f.bytes, TRUE);
+    if (ether != NULL) {
+        dump(ether, in->data, in->len);
+        dump(ether, out->data, out->len);
+    }
+    g_byte_array_free(in, TRUE);
+    g_byte_array_free(out, TRUE);
+}
+
+/* Frame i of strings only (S): ten strings in every form of docs/format.md's
+ * grammar (relative and absolute files, enter, leave, mark, NAME(ARG), a
+ * bare location, text after a location, free text), with varying lines,
+ * arguments and numbers, oldest first, no terminators. */
+static void
+bench_strings_frame(capture_t *c, guint i)
+{
+    frame_t f = frame_new();
+    char s[128];
+
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+    g_snprintf(s, sizeof(s), "sys/netinet/ip_input.c:%u", 500 + i % 50);
+    rec_str(&f, MTRACE_REC_STRING, s);
+    g_snprintf(s, sizeof(s), "ip_input: len %u from 10.0.%u.%u", 40 + i % 1400, i / 256 % 256,
+               i % 256);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, s);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:626: +tcp_input_with_port");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:1500: tcp_input");
+    g_snprintf(s, sizeof(s), "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet%u)", i % 4);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, s);
+    g_snprintf(s, sizeof(s), "/usr/src/sys/netinet/tcp_input.c:%u: drop: bad checksum",
+               700 + i % 100);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, s);
+    rec_str(&f, MTRACE_REC_STRING, "IFQ_ENQUEUE");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:1391: -tcp_input_with_port");
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:884: -ip_input");
+    frame_write(c, &f, -1);
+}
+
+/* Frame i as the deployed patch writes it (G1, G2): deployed_frame() with
+ * the typical mix's packets. */
+static void
+bench_deployed_frame(capture_t *c, const generation_t *g, guint i)
+{
+    guint flow = (i * 7919u) % 1000;
+    guint32 src = 0x0a010000 | (flow << 2 | 1), dst = 0xc6336400 | (1 + flow % 200);
+    guint32 state = i;
+    guint plen = (i * 37u) % 181;
+    guint8 payload[181];
+    GByteArray *p;
+
+    for (guint k = 0; k < plen; k++)
+        payload[k] = (guint8)lcg(&state);
+    p = pkt_tcp4_flow(mac_router, mac_host, src, dst, 20000 + flow, 5001 + flow % 4,
+                      1000 + (i / 1000) * 1460, 1, 0x18, 64, payload, plen);
+    deployed_frame(c, g, p, p);
+    g_byte_array_free(p, TRUE);
+}
+
+/* gen_captures --bench-KIND N FILE: N frames of one of the plugin
+ * benchmark's kinds; typical-ether writes T's 2N snapshots as Ethernet. */
+static int
+bench_kind(const char *kind, guint n, const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    char *name = g_path_get_basename(path);
+    capture_t c;
+
+    if (g_str_has_suffix(name, ".pcap"))
+        name[strlen(name) - 5] = '\0';
+    if (strcmp(kind, "typical-ether") == 0)
+        capture_open_dlt(&c, dir, name, DLT_EN10MB);
+    else
+        capture_open(&c, dir, name);
+    for (guint i = 0; i < n; i++) {
+        if (strcmp(kind, "typical") == 0)
+            bench_typical_frame(&c, NULL, i);
+        else if (strcmp(kind, "typical-ether") == 0)
+            bench_typical_frame(NULL, &c, i);
+        else if (strcmp(kind, "strings") == 0)
+            bench_strings_frame(&c, i);
+        else if (strcmp(kind, "gen1") == 0)
+            bench_deployed_frame(&c, &gen1, i);
+        else if (strcmp(kind, "gen2") == 0)
+            bench_deployed_frame(&c, &gen2, i);
+        else {
+            fprintf(stderr, "gen_captures: unknown benchmark kind %s\n", kind);
+            return 2;
+        }
+    }
+    capture_close(&c);
+    g_free(dir);
+    g_free(name);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1026,9 +1218,13 @@ main(int argc, char **argv)
         return bench((guint)strtoul(argv[2], NULL, 10), argv[3], FALSE);
     if (argc == 4 && strcmp(argv[1], "--bench-deployed") == 0)
         return bench((guint)strtoul(argv[2], NULL, 10), argv[3], TRUE);
+    if (argc == 4 && g_str_has_prefix(argv[1], "--bench-"))
+        return bench_kind(argv[1] + strlen("--bench-"), (guint)strtoul(argv[2], NULL, 10), argv[3]);
     if (argc != 2) {
         fprintf(stderr, "usage: gen_captures OUTDIR\n"
-                        "       gen_captures --bench|--bench-deployed N FILE.pcap\n");
+                        "       gen_captures --bench|--bench-deployed N FILE.pcap\n"
+                        "       gen_captures --bench-typical|--bench-typical-ether|"
+                        "--bench-strings|--bench-gen1|--bench-gen2 N FILE.pcap\n");
         return 2;
     }
     seed_dir = g_build_filename(argv[1], "seeds", NULL);

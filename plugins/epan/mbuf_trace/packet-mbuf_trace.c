@@ -168,9 +168,11 @@ typedef struct record {
     gboolean c_string;  /* types 1-3: complete, with one NUL, at its end */
     gboolean cut_used;  /* a CUT that describes the snapshot before it */
     guint32 packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
-    /* A string (STRING, STRING_DYNAMIC), read and parsed once. */
-    const guint8 *raw; /* its avail payload bytes, in pinfo->pool */
-    int text_len;      /* the bytes that are text (string_text_len) */
+    /* Types 1-3 (a string in some generation): the avail payload bytes,
+     * read in place from the frame (tvb_get_ptr: no copy), and for a
+     * string (STRING, STRING_DYNAMIC) what parsing it once found. */
+    const guint8 *raw;
+    int text_len; /* the bytes that are text (string_text_len) */
     parsed_t parsed;
 } record_t;
 
@@ -290,20 +292,52 @@ string_text_len(const record_t *r)
     return r->avail;
 }
 
-/* A string's bytes, fetched once for the path and the fields both. A
- * truncated string may end inside the function name: it is text only. */
+/* A string, parsed once for the path and the fields both. A truncated
+ * string may end inside the function name: it is text only. */
 static void
-read_string(tvbuff_t *tvb, packet_info *pinfo, record_t *r)
+parse_record_string(record_t *r)
 {
-    r->raw = r->avail > 0 ? (const guint8 *)tvb_memdup(pinfo->pool, tvb,
-                                                       r->off + MTRACE_RECORD_HDRLEN, r->avail)
-                          : (const guint8 *)"";
     r->text_len = string_text_len(r);
     if (r->avail == r->len)
         parse_string(r->raw, r->text_len, &r->parsed);
     else
         r->parsed =
             (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = r->text_len };
+}
+
+/* len bytes of the frame (raw, at off) as a C string in pool: copied as
+ * they are when they are ASCII (what kernel strings are), else decoded as
+ * `encoding` (ENC_UTF_8, ENC_ASCII) decodes them, each invalid byte or
+ * sequence a U+FFFD. */
+static const char *
+string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len,
+            guint encoding)
+{
+    for (int i = 0; i < len; i++) {
+        if (raw[i] >= 0x80)
+            return (const char *)tvb_get_string_enc(pool, tvb, off, len, encoding);
+    }
+    return wmem_strndup(pool, (const char *)raw, len);
+}
+
+static const char *
+utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len)
+{
+    return string_copy(pool, tvb, off, raw, len, ENC_UTF_8);
+}
+
+/* A string field from the record's bytes, made only when someone looks or
+ * asks (a visible tree, a filter, a column or -e naming it): its value is
+ * copied from the bytes already read, without tvb_get_string_enc()'s
+ * decoding when they are ASCII. */
+static proto_item *
+add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const guint8 *raw, int len,
+              packet_info *pinfo)
+{
+    if (!proto_field_is_referenced(tree, hf))
+        return NULL;
+    return proto_tree_add_string(tree, hf, tvb, off, len,
+                                 utf8_copy(pinfo->pool, tvb, off, raw, len));
 }
 
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
@@ -318,19 +352,17 @@ trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_inf
     int start = 0;
 
     if (nul == NULL)
-        return (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_UTF_8);
+        return utf8_copy(pinfo->pool, tvb, off, raw, len);
 
     text = wmem_strbuf_new_sized(pinfo->pool, len + 8);
     while (nul != NULL) {
         int seg = (int)(nul - raw) - start;
-        wmem_strbuf_append(
-            text, (const char *)tvb_get_string_enc(pinfo->pool, tvb, off + start, seg, ENC_UTF_8));
+        wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, seg));
         wmem_strbuf_append(text, "\\0");
         start += seg + 1;
         nul = start < len ? (const guint8 *)memchr(raw + start, 0, len - start) : NULL;
     }
-    wmem_strbuf_append(text, (const char *)tvb_get_string_enc(pinfo->pool, tvb, off + start,
-                                                              len - start, ENC_UTF_8));
+    wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, len - start));
     return wmem_strbuf_get_str(text);
 }
 
@@ -372,12 +404,9 @@ record_kind(guint generation, guint16 type)
 
 /* A C string: text with one NUL, at its end. */
 static gboolean
-is_c_string(tvbuff_t *tvb, const record_t *r)
+is_c_string(const record_t *r)
 {
-    int off = r->off + MTRACE_RECORD_HDRLEN;
-
-    return r->len > 0 && r->avail == r->len &&
-           tvb_find_uint8(tvb, off, r->len, 0) == off + r->len - 1;
+    return r->len > 0 && r->avail == r->len && memchr(r->raw, 0, r->len) == r->raw + r->len - 1;
 }
 
 /* docs/format.md, "Generations": a type 0 record is generation 2's packet,
@@ -472,8 +501,11 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
         r->avail = MIN(r->len, frame_len - off - MTRACE_RECORD_HDRLEN);
         /* Types 1-3 are strings in some generation: both detections below
          * ask whether they are C strings. */
-        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC)
-            r->c_string = is_c_string(tvb, r);
+        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC) {
+            r->raw = r->avail > 0 ? tvb_get_ptr(tvb, off + MTRACE_RECORD_HDRLEN, r->avail)
+                                  : (const guint8 *)"";
+            r->c_string = is_c_string(r);
+        }
         off += MTRACE_RECORD_HDRLEN + r->avail;
     }
 
@@ -483,7 +515,7 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
 
         r->kind = record_kind(st->generation, r->type);
         if (r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC)
-            read_string(tvb, pinfo, r);
+            parse_record_string(r);
     }
     st->newest_first = detect_newest_first(st);
 
@@ -550,8 +582,8 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
         if (st->tap != NULL) {
             mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
 
-            pt->file = (const char *)tvb_get_string_enc(
-                pinfo->pool, tvb, r->off + MTRACE_RECORD_HDRLEN, p->file_len, ENC_UTF_8);
+            pt->file =
+                utf8_copy(pinfo->pool, tvb, r->off + MTRACE_RECORD_HDRLEN, r->raw, p->file_len);
             /* A leave repeats its enter: a function counts once per visit. */
             pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p->func_len) : NULL;
         }
@@ -597,10 +629,11 @@ source_url(wmem_allocator_t *pool, const guint8 *file, int len, guint32 line)
     return wmem_strbuf_get_str(url);
 }
 
-/* STRING and STRING_DYNAMIC, and generation 2's type 1. */
-static void
-dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
-               const record_t *r)
+/* STRING and STRING_DYNAMIC, and generation 2's type 1. Returns what the
+ * record's label shows after "Record N, TYPE: ", or NULL when the label
+ * shows no text (nobody looks). */
+static const char *
+dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r)
 {
     int off = r->off + MTRACE_RECORD_HDRLEN;
     gboolean complete = r->avail == r->len;
@@ -608,11 +641,11 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     int len = r->text_len;
     const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
     const parsed_t p = r->parsed;
-    const char *text = NULL;
+    const char *text = NULL, *label = NULL;
     proto_item *pi;
 
     if (tree == NULL)
-        return;
+        return NULL;
 
     /* Building the text and the label costs more than the rest of the
      * record: do it only when someone looks (a visible tree: -V, the GUI) or
@@ -620,9 +653,8 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (proto_field_is_referenced(tree, hf_string)) {
         text = trace_string_text(tvb, off, len, raw, pinfo);
         proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-        /* Ignored, but for the argument's cost, when no tree is shown. */
-        proto_item_append_text(rec_item, ": %s",
-                               len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text));
+        if (PTREE_DATA(tree)->visible)
+            label = len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text);
     }
 
     /* mbuf_trace.data is the Lua dissector's value: the string decoded as
@@ -630,9 +662,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
         const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
+        int data_len = end == NULL ? r->len : (int)(end - raw);
 
-        pi = proto_tree_add_item(tree, hf_data, tvb, off, end == NULL ? r->len : (int)(end - raw),
-                                 ENC_ASCII);
+        pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
+                                   string_copy(pinfo->pool, tvb, off, raw, data_len, ENC_ASCII));
         proto_item_set_hidden(pi);
     }
 
@@ -645,7 +678,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
     if (p.file_len > 0) {
         const char *url;
 
-        proto_tree_add_item(tree, hf_file, tvb, off, p.file_len, ENC_UTF_8);
+        add_text_item(tree, hf_file, tvb, off, raw, p.file_len, pinfo);
         proto_tree_add_uint(tree, hf_line, tvb, off + p.line_off, p.line_len, p.line);
         url = source_url(pinfo->pool, raw, p.file_len, p.line);
         if (url != NULL) {
@@ -655,9 +688,9 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         }
     }
     if (p.func_len > 0)
-        proto_tree_add_item(tree, hf_func, tvb, off + p.func_off, p.func_len, ENC_ASCII);
+        add_text_item(tree, hf_func, tvb, off + p.func_off, raw + p.func_off, p.func_len, pinfo);
     if (p.arg_off >= 0)
-        proto_tree_add_item(tree, hf_arg, tvb, off + p.arg_off, p.arg_len, ENC_UTF_8);
+        add_text_item(tree, hf_arg, tvb, off + p.arg_off, raw + p.arg_off, p.arg_len, pinfo);
     if (p.event != EVENT_NONE) {
         pi = proto_tree_add_uint(tree, hf_event, tvb,
                                  off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
@@ -673,6 +706,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *
         if (p.file_len == 0)
             proto_item_set_hidden(pi);
     }
+    return label;
 }
 
 /* DATA and DATA_L3: the packet as it was at the trace point, each in the
@@ -826,6 +860,31 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
     return avail >= want && declared_len >= want;
 }
 
+/* "Record N, TYPE" or, newest first, "Record N (step S), TYPE", and ": TEXT"
+ * when there is one: one formatting per record (proto_item_set_text does
+ * nothing unless the tree is visible). A label longer than Wireshark's
+ * ITEM_LABEL_LENGTH is cut: proto_item_set_text would mark that with
+ * "[truncated]", the append that labels have always used cuts silently,
+ * so a text that may not fit is still appended. */
+#define LABEL_PREFIX_MAX ((int)sizeof("Record 65535 (step 65535), STRING_DYNAMIC: ") - 1)
+static void
+set_record_label(proto_item *rec_item, const frame_state_t *st, guint number, guint step,
+                 const char *name, const char *text)
+{
+    const char *sep = ": ";
+
+    if (text == NULL || (int)strlen(text) >= ITEM_LABEL_LENGTH - 1 - LABEL_PREFIX_MAX)
+        sep = "";
+    if (st->newest_first)
+        proto_item_set_text(rec_item, "Record %u (step %u), %s%s%s", number, step, name, sep,
+                            *sep != '\0' ? text : "");
+    else
+        proto_item_set_text(rec_item, "Record %u, %s%s%s", number, name, sep,
+                            *sep != '\0' ? text : "");
+    if (text != NULL && *sep == '\0')
+        proto_item_append_text(rec_item, ": %s", text);
+}
+
 static void
 dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint number,
                    frame_state_t *st)
@@ -835,25 +894,26 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
     guint step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
+    gboolean is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
     const char *name = r->kind == MBUF_TRACE_UNKNOWN
                            ? wmem_strdup_printf(pinfo->pool, "type %u", r->type)
                            : val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
 
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
-    if (st->newest_first)
-        proto_item_set_text(rec_item, "Record %u (step %u), %s", number, step, name);
-    else
-        proto_item_set_text(rec_item, "Record %u, %s", number, name);
+    /* A string's label is written once, with its text, below. */
+    if (!is_string)
+        set_record_label(rec_item, st, number, step, name, NULL);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
     pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
     proto_item_set_generated(pi);
     pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
-    len_item = proto_tree_add_item(rec_tree, hf_record_length, tvb, r->off, 2, ENC_BIG_ENDIAN);
+    /* The header's values, read once by scan_records(). */
+    len_item = proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (guint32)r->len);
     type_item =
-        proto_tree_add_item(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
-                            tvb, r->off + 2, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_uint(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
+                            tvb, r->off + 2, 2, r->type);
 
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
@@ -874,7 +934,8 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
             break;
         case MTRACE_REC_STRING:
         case MTRACE_REC_STRING_DYNAMIC:
-            dissect_string(tvb, pinfo, rec_tree, rec_item, r);
+            set_record_label(rec_item, st, number, step, name,
+                             dissect_string(tvb, pinfo, rec_tree, r));
             break;
         case MTRACE_REC_DATA_L3:
             if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_DATA_L3_HDRLEN, FALSE))

@@ -1,0 +1,291 @@
+#!/bin/sh
+#
+# plugin-bench.sh - the plugin's benchmark matrix (docs/performance.md):
+# wall time (hyperfine, every variant of one cell in one hyperfine run),
+# peak RSS (/usr/bin/time -v), the scale series, and callgrind's
+# instructions per record.
+#
+# usage: bench/plugin-bench.sh [BUILD_DIR]          (default: build)
+#
+# Captures (gen_captures --bench-KIND, generated into BUILD_DIR/bench/,
+# never committed), FRAMES frames each:
+#   T   typical: 8 strings and 2 Ethernet/IPv4/TCP snapshots a frame
+#   S   strings only, every form of docs/format.md's grammar
+#   G1  generation 1 as the deployed patch writes it
+#   G2  generation 2 as the deployed patch writes it
+# Variants, each a tshark started directly (not through
+# tools/tshark-with-plugin, whose load check would add a start-up):
+#   a  the plugin
+#   b  the Lua dissector (MBUF_TRACE_LUA; skipped, and said so, without
+#      it), on T, S and G1 (it cannot read generation 2)
+#   c  stock tshark on T's Ethernet equivalent (gen_captures
+#      --bench-typical-ether: T's 2*FRAMES snapshots as Ethernet frames),
+#      with the plugin loaded so that the command line is a's
+#   d  the floor: a's command with --disable-protocol mbuf_trace
+# Modes:
+#   fields  -T fields -e mbuf_trace.func -e ip.src   (Lua: -e mbuf_trace.data)
+#   filter  -Y 'mbuf_trace.func == "tcp_input"'     (Lua: mbuf_trace.data contains)
+#   stats   -q -z mbuf_trace,tree                    (Lua: has none)
+#   tree    -V
+#
+# Environment:
+#   FRAMES=200000         frames per capture of the matrix
+#   RUNS=3                hyperfine runs per command (1 warm-up besides)
+#   CAPTURES="T S G1 G2"  MODES="fields filter stats tree"
+#   WARMUP=1              hyperfine warm-up runs per command
+#   SCALE="250000 500000 1000000"   T sizes for the scale series (fields
+#                         mode, plugin and floor, one /usr/bin/time -v run
+#                         each: elapsed time and peak RSS); empty: none
+#   CALLGRIND=2000        frames per capture for callgrind; 0: none
+#   CG_CAPTURES="$CAPTURES" CG_MODES=fields   what callgrind counts
+#   BASE_PLUGIN=FILE      callgrind also counts this build of the plugin
+#                         (the "before" column), e.g. one built from main
+#   MATRIX=1              0: only the scale series and callgrind
+#
+# The whole matrix at 200 000 frames is hours of CPU on a small machine;
+# docs/performance.md says which parts its table ran.
+#
+# Results: BUILD_DIR/bench/plugin/results.md (also printed).
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-build}
+frames=${FRAMES:-200000}
+runs=${RUNS:-3}
+captures=${CAPTURES:-T S G1 G2}
+modes=${MODES:-fields filter stats tree}
+scale=${SCALE-250000 500000 1000000}
+cg_frames=${CALLGRIND:-2000}
+cg_captures=${CG_CAPTURES:-$captures}
+cg_modes=${CG_MODES:-fields}
+base_plugin=${BASE_PLUGIN:-}
+warmup=${WARMUP:-1}
+matrix=${MATRIX:-1}
+lua=${MBUF_TRACE_LUA:-}
+version=$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+
+command -v hyperfine >/dev/null || { echo "plugin-bench.sh: needs hyperfine" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "plugin-bench.sh: needs /usr/bin/time (GNU time)" >&2; exit 1; }
+if [ -z "$lua" ] || [ ! -r "$lua" ]; then
+	echo "plugin-bench.sh: Lua dissector SKIPPED: set MBUF_TRACE_LUA to the reference mbuf_trace.lua" \
+	    "(now: '${lua}')" >&2
+	lua=""
+fi
+if [ "$cg_frames" != 0 ] && ! command -v valgrind >/dev/null; then
+	echo "plugin-bench.sh: callgrind SKIPPED: no valgrind" >&2
+	cg_frames=0
+fi
+
+gen="$build/tests/plugin/gen_captures"
+out="$build/bench/plugin"
+mkdir -p "$out"
+
+kind_of() {
+	case $1 in
+	T) echo typical ;; E) echo typical-ether ;; S) echo strings ;; G1) echo gen1 ;; G2) echo gen2 ;;
+	esac
+}
+# capture NAME N: the path of that capture, generated if missing.
+capture() {
+	f="$build/bench/$(kind_of "$1")-$2.pcap"
+	[ -f "$f" ] || nice -n 19 "$gen" "--bench-$(kind_of "$1")" "$2" "$f"
+	echo "$f"
+}
+
+work=$(mktemp -d /tmp/mbuf_trace-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/native/.local/lib/wireshark/plugins/$version/epan" "$work/empty" "$work/config"
+cp "$build/mbuf_trace.so" "$work/native/.local/lib/wireshark/plugins/$version/epan/"
+if [ -n "$base_plugin" ]; then
+	mkdir -p "$work/base/.local/lib/wireshark/plugins/$version/epan"
+	cp "$base_plugin" "$work/base/.local/lib/wireshark/plugins/$version/epan/mbuf_trace.so"
+fi
+[ -z "$lua" ] || cp "$lua" "$work/mbuf_trace.lua"
+chmod -R a+rX "$work"
+drop=""
+if [ "$(id -u)" -eq 0 ]; then
+	# tshark as root ignores Lua scripts; the same user for every variant.
+	chown -R 65534:65534 "$work"
+	drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+env="env WIRESHARK_CONFIG_DIR=$work/config TZ=UTC"
+native="$drop $env HOME=$work/native tshark -n"
+luacmd="$drop $env HOME=$work/empty tshark -n -X lua_script:$work/mbuf_trace.lua"
+basecmd="$drop $env HOME=$work/base tshark -n"
+
+# The plugin must really be the one decoding, and the Lua script loaded.
+small=$(capture T 10)
+chmod a+r "$small"
+$native -r "$small" -c 1 | grep -q 'mbuf_trace' ||
+    { echo "plugin-bench.sh: plugin not loaded" >&2; exit 1; }
+if [ -n "$lua" ]; then
+	$luacmd -r "$small" -c 1 -T fields -e mbuf_trace.data | grep -q . ||
+	    { echo "plugin-bench.sh: Lua not loaded" >&2; exit 1; }
+fi
+
+# args VARIANT MODE: tshark's arguments for that variant and mode.
+args() {
+	case $1-$2 in
+	b-fields) echo "-T fields -e mbuf_trace.data -e ip.src" ;;
+	b-filter) echo "-Y 'mbuf_trace.data contains \"tcp_input\"'" ;;
+	*-fields) echo "-T fields -e mbuf_trace.func -e ip.src" ;;
+	*-filter) echo "-Y 'mbuf_trace.func == \"tcp_input\"'" ;;
+	*-stats) echo "-q -z mbuf_trace,tree" ;;
+	*-tree) echo "-V" ;;
+	esac
+}
+# cmd VARIANT MODE CAPTURE N: the whole command.
+cmd() {
+	case $1 in
+	a) echo "$native -r $(capture "$3" "$4") $(args a "$2")" ;;
+	a0) echo "$basecmd -r $(capture "$3" "$4") $(args a "$2")" ;;
+	b) echo "$luacmd -r $(capture "$3" "$4") $(args b "$2")" ;;
+	c) echo "$native -r $(capture E "$4") $(args c "$2")" ;;
+	d) echo "$native --disable-protocol mbuf_trace -r $(capture "$3" "$4") $(args d "$2")" ;;
+	esac
+}
+# variants CAPTURE MODE: which variants that cell has.
+variants() {
+	v="a"
+	case $1 in T | S | G1) [ -z "$lua" ] || [ "$2" = stats ] || v="$v b" ;; esac
+	[ "$1" != T ] || v="$v c"
+	echo "$v d"
+}
+# rss COMMAND: peak resident set size in KiB, one run.
+rss() {
+	/usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 >/dev/null |
+	    sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p'
+}
+# median JSON NAME: hyperfine's median wall time of one command, in s.
+median() {
+	python3 -c 'import json,sys
+r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
+print("%.3f" % r["median"])' "$1" "$2"
+}
+# cpu JSON NAME: its CPU time (hyperfine's mean user + system), in s:
+# steadier than wall time on a loaded machine.
+cpu() {
+	python3 -c 'import json,sys
+r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
+print("%.2f" % (r["user"] + r["system"]))' "$1" "$2"
+}
+
+results="$out/results.md"
+{
+	echo "# plugin-bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), Wireshark $version, $(nproc) cores"
+	echo
+	echo "Plugin: $build/mbuf_trace.so, source $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- plugins 2>/dev/null || echo ' (modified)')"
+	echo
+	echo "FRAMES=$frames RUNS=$runs WARMUP=$warmup CAPTURES='$captures' MODES='$modes' SCALE='$scale' CALLGRIND=$cg_frames CG_CAPTURES='$cg_captures' CG_MODES='$cg_modes' BASE_PLUGIN=${base_plugin:-none} Lua: ${lua:-skipped}"
+	echo
+} >"$results"
+
+if [ "$matrix" != 0 ]; then
+	{
+		echo "## Matrix: median wall time, CPU time (user + sys), peak RSS"
+		echo
+		echo "Ratios of CPU times; a/c wall is the ratio of the median wall times."
+		echo
+		echo "| capture | mode | (a) plugin | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	} >>"$results"
+	for c in $captures; do
+		for m in $modes; do
+			set --
+			for v in $(variants "$c" "$m"); do
+				set -- "$@" -n "$v" "$(cmd "$v" "$m" "$c" "$frames") >/dev/null"
+			done
+			json="$out/$c-$m.json"
+			echo "plugin-bench.sh: $c $m ($frames frames): $(variants "$c" "$m")" >&2
+			hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" "$@" >&2
+			row="| $c | $m"
+			ta= tb= tc= td= ra= rc= wa= wc=
+			for v in a b c d; do
+				case " $(variants "$c" "$m") " in
+				*" $v "*)
+					w=$(median "$json" "$v")
+					t=$(cpu "$json" "$v")
+					r=$(rss "$(cmd "$v" "$m" "$c" "$frames")")
+					eval "t$v=\$t r$v=\$r w$v=\$w"
+					row="$row | $w s, CPU $t s, $(awk -v r="$r" 'BEGIN { printf "%.0f", r / 1024 }') MiB"
+					;;
+				*) row="$row | –" ;;
+				esac
+			done
+			ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v x="$2" -v y="$3" -v z="${4:-0}" 'BEGIN { printf "%.2f", (x - z) / (y - z) }' || echo "–"; }
+			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$wa" "$wc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") |"
+			echo "$row" >>"$results"
+		done
+	done
+fi
+
+# timed COMMAND: "elapsed-seconds peak-RSS-KiB cpu-seconds" of one run,
+# /usr/bin/time -v.
+timed() {
+	/usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 >/dev/null | awk -F': ' '
+	    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+	    /User time|System time/ { c += $2 }
+	    /Maximum resident set size/ { r = $2 }
+	    END { printf "%.2f %d %.2f\n", s, r, c }'
+}
+
+if [ -n "$scale" ]; then
+	{
+		echo
+		echo "## Scale: T, -T fields -e mbuf_trace.func -e ip.src (one run each, /usr/bin/time -v)"
+		echo
+		echo "| frames | (a) plugin | (a) peak RSS | (a) CPU | (d) floor | (d) peak RSS | (d) CPU |"
+		echo "|---|---|---|---|---|---|---|"
+	} >>"$results"
+	for n in $scale; do
+		echo "plugin-bench.sh: scale $n" >&2
+		set -- $(timed "$(cmd a fields T "$n")") $(timed "$(cmd d fields T "$n")")
+		echo "| $n | $1 s | $2 KiB | $3 s | $4 s | $5 KiB | $6 s |" >>"$results"
+	done
+	# The slope per frame, least squares over the series.
+	awk -F' *[|] *' '/^[|] [0-9]+ [|]/ { n++; x[n] = $2; y[n] = $3 + 0; r[n] = $4 + 0; c[n] = $5 + 0 }
+	    function slope(v,   i, sx, sv, sxx, sxv) {
+		for (i = 1; i <= n; i++) { sx += x[i]; sv += v[i]; sxx += x[i] * x[i]; sxv += x[i] * v[i] }
+		return (n * sxv - sx * sv) / (n * sxx - sx * sx)
+	    }
+	    END {
+		if (n < 2) exit
+		printf "\nSlope (least squares): %.2f us wall, %.2f us CPU and %.3f KiB of peak RSS per frame\n",
+		    1e6 * slope(y), 1e6 * slope(c), slope(r)
+	    }' "$results" >>"$results"
+fi
+
+# cg VARIANT MODE CAPTURE: callgrind's instruction count of one run.
+cg() {
+	log="$out/callgrind-$3-$2-$1"
+	eval "$(cmd "$1" "$2" "$3" "$cg_frames" |
+	    sed "s|tshark |valgrind --tool=callgrind --callgrind-out-file=$work/cg.out tshark |")" \
+	    >/dev/null 2>"$log.log"
+	cp "$work/cg.out" "$log.out"
+	sed -n 's/^==[0-9]*== Collected : //p' "$log.log"
+}
+
+if [ "$cg_frames" != 0 ]; then
+	{
+		echo
+		echo "## Instructions (callgrind, $cg_frames frames; per frame and per record above the floor)"
+		echo
+		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | plugin share (a-d)/a |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+	} >>"$results"
+	for c in $cg_captures; do
+		f=$(capture "$c" "$cg_frames")
+		records=$($native -r "$f" -T fields -e mbuf_trace.count | awk '{ n += $1 } END { print n }')
+		for m in $cg_modes; do
+			echo "plugin-bench.sh: callgrind $c $m" >&2
+			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0=""
+			[ -z "$base_plugin" ] || ir0=$(cg a0 "$m" "$c")
+			awk -v c="$c" -v m="$m" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" -v b="$ir0" 'BEGIN {
+			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %.1f %% |\n", c, m, rec, a,
+				b == "" ? "–" : b, d, (a - d) / n, (a - d) / rec,
+				b == "" ? "–" : sprintf("%.0f", (b - d) / rec), 100 * (a - d) / a
+			}' >>"$results"
+		done
+	done
+fi
+
+cat "$results"
