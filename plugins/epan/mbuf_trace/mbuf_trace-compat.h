@@ -31,7 +31,8 @@
 #define wmem_strbuf_new_sized(allocator, size) wmem_strbuf_sized_new((allocator), (size), 0)
 #endif
 
-/* 4.2 made the API's booleans (preferences, callbacks) bool and
+/* 4.2 made the API's booleans (preferences, callbacks) bool (gboolean,
+ * an int, before: a preference variable has this type) and
  * format_text() take char. */
 #if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 2)
 #define MBUF_TRACE_API_BOOL bool

@@ -26,11 +26,11 @@ static int st_node_lost = -1;
 static void
 mbuf_trace_stats_init(stats_tree *st)
 {
-    st_node_records = stats_tree_create_node(st, st_records, 0, STAT_DT_INT, TRUE);
-    st_node_functions = stats_tree_create_node(st, st_functions, 0, STAT_DT_INT, TRUE);
-    st_node_files = stats_tree_create_node(st, st_files, 0, STAT_DT_INT, TRUE);
-    st_node_paths = stats_tree_create_node(st, st_paths, 0, STAT_DT_INT, TRUE);
-    st_node_lost = stats_tree_create_node(st, st_lost, 0, STAT_DT_INT, FALSE);
+    st_node_records = stats_tree_create_node(st, st_records, 0, STAT_DT_INT, true);
+    st_node_functions = stats_tree_create_node(st, st_functions, 0, STAT_DT_INT, true);
+    st_node_files = stats_tree_create_node(st, st_files, 0, STAT_DT_INT, true);
+    st_node_paths = stats_tree_create_node(st, st_paths, 0, STAT_DT_INT, true);
+    st_node_lost = stats_tree_create_node(st, st_lost, 0, STAT_DT_INT, false);
 }
 
 static tap_packet_status
@@ -39,28 +39,28 @@ mbuf_trace_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *
 {
     const mbuf_trace_tap_info_t *info = (const mbuf_trace_tap_info_t *)data;
 
-    for (guint type = 0; type <= MTRACE_REC_MAX; type++) {
+    for (unsigned type = 0; type <= MTRACE_REC_MAX; type++) {
         if (info->per_type[type] == 0)
             continue;
-        increase_stat_node(st, st_records, 0, FALSE, info->per_type[type]);
+        increase_stat_node(st, st_records, 0, false, info->per_type[type]);
         increase_stat_node(
             st, type == 0 ? "unknown" : val_to_str_const(type, mbuf_trace_record_type_vals, "?"),
-            st_node_records, FALSE, info->per_type[type]);
+            st_node_records, false, info->per_type[type]);
     }
-    for (guint i = 0; i < info->n_points; i++) {
+    for (unsigned i = 0; i < info->n_points; i++) {
         const mbuf_trace_point_t *pt = &info->points[i];
 
         if (pt->func != NULL) {
-            tick_stat_node(st, st_functions, 0, FALSE);
-            tick_stat_node(st, pt->func, st_node_functions, FALSE);
+            tick_stat_node(st, st_functions, 0, false);
+            tick_stat_node(st, pt->func, st_node_functions, false);
         }
-        tick_stat_node(st, st_files, 0, FALSE);
-        tick_stat_node(st, pt->file, st_node_files, FALSE);
+        tick_stat_node(st, st_files, 0, false);
+        tick_stat_node(st, pt->file, st_node_files, false);
     }
-    tick_stat_node(st, st_paths, 0, FALSE);
-    tick_stat_node(st, info->path[0] != '\0' ? info->path : "(no functions)", st_node_paths, FALSE);
+    tick_stat_node(st, st_paths, 0, false);
+    tick_stat_node(st, info->path[0] != '\0' ? info->path : "(no functions)", st_node_paths, false);
     if (info->lost > 0)
-        increase_stat_node(st, st_lost, 0, FALSE, info->lost);
+        increase_stat_node(st, st_lost, 0, false, info->lost);
     return TAP_PACKET_REDRAW;
 }
 

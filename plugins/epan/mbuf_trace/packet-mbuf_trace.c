@@ -59,8 +59,8 @@ static int hf_time_delta = -1;
 static int hf_lost = -1;
 static int hf_packet_length = -1;
 
-static gint ett_mbuf_trace = -1;
-static gint ett_record = -1;
+static int ett_mbuf_trace = -1;
+static int ett_record = -1;
 
 static expert_field ei_truncated = EI_INIT;
 static expert_field ei_count_mismatch = EI_INIT;
@@ -80,9 +80,9 @@ static dissector_table_t ethertype_table;
 
 /* Preferences (docs/fields.md). */
 static MBUF_TRACE_API_BOOL pref_claim_encap = true;
-static gint pref_dlt_user = 0;
+static int pref_dlt_user = 0;
 static MBUF_TRACE_API_BOOL pref_analyze_snapshots = false;
-static gint pref_generation = 0; /* 0: decide per frame */
+static int pref_generation = 0; /* 0: decide per frame */
 static const char *pref_source_prefix = "/usr/src/";
 static const char *pref_source_url_template = "";
 
@@ -147,7 +147,7 @@ typedef struct parsed {
     int file_len; /* 0: no "FILE:LINE" location */
     int line_off;
     int line_len;
-    guint32 line;
+    uint32_t line;
     int sign_off; /* '+' or '-' */
     int func_off;
     int func_len; /* 0: no function */
@@ -155,23 +155,23 @@ typedef struct parsed {
     int arg_len;
     int text_off; /* free text: all of a string without a location, or TEXT */
     int text_len;
-    guint8 event; /* enum event; EVENT_NONE: free text without a location */
+    uint8_t event; /* enum event; EVENT_NONE: free text without a location */
 } parsed_t;
 
 /* One record as the first pass over the frame found it. */
 typedef struct record {
-    int off;            /* of its header */
-    int len;            /* payload length it declares */
-    int avail;          /* payload bytes the frame holds */
-    guint16 type;       /* on the wire */
-    guint8 kind;        /* enum mbuf_trace_record_type: what the type means */
-    gboolean c_string;  /* types 1-3: complete, with one NUL, at its end */
-    gboolean cut_used;  /* a CUT that describes the snapshot before it */
-    guint32 packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
+    int off;             /* of its header */
+    int len;             /* payload length it declares */
+    int avail;           /* payload bytes the frame holds */
+    uint16_t type;       /* on the wire */
+    uint8_t kind;        /* enum mbuf_trace_record_type: what the type means */
+    bool c_string;       /* types 1-3: complete, with one NUL, at its end */
+    bool cut_used;       /* a CUT that describes the snapshot before it */
+    uint32_t packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
     /* Types 1-3 (a string in some generation): the avail payload bytes,
      * read in place from the frame (tvb_get_ptr: no copy), and for a
      * string (STRING, STRING_DYNAMIC) what parsing it once found. */
-    const guint8 *raw;
+    const uint8_t *raw;
     int text_len; /* the bytes that are text (string_text_len) */
     parsed_t parsed;
 } record_t;
@@ -180,24 +180,24 @@ typedef struct record {
  * dissect_mbuf_trace(); strings in pinfo->pool. */
 typedef struct frame_state {
     record_t *recs; /* the records with a whole header, in byte order */
-    guint n_recs;
-    guint generation;
-    gboolean newest_first;
+    unsigned n_recs;
+    unsigned generation;
+    bool newest_first;
     const record_t *packet_rec; /* the packet itself: its first snapshot in time */
     wmem_strbuf_t *path;
-    const guint8 *last_func; /* raw bytes of the last function added to path */
+    const uint8_t *last_func; /* raw bytes of the last function added to path */
     int last_func_len;
     const char *summary; /* the packet's Info column, from its first snapshot */
-    guint snapshots;
-    guint32 lost;
+    unsigned snapshots;
+    uint32_t lost;
     address first_src;
     address first_dst;
     /* A TIME record waiting for the record it stamps. */
-    gboolean time_pending;
+    bool time_pending;
     nstime_t pending_time;
     int pending_time_off;
     proto_item *pending_time_item;
-    gboolean have_stamp;
+    bool have_stamp;
     nstime_t last_stamp;
     mbuf_trace_tap_info_t *tap; /* NULL when nobody listens */
     mbuf_trace_point_t *points;
@@ -206,8 +206,8 @@ typedef struct frame_state {
 /* The function of a location's TEXT: "[+-]?NAME" or "[+-]?NAME(ARG)" with
  * NAME a C identifier (a function or a macro) and ARG anything printable
  * with balanced parentheses, closed by the string's last byte. */
-static gboolean
-parse_function(const guint8 *s, int i, int len, parsed_t *p)
+static bool
+parse_function(const uint8_t *s, int i, int len, parsed_t *p)
 {
     int depth = 0;
 
@@ -215,22 +215,22 @@ parse_function(const guint8 *s, int i, int len, parsed_t *p)
         p->sign_off = i++;
     p->func_off = i;
     if (i == len || !(g_ascii_isalpha(s[i]) || s[i] == '_'))
-        return FALSE;
+        return false;
     while (i < len && (g_ascii_isalnum(s[i]) || s[i] == '_'))
         i++;
     p->func_len = i - p->func_off;
     if (i == len)
-        return TRUE;
+        return true;
     if (s[i] != '(' || s[len - 1] != ')')
-        return FALSE;
+        return false;
     p->arg_off = i + 1;
     p->arg_len = len - 1 - p->arg_off;
     for (; i < len - 1; i++) {
         if (g_ascii_iscntrl(s[i]))
-            return FALSE;
+            return false;
         depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
         if (depth == 0)
-            return FALSE; /* "f(a) (b)": closed before the end */
+            return false; /* "f(a) (b)": closed before the end */
     }
     return depth == 1;
 }
@@ -238,10 +238,10 @@ parse_function(const guint8 *s, int i, int len, parsed_t *p)
 /* Splits a trace string: "FILE:LINE", "FILE:LINE: [+-]NAME[(ARG)]",
  * "FILE:LINE: TEXT", or free text. */
 static void
-parse_string(const guint8 *s, int len, parsed_t *p)
+parse_string(const uint8_t *s, int len, parsed_t *p)
 {
-    gboolean has_dot = FALSE;
-    guint64 line = 0;
+    bool has_dot = false;
+    uint64_t line = 0;
     int i, file_len, line_off;
 
     *p = (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = len };
@@ -257,7 +257,7 @@ parse_string(const guint8 *s, int len, parsed_t *p)
     file_len = i++;
     line_off = i;
     for (; i < len && g_ascii_isdigit(s[i]) && i - line_off < 10; i++)
-        line = line * 10 + (guint64)(s[i] - '0');
+        line = line * 10 + (uint64_t)(s[i] - '0');
     if (i == line_off || line > G_MAXUINT32)
         return;
     if (i < len && (len - i < 3 || s[i] != ':' || s[i + 1] != ' '))
@@ -266,7 +266,7 @@ parse_string(const guint8 *s, int len, parsed_t *p)
     p->file_len = file_len;
     p->line_off = line_off;
     p->line_len = i - line_off;
-    p->line = (guint32)line;
+    p->line = (uint32_t)line;
     p->event = EVENT_LOCATION;
     p->text_off = -1;
     if (i == len)
@@ -310,8 +310,8 @@ parse_record_string(record_t *r)
  * `encoding` (ENC_UTF_8, ENC_ASCII) decodes them, each invalid byte or
  * sequence a U+FFFD. */
 static const char *
-string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len,
-            guint encoding)
+string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const uint8_t *raw, int len,
+            unsigned encoding)
 {
     for (int i = 0; i < len; i++) {
         if (raw[i] >= 0x80)
@@ -321,7 +321,7 @@ string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, i
 }
 
 static const char *
-utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int len)
+utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const uint8_t *raw, int len)
 {
     return string_copy(pool, tvb, off, raw, len, ENC_UTF_8);
 }
@@ -331,7 +331,7 @@ utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const guint8 *raw, int
  * copied from the bytes already read, without tvb_get_string_enc()'s
  * decoding when they are ASCII. */
 static proto_item *
-add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const guint8 *raw, int len,
+add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const uint8_t *raw, int len,
               packet_info *pinfo)
 {
     if (!proto_field_is_referenced(tree, hf))
@@ -345,9 +345,9 @@ add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const guint8 *ra
  * would end the C string a field value is, hiding what follows it, so each
  * NUL is shown as the two characters "\0" instead. */
 static const char *
-trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_info *pinfo)
+trace_string_text(tvbuff_t *tvb, int off, int len, const uint8_t *raw, packet_info *pinfo)
 {
-    const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
+    const uint8_t *nul = len > 0 ? (const uint8_t *)memchr(raw, 0, len) : NULL;
     wmem_strbuf_t *text;
     int start = 0;
 
@@ -360,7 +360,7 @@ trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_inf
         wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, seg));
         wmem_strbuf_append(text, "\\0");
         start += seg + 1;
-        nul = start < len ? (const guint8 *)memchr(raw + start, 0, len - start) : NULL;
+        nul = start < len ? (const uint8_t *)memchr(raw + start, 0, len - start) : NULL;
     }
     wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, len - start));
     return wmem_strbuf_get_str(text);
@@ -370,7 +370,7 @@ trace_string_text(tvbuff_t *tvb, int off, int len, const guint8 *raw, packet_inf
  * lines). format_text escapes them at a cost per character; printable ASCII,
  * what kernel strings are, needs no escaping. */
 static const char *
-label_text(wmem_allocator_t *pool, const guint8 *raw, int len, const char *text)
+label_text(wmem_allocator_t *pool, const uint8_t *raw, int len, const char *text)
 {
     for (int i = 0; i < len; i++) {
         if (raw[i] < 0x20 || raw[i] >= 0x7f)
@@ -380,7 +380,7 @@ label_text(wmem_allocator_t *pool, const guint8 *raw, int len, const char *text)
 }
 
 static void
-add_to_path(frame_state_t *st, const guint8 *func, int len)
+add_to_path(frame_state_t *st, const uint8_t *func, int len)
 {
     if (st->last_func_len == len && memcmp(st->last_func, func, len) == 0)
         return;
@@ -392,18 +392,18 @@ add_to_path(frame_state_t *st, const guint8 *func, int len)
 }
 
 /* What a record's type means in the frame's generation. */
-static guint8
-record_kind(guint generation, guint16 type)
+static uint8_t
+record_kind(unsigned generation, uint16_t type)
 {
     if (generation == 2)
         return type == MBUF_TRACE_GEN2_DATA     ? MTRACE_REC_DATA
                : type == MBUF_TRACE_GEN2_STRING ? MTRACE_REC_STRING
                                                 : MBUF_TRACE_UNKNOWN;
-    return type <= MTRACE_REC_MAX ? (guint8)type : MBUF_TRACE_UNKNOWN;
+    return type <= MTRACE_REC_MAX ? (uint8_t)type : MBUF_TRACE_UNKNOWN;
 }
 
 /* A C string: text with one NUL, at its end. */
-static gboolean
+static bool
 is_c_string(const record_t *r)
 {
     return r->len > 0 && r->avail == r->len && memchr(r->raw, 0, r->len) == r->raw + r->len - 1;
@@ -412,23 +412,23 @@ is_c_string(const record_t *r)
 /* docs/format.md, "Generations": a type 0 record is generation 2's packet,
  * types 2-7 exist only in generation 1; a frame of type 1 records alone is
  * generation 2 when they are all C strings, generation 1 (packets) else. */
-static guint
+static unsigned
 detect_generation(const frame_state_t *st)
 {
-    gboolean gen1_type = FALSE, strings = FALSE, packets = FALSE;
+    bool gen1_type = false, strings = false, packets = false;
 
-    for (guint i = 0; i < st->n_recs; i++) {
+    for (unsigned i = 0; i < st->n_recs; i++) {
         const record_t *r = &st->recs[i];
 
         if (r->type == MBUF_TRACE_GEN2_DATA)
             return 2;
         if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_MAX)
-            gen1_type = TRUE;
+            gen1_type = true;
         else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
             if (r->c_string)
-                strings = TRUE;
+                strings = true;
             else
-                packets = TRUE;
+                packets = true;
         }
     }
     return !gen1_type && strings && !packets ? 2 : 1;
@@ -438,29 +438,29 @@ detect_generation(const frame_state_t *st)
  * its head: newest first. This project's kernel appends (oldest first), uses
  * types 4-7 and sends no terminators, so a generation 1 frame is the
  * deployed one's when its strings are all C strings. */
-static gboolean
+static bool
 detect_newest_first(const frame_state_t *st)
 {
-    guint strings = 0;
+    unsigned strings = 0;
 
     if (st->generation == 2)
-        return TRUE;
-    for (guint i = 0; i < st->n_recs; i++) {
+        return true;
+    for (unsigned i = 0; i < st->n_recs; i++) {
         const record_t *r = &st->recs[i];
 
         if (r->kind >= MTRACE_REC_DATA_L3)
-            return FALSE;
+            return false;
         if ((r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC) && r->len > 0 &&
             r->avail == r->len) {
             if (!r->c_string)
-                return FALSE;
+                return false;
             strings++;
         }
     }
     return strings > 0;
 }
 
-static gboolean
+static bool
 is_snapshot(const record_t *r)
 {
     return r->kind == MTRACE_REC_DATA || r->kind == MTRACE_REC_DATA_L3;
@@ -475,7 +475,7 @@ snapshot_bytes(const record_t *r)
 
 /* The record that happened step-th (from 0), whatever the byte order. */
 static const record_t *
-record_at_step(const frame_state_t *st, guint step)
+record_at_step(const frame_state_t *st, unsigned step)
 {
     return &st->recs[st->newest_first ? st->n_recs - 1 - step : step];
 }
@@ -483,7 +483,7 @@ record_at_step(const frame_state_t *st, guint step)
 /* First pass: the records, the generation, what each record is, the CUTs'
  * snapshots, and the snapshot that is the packet itself. */
 static void
-scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
+scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *st)
 {
     int frame_len = tvb_captured_length(tvb);
     int off = MTRACE_FRAME_HDRLEN;
@@ -491,7 +491,7 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
     /* Each record takes at least its 4-byte header. */
     st->recs = wmem_alloc0_array(
         pinfo->pool, record_t,
-        MIN(count, (guint)(frame_len - MTRACE_FRAME_HDRLEN) / MTRACE_RECORD_HDRLEN));
+        MIN(count, (unsigned)(frame_len - MTRACE_FRAME_HDRLEN) / MTRACE_RECORD_HDRLEN));
     while (st->n_recs < count && frame_len - off >= MTRACE_RECORD_HDRLEN) {
         record_t *r = &st->recs[st->n_recs++];
 
@@ -503,14 +503,14 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
          * ask whether they are C strings. */
         if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC) {
             r->raw = r->avail > 0 ? tvb_get_ptr(tvb, off + MTRACE_RECORD_HDRLEN, r->avail)
-                                  : (const guint8 *)"";
+                                  : (const uint8_t *)"";
             r->c_string = is_c_string(r);
         }
         off += MTRACE_RECORD_HDRLEN + r->avail;
     }
 
-    st->generation = pref_generation != 0 ? (guint)pref_generation : detect_generation(st);
-    for (guint i = 0; i < st->n_recs; i++) {
+    st->generation = pref_generation != 0 ? (unsigned)pref_generation : detect_generation(st);
+    for (unsigned i = 0; i < st->n_recs; i++) {
         record_t *r = &st->recs[i];
 
         r->kind = record_kind(st->generation, r->type);
@@ -521,21 +521,21 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
 
     /* A CUT gives the length of the packet the snapshot right before it was
      * cut from. */
-    for (guint i = 1; i < st->n_recs; i++) {
+    for (unsigned i = 1; i < st->n_recs; i++) {
         record_t *r = &st->recs[i], *snap = &st->recs[i - 1];
-        guint32 len;
+        uint32_t len;
 
         if (r->kind != MTRACE_REC_CUT || r->len != MTRACE_CUT_LEN || r->avail != r->len ||
             !is_snapshot(snap) || snap->avail != snap->len)
             continue;
         len = tvb_get_ntohl(tvb, r->off + MTRACE_RECORD_HDRLEN);
-        if (len >= (guint32)snapshot_bytes(snap)) {
+        if (len >= (uint32_t)snapshot_bytes(snap)) {
             snap->packet_len = len;
-            r->cut_used = TRUE;
+            r->cut_used = true;
         }
     }
 
-    for (guint step = 0; step < st->n_recs && st->packet_rec == NULL; step++) {
+    for (unsigned step = 0; step < st->n_recs && st->packet_rec == NULL; step++) {
         const record_t *r = record_at_step(st, step);
 
         if (is_snapshot(r) && snapshot_bytes(r) > 0)
@@ -550,15 +550,15 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, guint count, frame_state_t *st)
 static void
 build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
 {
-    const guint8 **open = wmem_alloc_array(pinfo->pool, const guint8 *, st->n_recs + 1);
+    const uint8_t **open = wmem_alloc_array(pinfo->pool, const uint8_t *, st->n_recs + 1);
     int *open_len = wmem_alloc_array(pinfo->pool, int, st->n_recs + 1);
-    guint n_open = 0;
+    unsigned n_open = 0;
 
-    for (guint step = 0; step < st->n_recs; step++) {
+    for (unsigned step = 0; step < st->n_recs; step++) {
         const record_t *r = record_at_step(st, step);
         const parsed_t *p = &r->parsed;
-        const guint8 *func;
-        gboolean on_path;
+        const uint8_t *func;
+        bool on_path;
 
         if ((r->kind != MTRACE_REC_STRING && r->kind != MTRACE_REC_STRING_DYNAMIC) ||
             p->file_len == 0)
@@ -569,10 +569,10 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
             open[n_open] = func;
             open_len[n_open++] = p->func_len;
         } else if (on_path && p->sign_off >= 0) {
-            for (guint j = n_open; j-- > 0;) {
+            for (unsigned j = n_open; j-- > 0;) {
                 if (open_len[j] == p->func_len && memcmp(open[j], func, p->func_len) == 0) {
                     n_open = j;
-                    on_path = FALSE;
+                    on_path = false;
                     break;
                 }
             }
@@ -595,7 +595,7 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
  * captured, or a relative path as it is; %l the line. NULL when no template
  * is set or an absolute path lies outside the tree. */
 static const char *
-source_url(wmem_allocator_t *pool, const guint8 *file, int len, guint32 line)
+source_url(wmem_allocator_t *pool, const uint8_t *file, int len, uint32_t line)
 {
     int plen = pref_source_prefix != NULL ? (int)strlen(pref_source_prefix) : 0;
     wmem_strbuf_t *url;
@@ -636,10 +636,10 @@ static const char *
 dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r)
 {
     int off = r->off + MTRACE_RECORD_HDRLEN;
-    gboolean complete = r->avail == r->len;
-    const guint8 *raw = r->raw;
+    bool complete = r->avail == r->len;
+    const uint8_t *raw = r->raw;
     int len = r->text_len;
-    const guint8 *nul = len > 0 ? (const guint8 *)memchr(raw, 0, len) : NULL;
+    const uint8_t *nul = len > 0 ? (const uint8_t *)memchr(raw, 0, len) : NULL;
     const parsed_t p = r->parsed;
     const char *text = NULL, *label = NULL;
     proto_item *pi;
@@ -661,7 +661,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
      * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        const guint8 *end = r->len > 0 ? (const guint8 *)memchr(raw, 0, r->len) : NULL;
+        const uint8_t *end = r->len > 0 ? (const uint8_t *)memchr(raw, 0, r->len) : NULL;
         int data_len = end == NULL ? r->len : (int)(end - raw);
 
         pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
@@ -717,10 +717,10 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 {
     int off = r->off + MTRACE_RECORD_HDRLEN;
     int len = r->avail, declared_len = r->len;
-    guint32 ethertype = 0;
+    uint32_t ethertype = 0;
     tvbuff_t *snap_tvb;
-    gboolean is_packet = r == st->packet_rec;
-    guint32 saved_in_error_pkt;
+    bool is_packet = r == st->packet_rec;
+    uint32_t saved_in_error_pkt;
 
     proto_item_append_text(rec_item, ":");
     if (r->kind == MTRACE_REC_DATA_L3) {
@@ -734,7 +734,7 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
                                ethertype);
     }
     proto_item_append_text(rec_item, " %d-byte snapshot", declared_len);
-    if (r->packet_len > (guint32)declared_len)
+    if (r->packet_len > (uint32_t)declared_len)
         proto_item_append_text(rec_item, " of a %u-byte packet", r->packet_len);
     st->snapshots++;
     if (len == 0) {
@@ -751,9 +751,9 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
      * length within the frame, so reading past the cut would raise
      * ContainedBoundsError (malformed), not BoundsError (short). Hence a copy
      * of the bytes, living as long as the packet's dissection. */
-    if (r->packet_len > (guint32)len) {
+    if (r->packet_len > (uint32_t)len) {
         snap_tvb = tvb_new_child_real_data(tvb, tvb_memdup(pinfo->pool, tvb, off, len), len,
-                                           (gint)MIN(r->packet_len, (guint32)G_MAXINT));
+                                           (int)MIN(r->packet_len, (uint32_t)G_MAXINT));
         add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
     } else {
         snap_tvb = tvb_new_subset_length(tvb, off, len);
@@ -766,9 +766,9 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
      * reassembly on them (packet.c, call_dissector_work_error). */
     saved_in_error_pkt = pinfo->flags.in_error_pkt;
     if (!is_packet && !pref_analyze_snapshots)
-        pinfo->flags.in_error_pkt = TRUE;
+        pinfo->flags.in_error_pkt = true;
     if (is_packet) {
-        col_set_writable(pinfo->cinfo, -1, TRUE);
+        col_set_writable(pinfo->cinfo, -1, true);
         col_clear(pinfo->cinfo, COL_INFO);
     }
 
@@ -796,7 +796,7 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
         const char *info = col_get_text(pinfo->cinfo, COL_INFO);
 
         st->summary = info != NULL ? g_strchomp(wmem_strdup(pinfo->pool, info)) : NULL;
-        col_set_writable(pinfo->cinfo, -1, FALSE);
+        col_set_writable(pinfo->cinfo, -1, false);
         copy_address_wmem(pinfo->pool, &st->first_src, &pinfo->src);
         copy_address_wmem(pinfo->pool, &st->first_dst, &pinfo->dst);
     }
@@ -805,9 +805,9 @@ dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 static void
 dissect_time(tvbuff_t *tvb, proto_item *rec_item, int off, frame_state_t *st)
 {
-    guint64 ns = tvb_get_ntoh64(tvb, off);
+    uint64_t ns = tvb_get_ntoh64(tvb, off);
 
-    st->time_pending = TRUE;
+    st->time_pending = true;
     st->pending_time.secs = (time_t)(ns / 1000000000);
     st->pending_time.nsecs = (int)(ns % 1000000000);
     st->pending_time_off = off;
@@ -834,8 +834,8 @@ stamp_record(tvbuff_t *tvb, proto_tree *tree, frame_state_t *st)
         proto_item_set_generated(pi);
     }
     st->last_stamp = st->pending_time;
-    st->have_stamp = TRUE;
-    st->time_pending = FALSE;
+    st->have_stamp = true;
+    st->time_pending = false;
 }
 
 static void
@@ -844,14 +844,14 @@ flag_unused_time(packet_info *pinfo, frame_state_t *st)
     if (!st->time_pending)
         return;
     expert_add_info(pinfo, st->pending_time_item, &ei_time_unused);
-    st->time_pending = FALSE;
+    st->time_pending = false;
 }
 
 /* A fixed-size payload: decode it if the frame holds enough bytes, flag a
  * length that differs from the format's. */
-static gboolean
+static bool
 check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, int avail, int want,
-                   gboolean exact)
+                   bool exact)
 {
     if (exact ? declared_len != want : declared_len < want)
         expert_add_info_format(pinfo, len_item, &ei_bad_length,
@@ -868,7 +868,7 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
  * so a text that may not fit is still appended. */
 #define LABEL_PREFIX_MAX ((int)sizeof("Record 65535 (step 65535), STRING_DYNAMIC: ") - 1)
 static void
-set_record_label(proto_item *rec_item, const frame_state_t *st, guint number, guint step,
+set_record_label(proto_item *rec_item, const frame_state_t *st, unsigned number, unsigned step,
                  const char *name, const char *text)
 {
     const char *sep = ": ";
@@ -886,15 +886,15 @@ set_record_label(proto_item *rec_item, const frame_state_t *st, guint number, gu
 }
 
 static void
-dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint number,
+dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned number,
                    frame_state_t *st)
 {
     const record_t *r = &st->recs[number - 1];
     int off = r->off + MTRACE_RECORD_HDRLEN;
-    guint step = st->newest_first ? st->n_recs - number + 1 : number;
+    unsigned step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
-    gboolean is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
+    bool is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
     const char *name = r->kind == MBUF_TRACE_UNKNOWN
                            ? wmem_strdup_printf(pinfo->pool, "type %u", r->type)
                            : val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
@@ -910,7 +910,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
     pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
     /* The header's values, read once by scan_records(). */
-    len_item = proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (guint32)r->len);
+    len_item = proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
     type_item =
         proto_tree_add_uint(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
                             tvb, r->off + 2, 2, r->type);
@@ -938,16 +938,16 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
                              dissect_string(tvb, pinfo, rec_tree, r));
             break;
         case MTRACE_REC_DATA_L3:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_DATA_L3_HDRLEN, FALSE))
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_DATA_L3_HDRLEN, false))
                 dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
         case MTRACE_REC_TIME:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_TIME_LEN, TRUE))
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_TIME_LEN, true))
                 dissect_time(tvb, rec_item, off, st);
             break;
         case MTRACE_REC_LOST:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_LOST_LEN, TRUE)) {
-                guint32 lost;
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_LOST_LEN, true)) {
+                uint32_t lost;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_lost, tvb, off, MTRACE_LOST_LEN,
                                                   ENC_BIG_ENDIAN, &lost);
@@ -958,8 +958,8 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
             }
             break;
         case MTRACE_REC_CUT:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_CUT_LEN, TRUE)) {
-                guint32 len;
+            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_CUT_LEN, true)) {
+                uint32_t len;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_packet_length, tvb, off,
                                                   MTRACE_CUT_LEN, ENC_BIG_ENDIAN, &len);
@@ -982,7 +982,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint nu
  * after clearing the fences: a dissector of that snapshot may set one
  * (tunnels, ICMP errors), which would keep its text ahead of ours. */
 static void
-set_columns(packet_info *pinfo, guint records, frame_state_t *st)
+set_columns(packet_info *pinfo, unsigned records, frame_state_t *st)
 {
     col_clear_fence(pinfo->cinfo, COL_PROTOCOL);
     col_clear_fence(pinfo->cinfo, COL_INFO);
@@ -1007,7 +1007,7 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     proto_item *ti, *count_item, *pi;
     proto_tree *mt_tree;
     frame_state_t st = { 0 };
-    guint32 count = 0;
+    uint32_t count = 0;
     int end;
 
     st.path = wmem_strbuf_new(pinfo->pool, "");
@@ -1043,10 +1043,10 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     /* Sub-dissectors must not take over the columns: Info is ours, and only
      * the packet's own snapshot gives Src/Dst (restored below). */
-    col_set_writable(pinfo->cinfo, -1, FALSE);
-    for (guint number = 1; number <= st.n_recs; number++)
+    col_set_writable(pinfo->cinfo, -1, false);
+    for (unsigned number = 1; number <= st.n_recs; number++)
         dissect_one_record(tvb, pinfo, mt_tree, number, &st);
-    col_set_writable(pinfo->cinfo, -1, TRUE);
+    col_set_writable(pinfo->cinfo, -1, true);
     flag_unused_time(pinfo, &st);
 
     end = st.n_recs > 0
@@ -1171,7 +1171,7 @@ proto_register_mbuf_trace(void)
             "Length of the packet the snapshot before the CUT record was cut from", HFILL } },
     };
 
-    static gint *ett[] = {
+    static int *ett[] = {
         &ett_mbuf_trace,
         &ett_record,
     };
@@ -1226,7 +1226,7 @@ proto_register_mbuf_trace(void)
     prefs_register_enum_preference(
         mbuf_trace_module, "dlt_user", "DLT_USER linktype",
         "Which DLT_USER linktype (147-162) carries mbuf_trace frames; the kernel writes 0.",
-        &pref_dlt_user, dlt_user_vals, FALSE);
+        &pref_dlt_user, dlt_user_vals, false);
     prefs_register_bool_preference(
         mbuf_trace_module, "analyze_snapshots", "Analyze every snapshot",
         "Let the second and later snapshots of a trace feed TCP sequence analysis, reassembly "
@@ -1238,7 +1238,7 @@ proto_register_mbuf_trace(void)
         "Which generation's record types the frames use. Auto decides for each frame: a type 0 "
         "record is generation 2's, types 2-7 are generation 1's, and type 1 records alone are "
         "generation 2's strings when they are all NUL-terminated text.",
-        &pref_generation, generation_pref_vals, FALSE);
+        &pref_generation, generation_pref_vals, false);
     prefs_register_string_preference(
         mbuf_trace_module, "source_prefix", "Source tree prefix as captured",
         "Where the traced kernel's source tree was when it was built, e.g. /usr/src/. Trace "
@@ -1256,15 +1256,15 @@ proto_register_mbuf_trace(void)
 void
 proto_reg_handoff_mbuf_trace(void)
 {
-    static gboolean initialized = FALSE;
-    static gboolean claimed = FALSE;
-    static guint claimed_encap;
+    static bool initialized = false;
+    static bool claimed = false;
+    static unsigned claimed_encap;
 
     if (!initialized) {
         eth_handle = find_dissector_add_dependency("eth_withoutfcs", proto_mbuf_trace);
         ethertype_table = find_dissector_table("ethertype");
         register_mbuf_trace_stats_tree();
-        initialized = TRUE;
+        initialized = true;
     }
 
     /* Give a released slot back to the built-in user_dlt dissector:
@@ -1276,13 +1276,13 @@ proto_reg_handoff_mbuf_trace(void)
             dissector_add_uint("wtap_encap", claimed_encap, user_dlt);
         else
             dissector_delete_uint("wtap_encap", claimed_encap, mbuf_trace_handle);
-        claimed = FALSE;
+        claimed = false;
     }
     /* dissector_add_uint, not dissector_change_uint: a "Decode As" change is
      * undone when the settings load, an addition is not. */
     if (pref_claim_encap) {
-        claimed_encap = WTAP_ENCAP_USER0 + (guint)pref_dlt_user;
+        claimed_encap = WTAP_ENCAP_USER0 + (unsigned)pref_dlt_user;
         dissector_add_uint("wtap_encap", claimed_encap, mbuf_trace_handle);
-        claimed = TRUE;
+        claimed = true;
     }
 }

@@ -30,11 +30,11 @@ typedef struct mbuf_trace_point {
 
 /* Queued once per frame; everything lives in pinfo->pool. */
 typedef struct mbuf_trace_tap_info {
-    guint records;                      /* records decoded (complete or not) */
-    guint per_type[MTRACE_REC_MAX + 1]; /* by what they are; [0] unknown */
-    guint32 lost;                       /* sum of the LOST records */
-    const char *path;                   /* mbuf_trace.path, "" when empty */
-    guint n_points;
+    unsigned records;                      /* records decoded (complete or not) */
+    unsigned per_type[MTRACE_REC_MAX + 1]; /* by what they are; [0] unknown */
+    uint32_t lost;                         /* sum of the LOST records */
+    const char *path;                      /* mbuf_trace.path, "" when empty */
+    unsigned n_points;
     const mbuf_trace_point_t *points; /* location strings, oldest first */
 } mbuf_trace_tap_info_t;
 

@@ -20,7 +20,7 @@ void proto_register_mbuf_trace(void);
 void proto_reg_handoff_mbuf_trace(void);
 
 /* The loader refuses a plugin built for another major.minor. */
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const char plugin_version[] = PLUGIN_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
