@@ -16,8 +16,10 @@
 #	MT_ANCHOR	one or more EREs, newline-separated, that must match
 #			consecutive lines ("sorted": one ERE naming the list)
 #	MT_TEXT		lines to insert, newline-separated, taken literally
-#	MT_NTH		which match to use when there are several; 0 means
-#			the anchor must match exactly once
+#	MT_NTH		"N/M": use the Nth of the M places that match, and
+#			refuse unless exactly M match (a place added or
+#			removed would shift the Nth); 0 means the anchor
+#			must match exactly once
 #
 # If the text already stands where it would go (for "replace": the anchor
 # is gone and the text is there; for "sorted": the line is in the file),
@@ -101,6 +103,10 @@ BEGIN {
 	fname = ENVIRON["MT_FUNC"]
 	where = ENVIRON["MT_WHERE"]
 	nth = ENVIRON["MT_NTH"] + 0
+	of = ENVIRON["MT_NTH"]
+	of = sub(/^[0-9]+\//, "", of) ? of + 0 : 0
+	if (nth > 0 && of < nth)
+		die("bad MT_NTH \"" ENVIRON["MT_NTH"] "\": want N/M, M >= N")
 	nanchor = split(ENVIRON["MT_ANCHOR"], anchor, "\n")
 	ntext = split(ENVIRON["MT_TEXT"], text, "\n")
 	if (where != "before" && where != "after" && where != "replace" &&
@@ -145,15 +151,18 @@ END {
 		if (k > nanchor)
 			match_at[++nmatch] = i
 	}
-	shown = anchor[1] (nanchor > 1 ? " ..." : "")
+	shown = anchor[1]
+	for (k = 2; k <= nanchor; k++)
+		shown = shown "\" then \"" anchor[k]
 	if (nmatch == 0 && where == "replace" && count_text() == 1)
 		print_unchanged()
 	if (nmatch == 0)
-		die("no line matches \"" shown "\"")
+		die((nanchor > 1 ? "no lines match \"" : "no line matches \"") shown "\"")
 	if (nth == 0 && nmatch > 1)
 		die(nmatch " places match \"" shown "\"; the anchor must be unique")
-	if (nth > nmatch)
-		die("wanted match " nth " of \"" shown "\", found " nmatch)
+	if (nth > 0 && nmatch != of)
+		die("wanted match " nth " of " of " places matching \"" shown \
+		    "\", found " nmatch ": the code around it changed")
 	a = match_at[nth > 0 ? nth : 1]
 
 	if (where == "replace") {

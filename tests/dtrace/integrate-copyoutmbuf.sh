@@ -229,9 +229,27 @@ test_refuses_a_tree_without_its_place_in_dtrace_dif_subr()
 	assert_refused "$work/tree" 'dtrace_dif_subr(): no line matches'
 }
 
+# A file the tool cannot write (here read-only, for a user who is not root)
+# is found before anything in the tree changes.
+test_a_tree_it_cannot_write_is_left_untouched()
+{
+	synthetic_tree "$work/tree" "$(last_subrs_of_15_1)"
+	chmod a-w "$work/tree/$dt_open"
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || { echo "SKIP: root without setpriv(1)"; exit 77; }
+		chown -R nobody "$work"
+		integrate()
+		{
+			setpriv --reuid=nobody --regid=nogroup --clear-groups "$tool" "$@"
+		}
+	fi
+	assert_refused "$work/tree" "cannot write $dt_open"
+	[ -z "$(find "$work/tree" -name '*.mbuf_trace-new')" ] || fail "new files left behind"
+}
+
 case $name in
 applies_idempotently | dry_run_changes_nothing | is_applied_only_with_d | \
-    applies_idempotently_to_a_synthetic_tree | \
+    applies_idempotently_to_a_synthetic_tree | a_tree_it_cannot_write_is_left_untouched | \
     refuses_a_tree_where_subroutine_54_is_taken | \
     refuses_a_tree_without_its_place_in_dtrace_dif_subr)
 	"test_$name"

@@ -102,11 +102,20 @@ C
 case $case_name in
 before_inserts_inside_the_named_function)
 	sed '12s/^/	mark();\n/' "$work/in.c" >"$work/want"
-	edit_twice "$work/want" before f '^	count\+\+;$' "${T}mark();" 1
+	edit_twice "$work/want" before f '^	count\+\+;$' "${T}mark();" 1/2
 	;;
 after_takes_the_nth_match)
 	sed '15s/$/\n	mark();/' "$work/in.c" >"$work/want"
-	edit_twice "$work/want" after f '^	count\+\+;$' "${T}mark();" 2
+	edit_twice "$work/want" after f '^	count\+\+;$' "${T}mark();" 2/2
+	;;
+a_changed_count_of_places_is_refused)
+	# The second of two places is asked for; a third place appeared
+	# (code added above it would shift what "second" means).
+	sed '15s/$/\n	count++;/' "$work/in.c" >"$work/three.c"
+	mv "$work/three.c" "$work/in.c"
+	refused 'f.c: f(): wanted match 2 of 2 places matching "^	count\+\+;$", found 3' \
+	    after f '^	count\+\+;$' "${T}mark();" 2/2
+	refused 'bad MT_NTH "2": want N/M' after f '^	count\+\+;$' "${T}mark();" 2
 	;;
 replace_puts_braces_around_a_braceless_if)
 	sed -e '13,14d' -e '12a\
@@ -137,7 +146,8 @@ a_missing_anchor_is_refused)
 an_ambiguous_anchor_is_refused)
 	refused 'f.c: f(): 2 places match "^	count\+\+;$"; the anchor must be unique' \
 	    before f '^	count\+\+;$' y
-	refused 'wanted match 3 of' before f '^	count\+\+;$' y 3
+	refused 'wanted match 3 of 3 places matching "^	count\+\+;$", found 2' \
+	    before f '^	count\+\+;$' y 3/3
 	;;
 a_directory_that_is_not_a_freebsd_tree_is_refused)
 	mkdir "$work/tree"

@@ -118,12 +118,12 @@ mt_drop $f ip_input '^		IPSTAT_INC\(ips_badvers\);$' "$T$T" "not IP version 4"
 mt_drop $f ip_input '^		IPSTAT_INC\(ips_badhlen\);$
 ^		goto bad;$' "$T$T" "bad header length"
 mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "loopback address on a non-loopback interface" 1
-mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T" "unspecified destination" 2
+    "loopback address on a non-loopback interface" 1/4
+mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T" "unspecified destination" 2/4
 mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "arrived on the wrong interface (strong ES)" 3
+    "arrived on the wrong interface (strong ES)" 3/4
 mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "source address is one of ours (spoofed)" 4
+    "source address is one of ours (spoofed)" 4/4
 mt_drop $f ip_input '^		IPSTAT_INC\(ips_badsum\);$' "$T$T" "bad header checksum"
 mt_drop $f ip_input '^		IPSTAT_INC\(ips_badlen\);$' "$T$T" "total length shorter than the header"
 mt_drop $f ip_input '^		IPSTAT_INC\(ips_tooshort\);$' "$T$T" "shorter than its total length"
@@ -157,7 +157,7 @@ mt_include $f
 # packet ip_input() gets passes through, and is handed back unless it is
 # to be forwarded (seen in a real kernel: local traffic showed
 # ip_tryforward in its path).
-mt_insert $f ip_tryforward before '^	IPSTAT_INC\(ips_total\);$' "${T}mtrace_func(m);" 1
+mt_insert $f ip_tryforward before '^	IPSTAT_INC\(ips_total\);$' "${T}mtrace_func(m);"
 mt_drop $f ip_tryforward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
     "TTL exceeded, sending ICMP time exceeded"
 mt_drop $f ip_tryforward '^			IPSTAT_INC\(ips_cantfrag\);$' "$T$T$T" \
@@ -195,8 +195,8 @@ mt_include $f
 
 mt_insert $f tcp_input before '^	return ?\(tcp_input_with_port\(mp, offp, proto, 0\)\);$' "${T}mtrace_func(*mp);"
 mt_insert $f tcp_input_with_port before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 1
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 2
+mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 1/2
+mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 2/2
 mt_drop $f tcp_input_with_port '^		TCPSTAT_INC\(tcps_rcvbadoff\);$' "$T$T" "bad data offset"
 mt_insert $f tcp_input_with_port before '^	tcp_dropwithreset\(m, th, tp, tlen\);$' \
     "${T}mtrace(m, \"reply: refused, this packet becomes the RST\");"
@@ -246,7 +246,7 @@ mt_insert $f ip6_forward before '^	error = nd6_output_ifp\(nh->nh_ifp, origifp, 
 f=sys/netinet6/ip6_fastfwd.c
 mt_include $f
 
-mt_insert $f ip6_tryforward before '^	rcvif = m->m_pkthdr.rcvif;$' "${T}mtrace_func(m);" 1
+mt_insert $f ip6_tryforward before '^	rcvif = m->m_pkthdr.rcvif;$' "${T}mtrace_func(m);"
 mt_drop $f ip6_tryforward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
     "hop limit exceeded, sending ICMPv6 time exceeded"
 mt_insert $f ip6_tryforward before '^	error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m,$' \
@@ -275,5 +275,5 @@ mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_checksum\);$' "$T$T" "bad checks
 mt_drop $f icmp6_input '^			IP6STAT_INC\(ip6s_notmember\);$' "$T$T$T" \
     "not a member of the destination multicast group"
 mt_insert $f icmp6_input before '^			icmp6_reflect\(n, noff\);$' \
-    "${T}${T}${T}mtrace(n, \"reply: a copy of this packet becomes the echo reply\");" 1
+    "${T}${T}${T}mtrace(n, \"reply: a copy of this packet becomes the echo reply\");" 1/2
 mt_insert $f icmp6_input before '^	icmp6_rip6_input\(&m, \*offp\);$' "${T}mtrace_leave(m);"
