@@ -134,4 +134,63 @@ if grep -q '^mbuf_trace: flags=' "$out/jail-ifconfig.txt" 2>/dev/null; then
 else
 	fail "a VNET jail has its own mbuf_trace interface"
 fi
+
+# --- copyoutmbuf() in dtrace (mbuf_trace-vm -d) ----------------------------------
+# The scenario ran docs/copyoutmbuf.md's two one-liners on
+# fbt::tcp_input:entry during a TCP connection to 192.0.2.1:7003:
+# copyoutmbuf(*args[0], 64) and copyoutmbuf(*args[0], 64, 20).
+# records FILE: each tracemem() of FILE as one line of 64 hex bytes.
+records()
+{
+	awk '/^ *[0-9a-f]+: [0-9a-f][0-9a-f] / {
+		o = $1
+		if (o == "0:" && r != "") { print r; r = "" }
+		for (i = 2; i <= 17; i++) r = r (r == "" ? "" : " ") $i
+	}
+	END { if (r != "") print r }' "$1"
+}
+if [ "${MTVM_DTRACE:-0}" = 1 ] || [ -f "$out/copyoutmbuf-0.txt" ]; then
+	records "$out/copyoutmbuf-0.txt" >"$out/copyoutmbuf-0.hex" 2>/dev/null
+	records "$out/copyoutmbuf-20.txt" >"$out/copyoutmbuf-20.hex" 2>/dev/null
+	n0=$(grep -c . "$out/copyoutmbuf-0.hex")
+	n20=$(grep -c . "$out/copyoutmbuf-20.hex")
+	if [ "$n0" -ge 4 ] && [ "$n0" -eq "$n20" ] &&
+	    ! grep -q -i 'error\|fail\|invalid' "$out/copyoutmbuf-0.err" \
+	    "$out/copyoutmbuf-20.err"; then
+		pass "dtrace ran both copyoutmbuf() one-liners without a fault: $n0 and $n20 packets"
+	else
+		fail "dtrace ran both copyoutmbuf() one-liners without a fault:" \
+		    "$n0 and $n20 packets;" $(cat "$out/copyoutmbuf-0.err" \
+		    "$out/copyoutmbuf-20.err" 2>/dev/null | head -4)
+	fi
+	# Offset 0: an IPv4 header of TCP between 192.0.2.2 and .1, a port
+	# 7003 (1b 5b) after it, zeros past the packet's ip_len.
+	bad=$(awk '{
+		len = ("0x" $3 $4) + 0
+		ok = $1 == "45" && $10 == "06" &&
+		    ($21 $22 == "1b5b" || $23 $24 == "1b5b") &&
+		    $13 $14 $15 $16 $17 $18 $19 $20 ~ /^c0000202c0000201$|^c0000201c0000202$/
+		for (i = len + 1; i <= 64; i++) if ($i != "00") ok = 0
+		if (!ok) print NR
+	}' "$out/copyoutmbuf-0.hex" | tr '\n' ' ')
+	if [ "$n0" -gt 0 ] && [ -z "$bad" ]; then
+		pass "copyoutmbuf(m, 64): each starts with the IPv4 header (45 .. 06), port 7003, zeros past ip_len"
+	else
+		fail "copyoutmbuf(m, 64): records not an IPv4/TCP packet to or from port 7003, or not zero past ip_len: $bad"
+	fi
+	# Offset 20 is where the TCP header starts: the same packets' bytes
+	# 20-63 are its first 44 (the two dtrace consumers saw the same
+	# packets, in each CPU's order), and it is zero past the packet.
+	cut -d' ' -f21-64 "$out/copyoutmbuf-0.hex" | sort >"$out/copyoutmbuf-0.tail"
+	cut -d' ' -f1-44 "$out/copyoutmbuf-20.hex" | sort >"$out/copyoutmbuf-20.head"
+	bad=$(awk '$1 $2 != "1b5b" && $3 $4 != "1b5b" { print NR }
+	    { for (i = 45; i <= 64; i++) if ($i != "00") { print NR; break } }' \
+	    "$out/copyoutmbuf-20.hex" | tr '\n' ' ')
+	if [ "$n20" -gt 0 ] && [ -z "$bad" ] &&
+	    cmp -s "$out/copyoutmbuf-0.tail" "$out/copyoutmbuf-20.head"; then
+		pass "copyoutmbuf(m, 64, 20): the TCP header (port 7003), the same bytes as offset 0 shifted by 20, zero-filled"
+	else
+		fail "copyoutmbuf(m, 64, 20): not the TCP header or not offset 0's bytes shifted by 20 (records $bad)"
+	fi
+fi
 [ $fails -eq 0 ]

@@ -66,6 +66,39 @@ step fragment "ICMP echo of 3000 bytes in fragments, jail a to 192.0.2.1"
 jexec a ping -c 1 -t 5 -s 3000 192.0.2.1
 step loopback "ICMP echo on lo0"
 ping -c 1 -t 5 127.0.0.1
+if [ -x /usr/sbin/dtrace ]; then
+	# The two one-liners of docs/copyoutmbuf.md, at once, on the packets
+	# of one TCP connection (tcp_input() runs in both VNETs).
+	step copyoutmbuf "dtrace copyoutmbuf() on fbt::tcp_input:entry, 192.0.2.2 to 192.0.2.1:7003"
+	kldload fbt
+	kldstat >$MTVM_OUT/kldstat.txt
+	for o in 0 20; do
+		case $o in
+		0) d='fbt::tcp_input:entry { tracemem(copyoutmbuf(*args[0], 64), 64); }' ;;
+		*) d="fbt::tcp_input:entry { tracemem(copyoutmbuf(*args[0], 64, $o), 64); }" ;;
+		esac
+		echo "dtrace -n '$d'" >$MTVM_OUT/copyoutmbuf-$o.txt
+		dtrace -n "$d" >>$MTVM_OUT/copyoutmbuf-$o.txt \
+		    2>$MTVM_OUT/copyoutmbuf-$o.err &
+		eval dtrace$o=\$!
+	done
+	# Each says "matched 1 probe" once its probe is enabled.
+	i=0
+	while [ $i -lt 120 ] && ! { grep -q matched $MTVM_OUT/copyoutmbuf-0.err &&
+	    grep -q matched $MTVM_OUT/copyoutmbuf-20.err; }; do
+		sleep 1
+		i=$((i + 1))
+	done
+	nc -l 192.0.2.1 7003 </dev/null >$MTVM_OUT/tcp-dtrace-received.txt &
+	server=$!
+	sleep 1
+	echo "seen by copyoutmbuf" | jexec a nc -N -w 5 192.0.2.1 7003
+	wait $server
+	sleep 1
+	kill -INT $dtrace0 $dtrace20
+	wait $dtrace0 $dtrace20
+	cat $MTVM_OUT/copyoutmbuf-0.err $MTVM_OUT/copyoutmbuf-20.err
+fi
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
 jail -r b
