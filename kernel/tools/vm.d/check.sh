@@ -135,6 +135,35 @@ else
 	fail "a VNET jail has its own mbuf_trace interface"
 fi
 
+# --- ddb: show mtrace on a live traced packet -----------------------------------
+# vm.d/ddb.sh set a breakpoint on icmp_input(); jail a's echo request to
+# 192.0.2.1 stopped there and `show mtrace *$rdi' showed its trace so far:
+# begun in ether_input(), through ether_demux() and ip_input(), with a
+# snapshot of the frame (an 84-byte ICMP packet from 192.0.2.2).
+if [ "${MTVM_DDB:-0}" = 1 ] || [ -f "$out/ddb.txt" ]; then
+	tr -d '\r' <"$out/ddb.txt" 2>/dev/null |
+	    awk '/^db> show mtrace/ { p = 1; next } p && /db> / { exit } p' \
+	    >"$out/ddb-mtrace.txt"
+	if grep -q '^Breakpoint at *icmp_input:' "$out/ddb.txt" 2>/dev/null; then
+		pass "ddb: the breakpoint on icmp_input() stopped the kernel"
+	else
+		fail "ddb: the breakpoint on icmp_input() stopped the kernel (ddb.txt, ddb.log)"
+	fi
+	locs=$(sed -n 's/^  string [^ ]*\.c:[0-9]*: //p' "$out/ddb-mtrace.txt" |
+	    tr '\n' ' ' | sed 's/ $//')
+	want="ether_input +ether_input_internal -ether_input_internal +ether_demux -ether_demux +ip_input -ip_input"
+	h='[0-9a-f][0-9a-f]'
+	if grep -q '^trace 0x[0-9a-f]*: [0-9]* of [0-9]* bytes, 0 lost' \
+	    "$out/ddb-mtrace.txt" && [ "$locs" = "$want" ] &&
+	    grep -q "^  data [0-9]* bytes: .* 08 00 45 00 00 54 $h $h $h $h $h 01 $h $h c0 00 02 02 c0 00" \
+	    "$out/ddb-mtrace.txt"; then
+		pass "ddb: show mtrace shows the echo request's trace: $want, a snapshot of the frame"
+	else
+		fail "ddb: show mtrace shows the echo request's trace ($want, a snapshot); it showed:" \
+		    $(head -4 "$out/ddb-mtrace.txt")
+	fi
+fi
+
 # --- copyoutmbuf() in dtrace (mbuf_trace-vm -d) ----------------------------------
 # The scenario ran docs/copyoutmbuf.md's two one-liners on
 # fbt::tcp_input:entry during a TCP connection to 192.0.2.1:7003:

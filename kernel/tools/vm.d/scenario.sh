@@ -41,6 +41,12 @@ jail_net b epair1b 192.0.2.18 192.0.2.17
 jexec a ifconfig mbuf_trace >$MTVM_OUT/jail-ifconfig.txt 2>&1
 sleep 1
 
+step ddb "ddb stops in icmp_input() and shows the trace of jail a's echo request"
+# In ddb, the host (vm.d/ddb.sh) sets a breakpoint on icmp_input() and
+# continues; when the echo request reaches it, it types `show mtrace' on
+# the packet, deletes the breakpoint and continues.
+sysctl debug.kdb.enter=1
+jexec a ping -c 1 -t 5 192.0.2.1
 step arp-icmp-out "ARP and ICMP echo to 10.0.2.2 on $nic"
 ping -c 1 -t 5 10.0.2.2
 step icmp-in "ICMP echo from jail a to 192.0.2.1"
