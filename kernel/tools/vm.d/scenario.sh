@@ -88,13 +88,22 @@ if [ -x /usr/sbin/dtrace ]; then
 		    2>$MTVM_OUT/copyoutmbuf-$o.err &
 		eval dtrace$o=\$!
 	done
-	# Each says "matched 1 probe" once its probe is enabled.
+	# Each says "matched 1 probe" once its probe is enabled (the image
+	# has no grep).
+	matched()
+	{
+		case $(cat $MTVM_OUT/copyoutmbuf-$1.err) in
+		*matched*) return 0 ;;
+		esac
+		return 1
+	}
 	i=0
-	while [ $i -lt 120 ] && ! { grep -q matched $MTVM_OUT/copyoutmbuf-0.err &&
-	    grep -q matched $MTVM_OUT/copyoutmbuf-20.err; }; do
+	while [ $i -lt 240 ] && ! { matched 0 && matched 20; }; do
 		sleep 1
 		i=$((i + 1))
 	done
+	echo "dtrace ready after $i s:"
+	cat $MTVM_OUT/copyoutmbuf-0.err $MTVM_OUT/copyoutmbuf-20.err
 	nc -l 192.0.2.1 7003 </dev/null >$MTVM_OUT/tcp-dtrace-received.txt &
 	server=$!
 	sleep 1
@@ -102,8 +111,10 @@ if [ -x /usr/sbin/dtrace ]; then
 	wait $server
 	sleep 1
 	kill -INT $dtrace0 $dtrace20
+	# dtrace prints what it has and exits; not waited for forever.
+	(sleep 60; kill -KILL $dtrace0 $dtrace20 2>/dev/null) &
 	wait $dtrace0 $dtrace20
-	cat $MTVM_OUT/copyoutmbuf-0.err $MTVM_OUT/copyoutmbuf-20.err
+	echo "dtrace done"
 fi
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
