@@ -134,4 +134,111 @@ if grep -q '^mbuf_trace: flags=' "$out/jail-ifconfig.txt" 2>/dev/null; then
 else
 	fail "a VNET jail has its own mbuf_trace interface"
 fi
+
+# --- ddb: show mtrace on a live traced packet -----------------------------------
+# vm.d/ddb.sh set a breakpoint on icmp_input(); jail a's echo request to
+# 192.0.2.1 stopped there and `show mtrace *$rdi' showed its trace so far:
+# begun in ether_input(), through ether_demux() and ip_input(), with a
+# snapshot of the frame (an 84-byte ICMP packet from 192.0.2.2).
+if [ "${MTVM_DDB:-0}" = 1 ] || [ -f "$out/ddb.txt" ]; then
+	tr -d '\r' <"$out/ddb.txt" 2>/dev/null |
+	    awk '/^db> show mtrace/ { p = 1; next } p && /db> / { exit } p' \
+	    >"$out/ddb-mtrace.txt"
+	if grep -q '^Breakpoint at *icmp_input:' "$out/ddb.txt" 2>/dev/null; then
+		pass "ddb: the breakpoint on icmp_input() stopped the kernel"
+	else
+		fail "ddb: the breakpoint on icmp_input() stopped the kernel (ddb.txt, ddb.log)"
+	fi
+	locs=$(sed -n 's/^  string [^ ]*\.c:[0-9]*: //p' "$out/ddb-mtrace.txt" |
+	    tr '\n' ' ' | sed 's/ $//')
+	want="ether_input +ether_input_internal -ether_input_internal +ether_demux -ether_demux +ip_input -ip_input"
+	h='[0-9a-f][0-9a-f]'
+	if grep -q '^trace 0x[0-9a-f]*: [0-9]* of [0-9]* bytes, 0 lost' \
+	    "$out/ddb-mtrace.txt" && [ "$locs" = "$want" ] &&
+	    grep -q "^  data [0-9]* bytes: .* 08 00 45 00 00 54 $h $h $h $h $h 01 $h $h c0 00 02 02 c0 00" \
+	    "$out/ddb-mtrace.txt"; then
+		pass "ddb: show mtrace shows the echo request's trace: $want, a snapshot of the frame"
+	else
+		fail "ddb: show mtrace shows the echo request's trace ($want, a snapshot); it showed:" \
+		    $(head -4 "$out/ddb-mtrace.txt")
+	fi
+fi
+
+# --- copyoutmbuf() in dtrace (mbuf_trace-vm -d) ----------------------------------
+# The scenario ran docs/copyoutmbuf.md's two one-liners on
+# fbt::tcp_input:entry during a TCP connection to 192.0.2.1:7003:
+# copyoutmbuf(*args[0], 64) and copyoutmbuf(*args[0], 64, 20).
+# records FILE: each tracemem() of FILE as one line of 64 hex bytes.
+records()
+{
+	awk '/^ *[0-9a-f]+: [0-9a-f][0-9a-f] / {
+		o = $1
+		if (o == "0:" && r != "") { print r; r = "" }
+		for (i = 2; i <= 17; i++) r = r (r == "" ? "" : " ") $i
+	}
+	END { if (r != "") print r }' "$1"
+}
+if [ "${MTVM_DTRACE:-0}" = 1 ] || [ -f "$out/copyoutmbuf-0.txt" ]; then
+	records "$out/copyoutmbuf-0.txt" >"$out/copyoutmbuf-0.hex" 2>/dev/null
+	records "$out/copyoutmbuf-20.txt" >"$out/copyoutmbuf-20.hex" 2>/dev/null
+	n0=$(grep -c . "$out/copyoutmbuf-0.hex")
+	n20=$(grep -c . "$out/copyoutmbuf-20.hex")
+	if [ "$n0" -ge 4 ] && [ "$n0" -eq "$n20" ] &&
+	    ! grep -q -i 'error\|fail\|invalid' "$out/copyoutmbuf-0.err" \
+	    "$out/copyoutmbuf-20.err"; then
+		pass "dtrace ran both copyoutmbuf() one-liners without a fault: $n0 and $n20 packets"
+	else
+		fail "dtrace ran both copyoutmbuf() one-liners without a fault:" \
+		    "$n0 and $n20 packets;" $(cat "$out/copyoutmbuf-0.err" \
+		    "$out/copyoutmbuf-20.err" 2>/dev/null | head -4)
+	fi
+	# Offset 0: an IPv4 header of TCP between 192.0.2.2 and .1, a port
+	# 7003 (1b 5b) after it, zeros past the packet's ip_len.
+	# hex: an awk function; POSIX awk's string-to-number takes no hex.
+	hex='function hex(s, i, n) {
+		for (i = 1; i <= length(s); i++)
+			n = 16 * n + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return n
+	}'
+	bad=$(awk "$hex"'{
+		len = hex($3 $4)
+		ok = $1 == "45" && $10 == "06" &&
+		    ($21 $22 == "1b5b" || $23 $24 == "1b5b") &&
+		    $13 $14 $15 $16 $17 $18 $19 $20 ~ /^c0000202c0000201$|^c0000201c0000202$/
+		for (i = len + 1; i <= 64; i++) if ($i != "00") ok = 0
+		if (!ok) print NR
+	}' "$out/copyoutmbuf-0.hex" | tr '\n' ' ')
+	if [ "$n0" -gt 0 ] && [ -z "$bad" ]; then
+		pass "copyoutmbuf(m, 64): each starts with the IPv4 header (45 .. 06), port 7003, zeros past ip_len"
+	else
+		fail "copyoutmbuf(m, 64): records not an IPv4/TCP packet to or from port 7003, or not zero past ip_len: $bad"
+	fi
+	# Offset 20 is where the TCP header starts: each record's first 44
+	# bytes are bytes 20-63 of a record at offset 0 (the two dtrace
+	# consumers saw the same packets), it holds port 7003 and is zero past
+	# that packet's end.
+	bad=$(awk "$hex"'NR == FNR {
+		k = ""
+		for (i = 21; i <= 64; i++) k = k " " $i
+		n[k]++
+		len[k] = hex($3 $4)
+		next
+	}
+	{
+		k = ""
+		for (i = 1; i <= 44; i++) k = k " " $i
+		if (n[k] + 0 == 0 || ($1 $2 != "1b5b" && $3 $4 != "1b5b")) {
+			print FNR
+			next
+		}
+		n[k]--
+		for (i = len[k] - 20 + 1; i <= 64; i++)
+			if ($i != "00") { print FNR; break }
+	}' "$out/copyoutmbuf-0.hex" "$out/copyoutmbuf-20.hex" | tr '\n' ' ')
+	if [ "$n20" -gt 0 ] && [ -z "$bad" ]; then
+		pass "copyoutmbuf(m, 64, 20): the TCP header (port 7003), offset 0's bytes shifted by 20, zeros past the packet"
+	else
+		fail "copyoutmbuf(m, 64, 20): not the TCP header, offset 0's bytes shifted by 20 and zeros past the packet: records $bad"
+	fi
+fi
 [ $fails -eq 0 ]

@@ -41,6 +41,12 @@ jail_net b epair1b 192.0.2.18 192.0.2.17
 jexec a ifconfig mbuf_trace >$MTVM_OUT/jail-ifconfig.txt 2>&1
 sleep 1
 
+step ddb "ddb stops in icmp_input() and shows the trace of jail a's echo request"
+# In ddb, the host (vm.d/ddb.sh) sets a breakpoint on icmp_input() and
+# continues; when the echo request reaches it, it types `show mtrace' on
+# the packet, deletes the breakpoint and continues.
+sysctl debug.kdb.enter=1
+jexec a ping -c 1 -t 5 192.0.2.1
 step arp-icmp-out "ARP and ICMP echo to 10.0.2.2 on $nic"
 ping -c 1 -t 5 10.0.2.2
 step icmp-in "ICMP echo from jail a to 192.0.2.1"
@@ -66,6 +72,50 @@ step fragment "ICMP echo of 3000 bytes in fragments, jail a to 192.0.2.1"
 jexec a ping -c 1 -t 5 -s 3000 192.0.2.1
 step loopback "ICMP echo on lo0"
 ping -c 1 -t 5 127.0.0.1
+if [ -x /usr/sbin/dtrace ]; then
+	# The two one-liners of docs/copyoutmbuf.md, at once, on the packets
+	# of one TCP connection (tcp_input() runs in both VNETs).
+	step copyoutmbuf "dtrace copyoutmbuf() on fbt::tcp_input:entry, 192.0.2.2 to 192.0.2.1:7003"
+	kldload fbt
+	kldstat >$MTVM_OUT/kldstat.txt
+	for o in 0 20; do
+		case $o in
+		0) d='fbt::tcp_input:entry { tracemem(copyoutmbuf(*args[0], 64), 64); }' ;;
+		*) d="fbt::tcp_input:entry { tracemem(copyoutmbuf(*args[0], 64, $o), 64); }" ;;
+		esac
+		echo "dtrace -n '$d'" >$MTVM_OUT/copyoutmbuf-$o.txt
+		dtrace -n "$d" >>$MTVM_OUT/copyoutmbuf-$o.txt \
+		    2>$MTVM_OUT/copyoutmbuf-$o.err &
+		eval dtrace$o=\$!
+	done
+	# Each says "matched 1 probe" once its probe is enabled (the image
+	# has no grep).
+	matched()
+	{
+		case $(cat $MTVM_OUT/copyoutmbuf-$1.err) in
+		*matched*) return 0 ;;
+		esac
+		return 1
+	}
+	i=0
+	while [ $i -lt 240 ] && ! { matched 0 && matched 20; }; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "dtrace ready after $i s:"
+	cat $MTVM_OUT/copyoutmbuf-0.err $MTVM_OUT/copyoutmbuf-20.err
+	nc -l 192.0.2.1 7003 </dev/null >$MTVM_OUT/tcp-dtrace-received.txt &
+	server=$!
+	sleep 1
+	echo "seen by copyoutmbuf" | jexec a nc -N -w 5 192.0.2.1 7003
+	wait $server
+	sleep 1
+	kill -INT $dtrace0 $dtrace20
+	# dtrace prints what it has and exits; not waited for forever.
+	(sleep 60; kill -KILL $dtrace0 $dtrace20 2>/dev/null) &
+	wait $dtrace0 $dtrace20
+	echo "dtrace done"
+fi
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
 jail -r b
