@@ -101,10 +101,10 @@ plugin_filter(filter_on_snapshot_layer 2 snapshots "count(ip) == 3 && tcp.dstpor
 
 # ---- Generations, strings, locations, links, cuts ----
 plugin_filter(type_0_means_generation_2 1,2,3,4,5,6,7 gen2 "mbuf_trace.generation == 2")
-plugin_filter(types_2_and_3_mean_generation_1 1,2,3,4,5,6,7 gen1 "mbuf_trace.generation == 1")
+plugin_filter(types_2_and_3_mean_generation_1 1,2,3,4,5,6,7,8 gen1 "mbuf_trace.generation == 1")
 plugin_filter(type_1_strings_alone_are_generation_2 6 gen2
               "mbuf_trace.generation == 2 && all mbuf_trace.record.type == 1")
-plugin_filter(type_1_packets_alone_are_generation_1 6 gen1
+plugin_filter(type_1_packets_alone_are_generation_1 6,8 gen1
               "mbuf_trace.generation == 1 && all mbuf_trace.record.type == 1 && arp")
 plugin_filter(generation_preference_forces_1 1,2,3,4,5,7 gen2 "mbuf_trace.unknown_type"
               -o mbuf_trace.generation:1)
