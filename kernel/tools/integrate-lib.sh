@@ -37,6 +37,23 @@ mt_fail()
 	exit 2
 }
 
+# An edit that cannot be made is reported and counted, and the run goes on,
+# so that one run names every place that differs from what the parts
+# expect; mt_refuse_missed then refuses the whole change.
+mt_missed()
+{
+	[ $# -eq 0 ] || printf '%s\n' "$*" >&2
+	echo x >>"$mt_stage/.missed"
+}
+
+mt_refuse_missed()
+{
+	[ -s "$mt_stage/.missed" ] || return 0
+	set -- $(wc -l <"$mt_stage/.missed")
+	[ "$1" -eq 1 ] && set -- "1 edit" || set -- "$1 edits"
+	mt_fail "$1 could not be made; refusing to change the tree"
+}
+
 # Make sure tree file $1 has a staged copy; later edits go to that copy.
 mt_stage_file()
 {
@@ -61,7 +78,7 @@ mt_insert()
 	mt_stage_file "$1"
 	MT_FILE=$1 MT_FUNC=$2 MT_WHERE=$3 MT_ANCHOR=$4 MT_TEXT=$5 \
 	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
-	    >"$mt_stage/$1.new" || mt_fail "refusing to change the tree"
+	    >"$mt_stage/$1.new" || { mt_missed; return 0; }
 	mv "$mt_stage/$1.new" "$mt_stage/$1"
 }
 
@@ -89,5 +106,5 @@ mt_need()
 {
 	mt_stage_file "$1"
 	grep -Eq -- "$2" "$mt_stage/$1" ||
-	    mt_fail "$1: $3 (no line matches \"$2\"); refusing to change the tree"
+	    mt_missed "$1: $3 (no line matches \"$2\")"
 }

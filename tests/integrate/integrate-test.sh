@@ -174,6 +174,9 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 C
 	tree_refused 'sys/net/if_ethersubr.c: ether_input(): no line matches' "$work/tree" \
 	    -p 20-instrument
+	# Every place is named in the one run, not only the first.
+	grep -qF 'sys/net/if_ethersubr.c: ether_demux(): function not found' "$work/out" ||
+	    fail "only the first place that differs is named: $(cat "$work/out")"
 	;;
 applies_to_freebsd_15_1_and_is_idempotent)
 	src=${MBUF_TRACE_FREEBSD_SRC:-}
