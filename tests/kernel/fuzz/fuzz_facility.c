@@ -106,6 +106,23 @@ xalloc(size_t n)
     return p;
 }
 
+/* The model's text for a printf: the C library's formatting, allocated. */
+static char *__attribute__((__format__(__printf__, 1, 2))) xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    text = xalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return text;
+}
+
 /* Every payload the model keeps lives until the end of the program. */
 static void **arena;
 static size_t arena_n, arena_cap;
@@ -892,34 +909,27 @@ op_printf(struct slot *s)
     /* The model formats the same text with the C library's snprintf(). */
     switch (how % 4) {
         case 0:
-            n = snprintf(NULL, 0, "ip_input: len %u from %s", num, word);
-            text = xalloc((size_t)n + 1);
-            snprintf(text, (size_t)n + 1, "ip_input: len %u from %s", num, word);
+            text = xprintf("ip_input: len %u from %s", num, word);
             before = kpi_malloc_nowait_calls();
             mtrace_printf(s->m, "ip_input: len %u from %s", num, word);
             break;
         case 1:
-            n = snprintf(NULL, 0, "%*u", width, num);
-            text = xalloc((size_t)n + 1);
-            snprintf(text, (size_t)n + 1, "%*u", width, num);
+            text = xprintf("%*u", width, num);
             before = kpi_malloc_nowait_calls();
             mtrace_printf(s->m, "%*u", width, num);
             break;
         case 2:
-            n = snprintf(NULL, 0, "%.*s", width, long_static);
-            text = xalloc((size_t)n + 1);
-            snprintf(text, (size_t)n + 1, "%.*s", width, long_static);
+            text = xprintf("%.*s", width, long_static);
             before = kpi_malloc_nowait_calls();
             mtrace_printf(s->m, "%.*s", width, long_static);
             break;
         default:
-            n = 0;
-            text = xalloc(1);
-            text[0] = '\0';
+            text = xprintf("%s", "");
             before = kpi_malloc_nowait_calls();
             mtrace_printf(s->m, "%s", "");
             break;
     }
+    n = (int)strlen(text);
     touch(s->t);
     expect(s->t, MTRACE_REC_STRING_DYNAMIC, text, (size_t)n, (size_t)n + 1, n > UINT16_MAX,
            fired_since(before));
