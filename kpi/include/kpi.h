@@ -51,6 +51,8 @@ struct kpi_bpf_listener *kpi_bpf_listen(const char *ifname, const char *pcap_pat
  */
 struct kpi_bpf_listener *kpi_bpf_listen_pcap(const char *ifname, const char *pcap_path);
 void kpi_bpf_unlisten(struct kpi_bpf_listener *l);
+/* It stops listening, its frames stay readable until kpi_bpf_unlisten(). */
+void kpi_bpf_detach(struct kpi_bpf_listener *l);
 size_t kpi_bpf_nframes(struct kpi_bpf_listener *l);
 /* Frame i as kept, or NULL (past the end, or a listener that keeps none). */
 const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, struct timeval *ts);

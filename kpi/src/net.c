@@ -522,10 +522,9 @@ kpi_bpf_listen_pcap(const char *ifname, const char *pcap_path)
 }
 
 void
-kpi_bpf_unlisten(struct kpi_bpf_listener *l)
+kpi_bpf_detach(struct kpi_bpf_listener *l)
 {
     struct kpi_bpf_listener **p;
-    size_t i;
 
     pthread_mutex_lock(&net_mutex);
     if (l->bif != NULL) {
@@ -533,8 +532,17 @@ kpi_bpf_unlisten(struct kpi_bpf_listener *l)
             ;
         __atomic_store_n(p, l->next, __ATOMIC_RELEASE);
         EVENTHANDLER_INVOKE(bpf_track, l->bif->ifp, (int)l->bif->dlt, 0);
+        l->bif = NULL;
     }
     pthread_mutex_unlock(&net_mutex);
+}
+
+void
+kpi_bpf_unlisten(struct kpi_bpf_listener *l)
+{
+    size_t i;
+
+    kpi_bpf_detach(l);
     if (l->pcap != NULL)
         kpi_pcap_close(l->pcap);
     for (i = 0; l->keep && i < l->nframes; i++)

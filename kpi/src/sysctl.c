@@ -71,15 +71,22 @@ req_new(struct sysctl_req *req, void *p, size_t l)
 int
 sysctl_handle_int(SYSCTL_HANDLER_ARGS)
 {
-    int tmpout, error;
+    int tmpout, tmpin, error;
 
-    tmpout = arg1 != NULL ? *(int *)arg1 : (int)arg2;
+    tmpout = arg1 != NULL ? __atomic_load_n((int *)arg1, __ATOMIC_RELAXED) : (int)arg2;
     error = SYSCTL_OUT(req, &tmpout, sizeof(int));
     if (error != 0 || req->newptr == NULL)
         return error;
     if (arg1 == NULL)
         return EPERM;
-    return SYSCTL_IN(req, arg1, sizeof(int));
+    /*
+     * The kernel copies the new value in place, while the stack reads it:
+     * an aligned int is written in one store, as here, and readers that
+     * need one value read it once (atomic_load_int()).
+     */
+    if ((error = SYSCTL_IN(req, &tmpin, sizeof(int))) == 0)
+        __atomic_store_n((int *)arg1, tmpin, __ATOMIC_RELAXED);
+    return error;
 }
 
 /* Reads the counter; any write zeroes it, as in the kernel. */

@@ -150,7 +150,7 @@ mtrace_sysctl_limit(SYSCTL_HANDLER_ARGS)
 		return (error);
 	if (val < l->ml_min || val > l->ml_max)
 		return (EINVAL);
-	*l->ml_var = val;
+	atomic_store_int(l->ml_var, val);
 	return (0);
 }
 
@@ -310,7 +310,7 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	struct m_tag *t;
 	size_t cap, limit, want;
 
-	limit = rounddown2(mtrace_trace_max, MTRACE_ALIGN);
+	limit = rounddown2(atomic_load_int(&mtrace_trace_max), MTRACE_ALIGN);
 	want = mt->mt_used + need;
 	if (want > limit)
 		return (NULL);
@@ -395,7 +395,7 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 {
 	bool stamp;
 
-	stamp = mtrace_timestamps != 0;
+	stamp = atomic_load_int(&mtrace_timestamps) != 0;
 	if (!mtrace_reserve(m, mtp, mtrace_need(stamp, payload)))
 		return (NULL);
 	return (mtrace_commit(*mtp, stamp, type, payload));
@@ -416,10 +416,12 @@ mbuf_trace_start(struct mbuf *m)
 	 * in this VNET is the next cheapest test, before the tag lookup.
 	 * Starting a traced packet again continues its trace.
 	 */
-	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || mtrace_enable == 0 ||
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
+	    atomic_load_int(&mtrace_enable) == 0 ||
 	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
 		return;
-	cap = MIN(MTRACE_INITIAL, rounddown2(mtrace_trace_max, MTRACE_ALIGN));
+	cap = min(MTRACE_INITIAL,
+	    rounddown2(atomic_load_int(&mtrace_trace_max), MTRACE_ALIGN));
 	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
 	    MTRACE_HDRLEN + cap, M_NOWAIT);
 	if (t == NULL) {
@@ -446,7 +448,8 @@ mbuf_trace_data(struct mbuf *m, int ethertype)
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
 	pktlen = m_length(m, NULL);
-	len = MIN(pktlen, mtrace_snap_max);
+	/* min(), not MIN(): the limit is read once, a sysctl may change it. */
+	len = min(pktlen, atomic_load_int(&mtrace_snap_max));
 	r = mtrace_append(m, &mt,
 	    ethertype == MTRACE_L2 ? MTRACE_REC_DATA : MTRACE_REC_DATA_L3,
 	    MTRACE_SNAP_HDRLEN + len);
@@ -503,7 +506,7 @@ mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
 
 	if ((mt = mtrace_lookup(m)) == NULL)
 		return;
-	stamp = mtrace_timestamps != 0;
+	stamp = atomic_load_int(&mtrace_timestamps) != 0;
 	head = mtrace_need(stamp, 0);
 	room = mtrace_cap(mt) - mt->mt_used;
 	room = room > head ? room - head : 0;
@@ -576,7 +579,7 @@ mtrace_tag_free(struct m_tag *t)
 	    t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
 	    ("%s: tag %p is not a trace", __func__, t));
 	mtx_lock(&mtrace_queue_mtx);
-	if (mtrace_queued >= mtrace_queue_max) {
+	if (mtrace_queued >= atomic_load_int(&mtrace_queue_max)) {
 		mtx_unlock(&mtrace_queue_mtx);
 		counter_u64_add(mtrace_dropped_queue_full, 1);
 		m_tag_free_default(t);

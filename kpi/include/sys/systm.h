@@ -18,6 +18,13 @@ void panic(const char *fmt, ...) __printflike(1, 2) __dead2;
         if (__predict_false(!(exp)))                                                               \
             kassert_panic msg;                                                                     \
     } while (0)
+/* <sys/libkern.h>, which systm.h includes: each argument read once. */
+static inline unsigned int
+min(unsigned int a, unsigned int b)
+{
+    return a < b ? a : b;
+}
+
 #define MPASS(ex) KASSERT((ex), ("Assertion %s failed at %s:%d", #ex, __FILE__, __LINE__))
 
 #endif

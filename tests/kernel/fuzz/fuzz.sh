@@ -25,6 +25,9 @@ fi
 
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# fuzz_concurrent.c: see tsan.supp.  Without report_signal_unsafe=0, the
+# report of a failed check deadlocks in libFuzzer's crash handler.
+export TSAN_OPTIONS="halt_on_error=1:report_signal_unsafe=0:suppressions=$here/tsan.supp"
 # clang 14's sanitizers want address-space randomisation off (see
 # ../sanitize/run.sh, which skips with 77 where that cannot be had).
 run="sh $here/../sanitize/run.sh"
@@ -46,6 +49,8 @@ trap 'rm -rf "$tmp"' EXIT
 # MBUF_TRACE_FUZZ_CORPUS: keep what the run finds there (tools/fuzz-long).
 corpus=${MBUF_TRACE_FUZZ_CORPUS:-$tmp/corpus}
 mkdir -p "$corpus" "$artifacts"
-$run "$fuzzer" -max_total_time="$seconds" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 \
+# A run that outlives its time by a minute hangs: a ThreadSanitizer report
+# can deadlock libFuzzer's crash handler after printing itself.  Fail then.
+$run timeout -s KILL $((seconds + 60)) "$fuzzer" -max_total_time="$seconds" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 \
     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$@" "$corpus" "$seeds"
