@@ -23,7 +23,10 @@ tp(struct mbuf *m, enum tp_id id)
 
     switch (t->kind) {
         case TP_KIND_START:
-            mbuf_trace_start(m);
+            mbuf_trace_start(m, 0, NULL, false);
+            break;
+        case TP_KIND_START_SOCKET:
+            mbuf_trace_start_socket(m, NULL);
             break;
         case TP_KIND_ENTER:
             mbuf_trace_location(m, MTRACE_EV_ENTER, t->file, t->line, t->func);
@@ -45,12 +48,24 @@ tp(struct mbuf *m, enum tp_id id)
             break;
         case TP_KIND_STATIC:
         case TP_KIND_DYNAMIC:
-            mbuf_trace_string(m, t->text, strlen(t->text), t->kind == TP_KIND_DYNAMIC);
+            mbuf_trace_string(m, t->file, t->line, t->text, strlen(t->text),
+                              t->kind == TP_KIND_DYNAMIC);
             tp_count_drop(t->text);
             break;
         default:
             panic("tp: %s:%d takes arguments the table does not have", t->file, t->line);
     }
+}
+
+void
+tp_start(struct mbuf *m, enum tp_id id, int proto, struct ifnet *ifp)
+{
+    const struct tp *t = &tp_table[id];
+
+    KASSERT(t->kind == TP_KIND_START || t->kind == TP_KIND_START_ETHER ||
+                t->kind == TP_KIND_START_PROTO,
+            ("tp_start: %s:%d is no start point", t->file, t->line));
+    mbuf_trace_start(m, proto, ifp, false);
 }
 
 void
@@ -60,7 +75,7 @@ tp_printf(struct mbuf *m, enum tp_id id, int arg)
     char text[128];
 
     KASSERT(t->kind == TP_KIND_PRINTF, ("tp_printf: %s:%d is no printf", t->file, t->line));
-    mbuf_trace_printf(m, t->text, arg);
+    mbuf_trace_printf(m, t->file, t->line, t->text, arg);
     snprintf(text, sizeof(text), t->text, arg);
     tp_count_drop(text);
 }
