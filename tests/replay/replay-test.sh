@@ -9,10 +9,22 @@
 # (tools/tshark-with-plugin), snapshots once more as plain Ethernet frames
 # (text2pcap), so that Wireshark checks their checksums.
 #
+# tshark starts once for all the cases, not once per case: the fixture
+# replay.traces_are_decoded_once runs `replay-test.sh BUILD decode_all DIR
+# LIST`, which runs every case of LIST (lines NAME|CASE|ARG|...) with
+# MBUF_TRACE_REPLAY_COLLECT=DIR (its replays run, its checks do not),
+# decodes every trace they made in one tshark run and all their snapshots
+# in a second, and files each trace's decodes under DIR by the SHA-256 of
+# its bytes.  A case run with MBUF_TRACE_REPLAY_DECODED=DIR (ctest sets it)
+# replays as always, then takes its trace's decodes from DIR; a trace not
+# there is decoded by the case itself, as without DIR.
+#
 set -eu
 build=$1
 case_name=$2
 shift 2
+collect=${MBUF_TRACE_REPLAY_COLLECT:-}
+decoded=${MBUF_TRACE_REPLAY_DECODED:-}
 replay=$build/tools/mbuf_trace-replay/mbuf_trace-replay
 mkcap=$build/tests/replay/replay_mkcap
 work=$(mktemp -d)
@@ -27,15 +39,17 @@ fail()
 	exit 1
 }
 
-# want WHAT EXPECTED GOT
+# want WHAT EXPECTED GOT (collecting: nothing is checked)
 want()
 {
+	[ -z "$collect" ] || return 0
 	[ "$2" = "$3" ] || fail "$1: expected \"$2\", got \"$3\""
 }
 
 # have WHAT NEEDLE HAYSTACK: HAYSTACK contains NEEDLE
 have()
 {
+	[ -z "$collect" ] || return 0
 	case $3 in
 	*"$2"*) ;;
 	*) fail "$1: no \"$2\" in \"$3\"" ;;
@@ -59,13 +73,21 @@ run()
 	rm -f "$work/trace.fields" "$work/snaps.fields" "$work/snaps.index"
 	"$replay" "$@" "$work/in.pcap" "$work/trace.pcap" 2>"$work/err" ||
 	    fail "mbuf_trace-replay exited $?: $(cat "$work/err")"
+	[ -z "$collect" ] || cp "$work/trace.pcap" "$collect/traces/$(key "$work/trace.pcap").pcap"
 }
 
-# tshark starts once per trace, not once per question: the first fields or
-# strings after a run decodes every field of trace_fields into
-# $work/trace.fields, the first snapshot every snapshot of the trace into
-# $work/snaps.fields; the helpers cut their columns out of those.  A field
-# missing from the lists fails the case, naming it.
+# key FILE: the SHA-256 of FILE's bytes, which names its decodes.
+key()
+{
+	set -- "$(sha256sum <"$1")"
+	echo "${1%% *}"
+}
+
+# A trace is decoded once, not once per question: every field of
+# trace_fields into $work/trace.fields, every snapshot of the trace into
+# $work/snaps.fields (by decode_all, or at the first fields, strings or
+# snapshot after a run); the helpers cut their columns out of those.  A
+# field missing from the lists fails the case, naming it.
 trace_fields="frame.number frame.time_epoch mbuf_trace.path mbuf_trace.string
 mbuf_trace.packet mbuf_trace.line mbuf_trace.record.type mbuf_trace.record.length
 mbuf_trace.packet_length ip.frag_offset ip.len"
@@ -112,16 +134,60 @@ columns()
 	    "$file"
 }
 
+# decode_trace OUT <TRACE and decode_snapshots OUT <SNAPSHOTS: the two
+# decodes, of one trace or of many at once (decode_all).
+decode_trace()
+{
+	decode "$1" "$trace_fields" -E aggregator='|'
+}
+decode_snapshots()
+{
+	decode "$1" "$snap_fields" -E occurrence=f \
+	    -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE
+}
+
+# snapshots TRACE_FIELDS: "FRAME N HEX", one line per snapshot of the
+# trace, in trace order.
+snapshots()
+{
+	columns "$1" "$trace_fields" mbuf_trace.packet | awk -F '|' '{
+	    for (i = 1; i <= NF; i++) if ($i != "") print NR, i, $i }'
+}
+
+# to_text2pcap <SNAPSHOTS: text2pcap's input, one packet per snapshot
+# line, offsets from 0 again.
+to_text2pcap()
+{
+	awk '{ hex = $3
+		for (o = 0; o < length(hex) / 2; o += 16) {
+			printf "%06x", o
+			for (i = o; i < o + 16 && i < length(hex) / 2; i++)
+				printf " %s", substr(hex, 2 * i + 1, 2)
+			print ""
+		}
+	    }'
+}
+
+# The trace's decodes into $work: from $decoded when they are there.
 decoded_trace()
 {
-	[ -f "$work/trace.fields" ] ||
-	    decode "$work/trace.fields" "$trace_fields" -E aggregator='|' <"$work/trace.pcap"
+	[ ! -f "$work/trace.fields" ] || return 0
+	k=""
+	[ -z "$decoded" ] || k=$(key "$work/trace.pcap")
+	if [ -n "$k" ] && [ -f "$decoded/$k.trace" ] && [ -f "$decoded/$k.snaps" ]; then
+		cp "$decoded/$k.trace" "$work/trace.fields"
+		cp "$decoded/$k.snaps" "$work/snaps.fields"
+	else
+		[ -z "$decoded" ] || echo "note: this trace is not in $decoded: decoding it here" >&2
+		decode_trace "$work/trace.fields" <"$work/trace.pcap"
+	fi
 }
 
 # fields FIELD...: one line per trace frame, the fields tab-separated,
 # repeats joined by "|".
 fields()
 {
+	[ -z "$collect" ] || return 0
 	decoded_trace
 	columns "$work/trace.fields" "$trace_fields" "$@"
 }
@@ -139,25 +205,17 @@ strings()
 # trace order; $work/snaps.index maps "FRAME N" to its line.
 snapshot()
 {
+	[ -z "$collect" ] || return 0
 	frame=$1 n=$2
 	shift 2
-	if [ ! -f "$work/snaps.fields" ]; then
+	if [ ! -f "$work/snaps.index" ]; then
 		decoded_trace
-		fields mbuf_trace.packet | awk -F '|' '{ for (i = 1; i <= NF; i++)
-		    if ($i != "") print NR, i, $i }' >"$work/snaps.hex"
+		snapshots "$work/trace.fields" >"$work/snaps.hex"
 		awk '{ print $1, $2 }' "$work/snaps.hex" >"$work/snaps.index"
-		# One text2pcap packet per snapshot: offsets from 0 again.
-		awk '{ hex = $3
-			for (o = 0; o < length(hex) / 2; o += 16) {
-				printf "%06x", o
-				for (i = o; i < o + 16 && i < length(hex) / 2; i++)
-					printf " %s", substr(hex, 2 * i + 1, 2)
-				print ""
-			}
-		    }' "$work/snaps.hex" | text2pcap -q - "$work/snaps.pcap"
-		decode "$work/snaps.fields" "$snap_fields" -E occurrence=f \
-		    -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		    <"$work/snaps.pcap"
+		if [ ! -f "$work/snaps.fields" ]; then
+			to_text2pcap <"$work/snaps.hex" | text2pcap -q - "$work/snaps.pcap"
+			decode_snapshots "$work/snaps.fields" <"$work/snaps.pcap"
+		fi
 		[ "$(wc -l <"$work/snaps.fields")" -eq "$(wc -l <"$work/snaps.index")" ] ||
 		    fail "text2pcap and tshark made $(wc -l <"$work/snaps.fields") snapshots of $(wc -l <"$work/snaps.index")"
 	fi
@@ -174,6 +232,54 @@ out6="ip6_output > ether_output > ether_output_frame"
 good=1 # Wireshark's checksum status "good"
 
 case $case_name in
+decode_all)
+	# decode_all DIR LIST: see the top of this file.
+	dir=$1 list=$2
+	rm -rf "$dir"
+	mkdir -p "$dir/traces"
+	while IFS='|' read -r name line; do
+		# The case's own arguments, split at "|" as CMake wrote them.
+		# shellcheck disable=SC2086
+		(IFS='|'; set -f; MBUF_TRACE_REPLAY_COLLECT=$dir sh "$0" "$build" $line) \
+		    </dev/null >/dev/null 2>&1 || echo "note: $name failed while collecting its traces"
+	done <"$list"
+	set -- "$dir"/traces/*.pcap
+	[ -f "$1" ] || { echo "no traces collected"; exit 0; }
+	needs_tshark
+	# Every trace, one after the other in one capture, decoded at once,
+	# then cut up again by the frame counts capinfos tells; each trace's
+	# frames numbered from 1 again (frame.number is the first field).
+	mergecap -a -w "$dir/all.pcapng" "$@"
+	capinfos -T -r -c "$@" >"$dir/counts"
+	decode_trace "$dir/all.trace" <"$dir/all.pcapng"
+	at=0
+	while IFS='	' read -r f n; do
+		k=${f##*/} && k=${k%.pcap}
+		awk -F '\t' -v OFS='\t' -v from=$at -v to=$((at + n)) \
+		    'NR > from && NR <= to { $1 -= from; print }' "$dir/all.trace" >"$dir/$k.trace"
+		snapshots "$dir/$k.trace" >"$dir/$k.snaps.hex"
+		at=$((at + n))
+	done <"$dir/counts"
+	[ "$at" -eq "$(wc -l <"$dir/all.trace")" ] ||
+	    fail "capinfos counted $at frames, tshark decoded $(wc -l <"$dir/all.trace")"
+	# Every snapshot of every trace, one packet each, in one capture likewise.
+	for f in "$@"; do
+		k=${f##*/} && k=${k%.pcap}
+		cat "$dir/$k.snaps.hex"
+	done >"$dir/all.snaps.hex"
+	to_text2pcap <"$dir/all.snaps.hex" | text2pcap -q - "$dir/all.snaps.pcap"
+	decode_snapshots "$dir/all.snaps" <"$dir/all.snaps.pcap"
+	[ "$(wc -l <"$dir/all.snaps")" -eq "$(wc -l <"$dir/all.snaps.hex")" ] ||
+	    fail "text2pcap and tshark made $(wc -l <"$dir/all.snaps") snapshots of $(wc -l <"$dir/all.snaps.hex")"
+	at=0
+	for f in "$@"; do
+		k=${f##*/} && k=${k%.pcap}
+		n=$(wc -l <"$dir/$k.snaps.hex")
+		sed -n "$((at + 1)),$((at + n))p" "$dir/all.snaps" >"$dir/$k.snaps"
+		at=$((at + n))
+	done
+	echo "$# traces decoded, $at snapshots"
+	;;
 icmp_echo_request_becomes_the_reply_in_its_own_mbuf)
 	needs_tshark
 	run icmp_echo
