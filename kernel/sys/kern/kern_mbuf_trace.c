@@ -283,7 +283,7 @@ mtrace_sysctl_anywhere(SYSCTL_HANDLER_ARGS)
 			atomic_add_int(&mbuf_trace_anywhere, 1);
 		else
 			atomic_subtract_int(&mbuf_trace_anywhere, 1);
-		*var = val;
+		atomic_store_int(var, val);
 	}
 	mtx_unlock(&mtrace_sel_mtx);
 	return (0);
@@ -431,7 +431,7 @@ mtrace_sel_uninit(void *arg __unused)
 	V_mtrace_filter = NULL;
 	V_mtrace_pf_tag = NULL;
 	if (V_mtrace_start_anywhere != 0) {
-		V_mtrace_start_anywhere = 0;
+		atomic_store_int(&V_mtrace_start_anywhere, 0);
 		atomic_subtract_int(&mbuf_trace_anywhere, 1);
 	}
 	mtx_unlock(&mtrace_sel_mtx);
@@ -450,7 +450,8 @@ mtrace_chosen(struct ifnet *ifp)
 {
 	struct ifg_list *ifgl;
 
-	if (V_mtrace_start_points != 0 || V_mtrace_start_anywhere != 0)
+	if (atomic_load_int(&V_mtrace_start_points) != 0 ||
+	    atomic_load_int(&V_mtrace_start_anywhere) != 0)
 		return (true);
 	if (ifp == NULL)
 		return (false);
@@ -790,7 +791,7 @@ mtrace_anywhere(struct mbuf *m, int proto)
 		return (NULL);
 	mt = NULL;
 	NET_EPOCH_ENTER(et);
-	if (V_mtrace_start_anywhere != 0 &&
+	if (atomic_load_int(&V_mtrace_start_anywhere) != 0 &&
 	    (ifid = mbuf_trace_if_listener()) != 0)
 		mt = mtrace_begin(m, proto, ifid);
 	NET_EPOCH_EXIT(et);
@@ -852,7 +853,8 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
 		return;
 	}
 	/* With source_position, the payload begins with the file. */
-	pos = V_mtrace_source_position != 0 ? sizeof(file) : 0;
+	pos = atomic_load_int(&V_mtrace_source_position) != 0 ?
+	    sizeof(file) : 0;
 	if (copy) {
 		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC,
 		    pos + len + 1);
@@ -896,7 +898,8 @@ mbuf_trace_printf(struct mbuf *m, const char *file, int line,
 		return;
 	stamp = atomic_load_int(&mtrace_timestamps) != 0;
 	/* With source_position, the payload begins with the file. */
-	pos = V_mtrace_source_position != 0 ? sizeof(file) : 0;
+	pos = atomic_load_int(&V_mtrace_source_position) != 0 ?
+	    sizeof(file) : 0;
 	head = mtrace_need(stamp, 0) + pos;
 	room = mtrace_cap(mt) - mt->mt_used;
 	room = room > head ? room - head : 0;

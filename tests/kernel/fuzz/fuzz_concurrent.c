@@ -199,7 +199,10 @@ check_frame(const uint8_t *f, size_t len)
                     fail("record %u: a dynamic string of %zu bytes", i, rlen);
                 memcpy(text, r, rlen);
                 text[rlen] = '\0';
-                if (sscanf(text, "p%u #%u", &id, &seq) != 2)
+                /* With source_position, "FILE:LINE: " comes first. */
+                if (sscanf(text, "p%u #%u", &id, &seq) != 2 &&
+                    (strstr(text, ": p") == NULL ||
+                     sscanf(strstr(text, ": p") + 2, "p%u #%u", &id, &seq) != 2))
                     fail("record %u: \"%s\" is no producer's", i, text);
                 if (numbered && seq <= last)
                     fail("record %u: #%u after #%u: out of order", i, seq, last);
@@ -264,9 +267,10 @@ static const struct {
     const char *name;
     unsigned lo, hi;
 } knobs[] = {
-    { "net.mbuf_trace.enable", 0, 1 },        { "net.mbuf_trace.timestamps", 0, 1 },
-    { "net.mbuf_trace.trace_max", 64, 1024 }, { "net.mbuf_trace.snap_max", 0, 300 },
-    { "net.mbuf_trace.queue_max", 1, 8 },
+    { "net.mbuf_trace.enable", 0, 1 },          { "net.mbuf_trace.timestamps", 0, 1 },
+    { "net.mbuf_trace.trace_max", 64, 1024 },   { "net.mbuf_trace.snap_max", 0, 300 },
+    { "net.mbuf_trace.queue_max", 1, 8 },       { "net.mbuf_trace.start_points", 0, 1 },
+    { "net.mbuf_trace.source_position", 0, 1 }, { "net.mbuf_trace.start_anywhere", 0, 1 },
 };
 static unsigned knob0[nitems(knobs)];
 
@@ -281,7 +285,7 @@ control(void *arg)
         if (op % 4 == 0) {
             listen_on(op / 4 % 2 == 0);
         } else {
-            k = op % nitems(knobs);
+            k = op / 4 % nitems(knobs);
             kpi_sysctl_set_uint(knobs[k].name,
                                 knobs[k].lo + next(s) % (knobs[k].hi - knobs[k].lo + 1));
         }
