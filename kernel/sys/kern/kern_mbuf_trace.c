@@ -737,15 +737,15 @@ mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
 	/* The interface lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
 	/*
-	 * The macro asked whether anybody listens anywhere; nobody listening
-	 * in this VNET is the next cheapest test, before the tag lookup.
-	 * Starting a traced packet again continues its trace.
+	 * The macro asked whether anybody listens anywhere.  Whether a source
+	 * chooses the packet is a few loads while start_points is on, and
+	 * rejects most packets while it is off: before the listener and tag
+	 * lookups.  Starting a traced packet again continues its trace.
 	 */
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
 	    atomic_load_int(&mtrace_enable) == 0 ||
+	    (!chosen && !mtrace_chosen(ifp)) ||
 	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
-		return;
-	if (!chosen && !mtrace_chosen(ifp))
 		return;
 	mtrace_begin(m, proto, ifid);
 }
