@@ -63,6 +63,9 @@ const uint8_t *kpi_bpf_frame(struct kpi_bpf_listener *l, size_t i, size_t *len, 
 struct ifnet *kpi_ifunit(const char *ifname);
 int kpi_if_clone_destroy(const char *ifname, bool force);
 int kpi_if_clone_create(const char *ifname);
+/* "ifconfig NAME group GROUP" and "-group GROUP": 0, EEXIST or ENOENT. */
+int kpi_if_addgroup(struct ifnet *ifp, const char *group);
+int kpi_if_delgroup(struct ifnet *ifp, const char *group);
 
 /*
  * Enter and leave the network epoch in the calling thread, as a driver

@@ -30,6 +30,45 @@
 static pthread_mutex_t net_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 __thread int kpi_net_epoch_depth;
+static pthread_rwlock_t net_epoch_lock;
+static pthread_once_t net_epoch_once = PTHREAD_ONCE_INIT;
+
+static void
+net_epoch_init(void)
+{
+    pthread_rwlockattr_t attr;
+
+    /* Writer-preferring: a waiter is not starved by new sections. */
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&net_epoch_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+}
+
+void
+kpi_epoch_enter(void)
+{
+    if (kpi_net_epoch_depth++ == 0) {
+        pthread_once(&net_epoch_once, net_epoch_init);
+        pthread_rwlock_rdlock(&net_epoch_lock);
+    }
+}
+
+void
+kpi_epoch_exit(void)
+{
+    if (--kpi_net_epoch_depth == 0)
+        pthread_rwlock_unlock(&net_epoch_lock);
+}
+
+void
+kpi_epoch_wait(void)
+{
+    KASSERT(kpi_net_epoch_depth == 0, ("NET_EPOCH_WAIT() in the net epoch"));
+    pthread_once(&net_epoch_once, net_epoch_init);
+    pthread_rwlock_wrlock(&net_epoch_lock);
+    pthread_rwlock_unlock(&net_epoch_lock);
+}
 
 void
 kpi_net_epoch_enter(void)
@@ -69,6 +108,7 @@ if_alloc(unsigned char type)
     if (ifp == NULL)
         abort();
     ifp->if_type = type;
+    STAILQ_INIT(&ifp->if_groups);
     pthread_mutex_lock(&net_mutex);
     for (idx = 1; idx < IFINDEX_MAX && ifindex_table[idx].ife_ifnet != NULL; idx++)
         ;
@@ -120,7 +160,43 @@ if_free(if_t ifp)
     ifindex_table[ifp->if_index].ife_ifnet = NULL;
     ifindex_table[ifp->if_index].ife_gencnt++;
     pthread_mutex_unlock(&net_mutex);
+    while (!STAILQ_EMPTY(&ifp->if_groups))
+        kpi_if_delgroup(ifp, STAILQ_FIRST(&ifp->if_groups)->ifgl_group->ifg_group);
     (free)(ifp);
+}
+
+/* "ifconfig NAME group GROUP", as if_addgroup() does it: EEXIST if it is. */
+int
+kpi_if_addgroup(struct ifnet *ifp, const char *group)
+{
+    struct ifg_list *ifgl;
+
+    STAILQ_FOREACH(ifgl, &ifp->if_groups, ifgl_next)
+    if (strcmp(ifgl->ifgl_group->ifg_group, group) == 0)
+        return EEXIST;
+    ifgl = calloc(1, sizeof(*ifgl));
+    if (ifgl == NULL || (ifgl->ifgl_group = calloc(1, sizeof(*ifgl->ifgl_group))) == NULL)
+        abort();
+    snprintf(ifgl->ifgl_group->ifg_group, sizeof(ifgl->ifgl_group->ifg_group), "%s", group);
+    STAILQ_INSERT_TAIL(&ifp->if_groups, ifgl, ifgl_next);
+    return 0;
+}
+
+/* "ifconfig NAME -group GROUP": ENOENT if it is not a member. */
+int
+kpi_if_delgroup(struct ifnet *ifp, const char *group)
+{
+    struct ifg_list *ifgl;
+
+    STAILQ_FOREACH(ifgl, &ifp->if_groups, ifgl_next)
+    if (strcmp(ifgl->ifgl_group->ifg_group, group) == 0)
+        break;
+    if (ifgl == NULL)
+        return ENOENT;
+    STAILQ_REMOVE(&ifp->if_groups, ifgl, ifg_list, ifgl_next);
+    (free)(ifgl->ifgl_group);
+    (free)(ifgl);
+    return 0;
 }
 
 if_t

@@ -83,6 +83,24 @@ sysctl_handle_int(SYSCTL_HANDLER_ARGS)
 }
 
 /* Reads the counter; any write zeroes it, as in the kernel. */
+/* arg1 is a buffer of arg2 bytes holding a C string, as in FreeBSD. */
+int
+sysctl_handle_string(SYSCTL_HANDLER_ARGS)
+{
+    size_t len;
+    int error;
+
+    error = SYSCTL_OUT(req, arg1, strlen(arg1) + 1);
+    if (error != 0 || req->newptr == NULL)
+        return error;
+    len = req->newlen - req->newidx;
+    if (len >= (size_t)arg2)
+        return EINVAL;
+    error = SYSCTL_IN(req, arg1, len);
+    ((char *)arg1)[len] = '\0';
+    return error;
+}
+
 int
 sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS)
 {

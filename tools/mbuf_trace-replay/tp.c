@@ -23,7 +23,7 @@ tp(struct mbuf *m, enum tp_id id)
 
     switch (t->kind) {
         case TP_KIND_START:
-            mbuf_trace_start(m);
+            mbuf_trace_start(m, 0, NULL, false);
             break;
         case TP_KIND_ENTER:
             mbuf_trace_location(m, MTRACE_EV_ENTER, t->file, t->line, t->func);
@@ -45,7 +45,8 @@ tp(struct mbuf *m, enum tp_id id)
             break;
         case TP_KIND_STATIC:
         case TP_KIND_DYNAMIC:
-            mbuf_trace_string(m, t->text, strlen(t->text), t->kind == TP_KIND_DYNAMIC);
+            mbuf_trace_string(m, t->file, t->line, t->text, strlen(t->text),
+                              t->kind == TP_KIND_DYNAMIC);
             tp_count_drop(t->text);
             break;
         default:
@@ -60,7 +61,7 @@ tp_printf(struct mbuf *m, enum tp_id id, int arg)
     char text[128];
 
     KASSERT(t->kind == TP_KIND_PRINTF, ("tp_printf: %s:%d is no printf", t->file, t->line));
-    mbuf_trace_printf(m, t->text, arg);
+    mbuf_trace_printf(m, t->file, t->line, t->text, arg);
     snprintf(text, sizeof(text), t->text, arg);
     tp_count_drop(text);
 }

@@ -28,6 +28,7 @@
 
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/ck.h>
 #include <sys/counter.h>
 #include <sys/endian.h>
 #include <sys/epoch.h>
@@ -35,14 +36,25 @@
 #include <sys/lock.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
-#include <sys/mbuf_trace.h>
 #include <sys/mutex.h>
 #include <sys/priority.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/socketvar.h>
 #include <sys/stdarg.h>
 #include <sys/sysctl.h>
 #include <sys/taskqueue.h>
 #include <sys/time.h>
+
+/* struct mtrace_filter of <sys/mbuf_trace.h> needs struct bpf_insn. */
+#include <net/bpf.h>
+#include <sys/mbuf_trace.h>
+
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_var.h>
+#include <net/if_private.h>
+#include <net/vnet.h>
 
 #ifdef DDB
 #include <ddb/ddb.h>
@@ -85,12 +97,17 @@ struct mtrace {
  */
 struct mtrace_rec {
 	uint8_t		mr_type;	/* MTRACE_REC_*, _LOCATION */
-	uint8_t		mr_event;	/* MTRACE_EV_* of a location */
+	uint8_t		mr_event;	/* MTRACE_EV_* of a location, _POS */
 	uint16_t	mr_len;		/* bytes of data or string */
-	uint32_t	mr_arg;		/* a location's line, ethertype */
+	uint32_t	mr_arg;		/* a line, an ethertype */
 };
 
 #define	MTRACE_REC_LOCATION	0x80	/* serialised as a STRING */
+/*
+ * The mr_event of a string recorded while source_position was on: its
+ * payload begins with the __FILE__ pointer of its call, mr_arg is the line.
+ */
+#define	MTRACE_STR_POS		1
 
 struct mtrace_loc {
 	const char	*ml_file;
@@ -188,6 +205,9 @@ SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, grow_failed, CTLFLAG_RD,
 static COUNTER_U64_DEFINE_EARLY(mtrace_truncated);
 SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, truncated, CTLFLAG_RD,
     &mtrace_truncated, "Frames cut at a record boundary to fit a frame");
+static COUNTER_U64_DEFINE_EARLY(mtrace_filtered);
+SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, filtered, CTLFLAG_RD,
+    &mtrace_filtered, "Chosen packets the filter rejected");
 static COUNTER_U64_DEFINE_EARLY(mtrace_dropped_nomem);
 SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, nomem, CTLFLAG_RD,
     &mtrace_dropped_nomem, "Traces not started for want of memory");
@@ -199,6 +219,278 @@ static COUNTER_U64_DEFINE_EARLY(mtrace_dropped_no_listener);
 SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, no_listener,
     CTLFLAG_RD, &mtrace_dropped_no_listener,
     "Finished traces whose interface had no listener left");
+
+/*
+ * Selection (mbuf_trace(4), SELECTION): which packets start a trace, per
+ * VNET.  A packet is selected when a source chooses it and the filter
+ * passes it.  The filter and the pf tag name are read on the packet path in
+ * the network epoch; their sysctls replace them under mtrace_sel_mtx and
+ * free the old value once the epoch has passed.
+ */
+/* The interface group whose members choose packets ("group mtrace"). */
+#define	MTRACE_IFGROUP		"mtrace"
+#define	MTRACE_PF_TAG_MAX	64		/* pf's PF_TAG_NAME_SIZE */
+/* The longest filter: both programs BPF_MAXINSNS long. */
+#define	MTRACE_FILTER_MAX						\
+	(sizeof(struct mtrace_filter) +					\
+	    2 * BPF_MAXINSNS * sizeof(struct bpf_insn))
+
+VNET_DEFINE_STATIC(int, mtrace_start_points) = 1;
+VNET_DEFINE_STATIC(int, mtrace_source_position) = 0;
+VNET_DEFINE_STATIC(int, mtrace_start_anywhere) = 0;
+VNET_DEFINE_STATIC(struct mtrace_filter *, mtrace_filter) = NULL;
+VNET_DEFINE_STATIC(char *, mtrace_pf_tag) = NULL;
+
+#ifdef VIMAGE
+/* A start point reached before the packet's VNET is set uses vnet0's. */
+#define	MTRACE_V(n)							\
+	(*(curvnet != NULL ? &VNET(n) : &VNET_VNET(vnet0, n)))
+#else
+#define	MTRACE_V(n)	VNET(n)
+#endif
+#define	V_mtrace_start_points	MTRACE_V(mtrace_start_points)
+#define	V_mtrace_source_position MTRACE_V(mtrace_source_position)
+#define	V_mtrace_start_anywhere	MTRACE_V(mtrace_start_anywhere)
+#define	V_mtrace_filter		MTRACE_V(mtrace_filter)
+#define	V_mtrace_pf_tag		MTRACE_V(mtrace_pf_tag)
+
+u_int mbuf_trace_anywhere;
+
+static struct mtx mtrace_sel_mtx;
+MTX_SYSINIT(mbuf_trace_sel, &mtrace_sel_mtx, "mbuf_trace selection", MTX_DEF);
+
+SYSCTL_INT(_net_mbuf_trace, OID_AUTO, start_points, CTLFLAG_VNET | CTLFLAG_RW,
+    &VNET_NAME(mtrace_start_points), 0,
+    "Start a trace on every packet that passes a start point");
+SYSCTL_INT(_net_mbuf_trace, OID_AUTO, source_position,
+    CTLFLAG_VNET | CTLFLAG_RW, &VNET_NAME(mtrace_source_position), 0,
+    "Write every string record as \"FILE:LINE: text\"");
+
+static int
+mtrace_sysctl_anywhere(SYSCTL_HANDLER_ARGS)
+{
+	int *var = arg1;
+	int error, val;
+
+	val = *var;
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	val = val != 0;
+	mtx_lock(&mtrace_sel_mtx);
+	if (val != *var) {
+		if (val != 0)
+			atomic_add_int(&mbuf_trace_anywhere, 1);
+		else
+			atomic_subtract_int(&mbuf_trace_anywhere, 1);
+		*var = val;
+	}
+	mtx_unlock(&mtrace_sel_mtx);
+	return (0);
+}
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, start_anywhere,
+    CTLTYPE_INT | CTLFLAG_RW | CTLFLAG_MPSAFE | CTLFLAG_VNET,
+    &VNET_NAME(mtrace_start_anywhere), 0, mtrace_sysctl_anywhere, "I",
+    "Start a trace on an untraced packet at any mtrace call");
+
+static int
+mtrace_sysctl_pf_tag(SYSCTL_HANDLER_ARGS)
+{
+	char buf[MTRACE_PF_TAG_MAX];
+	char *old, *tag;
+	size_t len;
+	int error;
+
+	mtx_lock(&mtrace_sel_mtx);
+	tag = V_mtrace_pf_tag;
+	/* A tag is shorter than buf: this handler wrote it. */
+	if (tag != NULL)
+		memcpy(buf, tag, strlen(tag) + 1);
+	else
+		buf[0] = '\0';
+	mtx_unlock(&mtrace_sel_mtx);
+	error = sysctl_handle_string(oidp, buf, sizeof(buf), req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	tag = NULL;
+	len = strlen(buf);
+	if (len > 0) {
+		tag = malloc(len + 1, M_MBUF_TRACE, M_WAITOK);
+		memcpy(tag, buf, len + 1);
+	}
+	mtx_lock(&mtrace_sel_mtx);
+	old = V_mtrace_pf_tag;
+	atomic_store_rel_ptr((volatile uintptr_t *)&V_mtrace_pf_tag,
+	    (uintptr_t)tag);
+	mtx_unlock(&mtrace_sel_mtx);
+	if (old != NULL) {
+		NET_EPOCH_WAIT();
+		free(old, M_MBUF_TRACE);
+	}
+	return (0);
+}
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, pf_tag,
+    CTLTYPE_STRING | CTLFLAG_RW | CTLFLAG_MPSAFE | CTLFLAG_VNET, NULL, 0,
+    mtrace_sysctl_pf_tag, "A",
+    "Start a trace on a packet pf tags with this tag name");
+
+static size_t
+mtrace_filter_size(const struct mtrace_filter *f)
+{
+
+	return (sizeof(*f) + ((size_t)f->mf_ether_len + f->mf_ip_len) *
+	    sizeof(struct bpf_insn));
+}
+
+/* The filter as written, len bytes: is it one to run? */
+static bool
+mtrace_filter_valid(const struct mtrace_filter *f, size_t len)
+{
+
+	if (len < sizeof(*f) || f->mf_ether_len > BPF_MAXINSNS ||
+	    f->mf_ip_len > BPF_MAXINSNS || len != mtrace_filter_size(f))
+		return (false);
+	if (f->mf_ether_len != 0 &&
+	    bpf_validate(f->mf_insns, f->mf_ether_len) == 0)
+		return (false);
+	if (f->mf_ip_len != 0 &&
+	    bpf_validate(f->mf_insns + f->mf_ether_len, f->mf_ip_len) == 0)
+		return (false);
+	return (true);
+}
+
+static int
+mtrace_sysctl_filter(SYSCTL_HANDLER_ARGS)
+{
+	struct mtrace_filter *f, *old;
+	size_t len;
+	int error;
+
+	/* Reading returns what was written, copied under the lock. */
+	f = malloc(MTRACE_FILTER_MAX, M_MBUF_TRACE, M_WAITOK);
+	mtx_lock(&mtrace_sel_mtx);
+	old = V_mtrace_filter;
+	len = old != NULL ? mtrace_filter_size(old) : 0;
+	if (len > 0)
+		memcpy(f, old, len);
+	mtx_unlock(&mtrace_sel_mtx);
+	error = SYSCTL_OUT(req, f, len);
+	if (error != 0 || req->newptr == NULL) {
+		free(f, M_MBUF_TRACE);
+		return (error);
+	}
+	len = req->newlen - req->newidx;
+	if (len > MTRACE_FILTER_MAX) {
+		free(f, M_MBUF_TRACE);
+		return (EINVAL);
+	}
+	if (len > 0) {
+		error = SYSCTL_IN(req, f, len);
+		if (error == 0 && !mtrace_filter_valid(f, len))
+			error = EINVAL;
+		if (error != 0) {
+			free(f, M_MBUF_TRACE);
+			return (error);
+		}
+		f->mf_text[MTRACE_FILTER_TEXT - 1] = '\0';
+	}
+	/* No bytes, or two empty programs: no filter. */
+	if (len == 0 || (f->mf_ether_len == 0 && f->mf_ip_len == 0)) {
+		free(f, M_MBUF_TRACE);
+		f = NULL;
+	}
+	mtx_lock(&mtrace_sel_mtx);
+	old = V_mtrace_filter;
+	atomic_store_rel_ptr((volatile uintptr_t *)&V_mtrace_filter,
+	    (uintptr_t)f);
+	mtx_unlock(&mtrace_sel_mtx);
+	if (old != NULL) {
+		NET_EPOCH_WAIT();
+		free(old, M_MBUF_TRACE);
+	}
+	return (0);
+}
+SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, filter,
+    CTLTYPE_OPAQUE | CTLFLAG_RW | CTLFLAG_MPSAFE | CTLFLAG_VNET, NULL, 0,
+    mtrace_sysctl_filter, "S,mtrace_filter",
+    "The filter a chosen packet must pass (struct mtrace_filter)");
+
+/* A VNET ends: its filter and tag go, and its start_anywhere with it. */
+static void
+mtrace_sel_uninit(void *arg __unused)
+{
+	struct mtrace_filter *f;
+	char *tag;
+
+	mtx_lock(&mtrace_sel_mtx);
+	f = V_mtrace_filter;
+	tag = V_mtrace_pf_tag;
+	V_mtrace_filter = NULL;
+	V_mtrace_pf_tag = NULL;
+	if (V_mtrace_start_anywhere != 0) {
+		V_mtrace_start_anywhere = 0;
+		atomic_subtract_int(&mbuf_trace_anywhere, 1);
+	}
+	mtx_unlock(&mtrace_sel_mtx);
+	if (f != NULL || tag != NULL) {
+		NET_EPOCH_WAIT();
+		free(f, M_MBUF_TRACE);
+		free(tag, M_MBUF_TRACE);
+	}
+}
+VNET_SYSUNINIT(mbuf_trace_sel, SI_SUB_INIT_IF, SI_ORDER_ANY, mtrace_sel_uninit,
+    NULL);
+
+/*
+ * Does a source other than the caller choose a packet at a start point on
+ * interface ifp (NULL: not known)?
+ */
+static bool
+mtrace_chosen(struct ifnet *ifp)
+{
+	struct ifg_list *ifgl;
+
+	if (V_mtrace_start_points != 0 || V_mtrace_start_anywhere != 0)
+		return (true);
+	if (ifp == NULL)
+		return (false);
+	CK_STAILQ_FOREACH(ifgl, &ifp->if_groups, ifgl_next) {
+		if (strcmp(ifgl->ifgl_group->ifg_group, MTRACE_IFGROUP) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Does the filter pass m, whose bytes begin as proto says?  An L2 packet
+ * meets the Ethernet program, an IP packet the IP program; a program of
+ * no instructions passes everything, and a packet that is neither Ethernet
+ * nor IP passes only while there is no filter.
+ */
+static bool
+mtrace_filter_pass(struct mbuf *m, int proto)
+{
+	const struct mtrace_filter *f;
+	const struct bpf_insn *pc;
+	u_int len;
+
+	f = atomic_load_ptr(&V_mtrace_filter);
+	if (f == NULL)
+		return (true);
+	if (proto == MTRACE_L2) {
+		pc = f->mf_insns;
+		len = f->mf_ether_len;
+	} else if (proto == 0 || proto == ETHERTYPE_IP ||
+	    proto == ETHERTYPE_IPV6) {
+		pc = f->mf_insns + f->mf_ether_len;
+		len = f->mf_ip_len;
+	} else
+		return (false);
+	if (len == 0)
+		return (true);
+	/* buflen 0: the packet is the mbuf chain m. */
+	return (bpf_filter(pc, (u_char *)m, m->m_pkthdr.len, 0) != 0);
+}
 
 /* Finished traces, from the tag free routine to the emit task. */
 static struct mtx mtrace_queue_mtx;
@@ -238,9 +530,10 @@ mtrace_rec_size(const struct mtrace_rec *r)
 {
 	size_t len;
 
+	len = r->mr_event == MTRACE_STR_POS ? sizeof(const char *) : 0;
 	switch (r->mr_type) {
 	case MTRACE_REC_STRING:
-		len = sizeof(const char *);
+		len += sizeof(const char *);
 		break;
 	case MTRACE_REC_LOCATION:
 		len = sizeof(struct mtrace_loc);
@@ -249,7 +542,7 @@ mtrace_rec_size(const struct mtrace_rec *r)
 		len = sizeof(uint64_t);
 		break;
 	case MTRACE_REC_STRING_DYNAMIC:
-		len = r->mr_len + 1;
+		len += r->mr_len + 1;
 		break;
 	case MTRACE_REC_DATA:
 	case MTRACE_REC_DATA_L3:
@@ -401,13 +694,43 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 	return (mtrace_commit(*mtp, stamp, type, payload));
 }
 
-void
-mbuf_trace_start(struct mbuf *m)
+/*
+ * Start a trace on m, which a source chose, if the filter passes it.
+ * Returns the trace, or NULL.
+ */
+static struct mtrace *
+mtrace_begin(struct mbuf *m, int proto, uint32_t ifid)
 {
 	struct mtrace *mt;
 	struct m_tag *t;
-	uint32_t ifid;
 	u_int cap;
+
+	if (!mtrace_filter_pass(m, proto)) {
+		counter_u64_add(mtrace_filtered, 1);
+		return (NULL);
+	}
+	cap = MIN(MTRACE_INITIAL, rounddown2(mtrace_trace_max, MTRACE_ALIGN));
+	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
+	    MTRACE_HDRLEN + cap, M_NOWAIT);
+	if (t == NULL) {
+		counter_u64_add(mtrace_dropped_nomem, 1);
+		return (NULL);
+	}
+	mt = (struct mtrace *)t;
+	mt->mt_start = mtrace_now();
+	mt->mt_ifid = ifid;
+	mt->mt_lost = 0;
+	mt->mt_used = 0;
+	t->m_tag_free = mtrace_tag_free;
+	m_tag_prepend(m, t);
+	counter_u64_add(mtrace_started, 1);
+	return (mt);
+}
+
+void
+mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
+{
+	uint32_t ifid;
 
 	/* The interface lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
@@ -419,21 +742,72 @@ mbuf_trace_start(struct mbuf *m)
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || mtrace_enable == 0 ||
 	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
 		return;
-	cap = MIN(MTRACE_INITIAL, rounddown2(mtrace_trace_max, MTRACE_ALIGN));
-	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
-	    MTRACE_HDRLEN + cap, M_NOWAIT);
-	if (t == NULL) {
-		counter_u64_add(mtrace_dropped_nomem, 1);
+	if (!chosen && !mtrace_chosen(ifp))
 		return;
-	}
-	mt = (struct mtrace *)t;
-	mt->mt_start = mtrace_now();
-	mt->mt_ifid = ifid;
-	mt->mt_lost = 0;
-	mt->mt_used = 0;
-	t->m_tag_free = mtrace_tag_free;
-	m_tag_prepend(m, t);
-	counter_u64_add(mtrace_started, 1);
+	mtrace_begin(m, proto, ifid);
+}
+
+void
+mbuf_trace_start_socket(struct mbuf *m, struct socket *so)
+{
+
+#ifdef SO_MTRACE
+	if (so != NULL && (so->so_options & SO_MTRACE) != 0)
+		mbuf_trace_start(m, 0, NULL, true);
+#endif
+}
+
+void
+mbuf_trace_pf_tagged(struct mbuf *m, const char *tagname)
+{
+	const char *tag;
+
+	if (tagname == NULL || atomic_load_int(&mbuf_trace_if_readers) == 0)
+		return;
+	NET_EPOCH_ASSERT();
+	tag = atomic_load_ptr(&V_mtrace_pf_tag);
+	if (tag != NULL && strcmp(tag, tagname) == 0)
+		mbuf_trace_start(m, 0, NULL, true);
+}
+
+/*
+ * An mtrace_*() call on an untraced packet while start_anywhere is on in
+ * some VNET: start the trace if it is on in this one.  The call may come
+ * from outside the network epoch.
+ */
+static struct mtrace *
+mtrace_anywhere(struct mbuf *m, int proto)
+{
+	struct epoch_tracker et;
+	struct mtrace *mt;
+	uint32_t ifid;
+
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 || mtrace_enable == 0 ||
+	    atomic_load_int(&mbuf_trace_if_readers) == 0)
+		return (NULL);
+	mt = NULL;
+	NET_EPOCH_ENTER(et);
+	if (V_mtrace_start_anywhere != 0 &&
+	    (ifid = mbuf_trace_if_listener()) != 0)
+		mt = mtrace_begin(m, proto, ifid);
+	NET_EPOCH_EXIT(et);
+	return (mt);
+}
+
+/*
+ * The trace a record goes to: the one on m, or with start_anywhere a new
+ * one, started as at a start point whose bytes begin as proto says.
+ */
+static __inline struct mtrace *
+mtrace_get(struct mbuf *m, int proto)
+{
+	struct mtrace *mt;
+
+	mt = mtrace_lookup(m);
+	if (mt == NULL && __predict_false(
+	    atomic_load_int(&mbuf_trace_anywhere) != 0))
+		mt = mtrace_anywhere(m, proto);
+	return (mt);
 }
 
 void
@@ -443,7 +817,7 @@ mbuf_trace_data(struct mbuf *m, int ethertype)
 	struct mtrace_rec *r;
 	u_int len, pktlen;
 
-	if ((mt = mtrace_lookup(m)) == NULL)
+	if ((mt = mtrace_get(m, ethertype)) == NULL)
 		return;
 	pktlen = m_length(m, NULL);
 	len = MIN(pktlen, mtrace_snap_max);
@@ -459,30 +833,42 @@ mbuf_trace_data(struct mbuf *m, int ethertype)
 }
 
 void
-mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
+mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
+    size_t len, bool copy)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
+	size_t pos;
+	char *text;
 
-	if ((mt = mtrace_lookup(m)) == NULL)
+	if ((mt = mtrace_get(m, 0)) == NULL)
 		return;
 	if (len > UINT16_MAX) {
 		mtrace_lose(mt);
 		return;
 	}
+	/* With source_position, the payload begins with the file. */
+	pos = V_mtrace_source_position != 0 ? sizeof(file) : 0;
 	if (copy) {
-		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, len + 1);
+		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC,
+		    pos + len + 1);
 		if (r == NULL)
 			return;
-		memcpy(r + 1, s, len);
-		((char *)(r + 1))[len] = '\0';
+		text = (char *)(r + 1) + pos;
+		memcpy(text, s, len);
+		text[len] = '\0';
 	} else {
-		r = mtrace_append(m, &mt, MTRACE_REC_STRING, sizeof(s));
+		r = mtrace_append(m, &mt, MTRACE_REC_STRING, pos + sizeof(s));
 		if (r == NULL)
 			return;
-		*(const char **)(r + 1) = s;
+		*(const char **)((char *)(r + 1) + pos) = s;
 	}
 	r->mr_len = len;
+	if (pos != 0) {
+		r->mr_event = MTRACE_STR_POS;
+		r->mr_arg = line;
+		*(const char **)(r + 1) = file;
+	}
 }
 
 /*
@@ -491,20 +877,23 @@ mbuf_trace_string(struct mbuf *m, const char *s, size_t len, bool copy)
  * formatted again, after the trace has grown to hold it.
  */
 void
-mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
+mbuf_trace_printf(struct mbuf *m, const char *file, int line,
+    const char *fmt, ...)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 	va_list ap;
-	size_t head, room;
+	size_t head, pos, room;
 	char *text;
 	int len;
 	bool stamp;
 
-	if ((mt = mtrace_lookup(m)) == NULL)
+	if ((mt = mtrace_get(m, 0)) == NULL)
 		return;
 	stamp = mtrace_timestamps != 0;
-	head = mtrace_need(stamp, 0);
+	/* With source_position, the payload begins with the file. */
+	pos = V_mtrace_source_position != 0 ? sizeof(file) : 0;
+	head = mtrace_need(stamp, 0) + pos;
 	room = mtrace_cap(mt) - mt->mt_used;
 	room = room > head ? room - head : 0;
 	text = room > 0 ? (char *)&mt->mt_recs[mt->mt_used + head] : NULL;
@@ -517,15 +906,20 @@ mbuf_trace_printf(struct mbuf *m, const char *fmt, ...)
 	}
 	if ((size_t)len >= room) {
 		/* Cut short, or not written at all: grow, then format again. */
-		if (!mtrace_reserve(m, &mt, mtrace_need(stamp, len + 1)))
+		if (!mtrace_reserve(m, &mt, mtrace_need(stamp, pos + len + 1)))
 			return;
 		text = (char *)&mt->mt_recs[mt->mt_used + head];
 		va_start(ap, fmt);
 		vsnprintf(text, len + 1, fmt, ap);
 		va_end(ap);
 	}
-	r = mtrace_commit(mt, stamp, MTRACE_REC_STRING_DYNAMIC, len + 1);
+	r = mtrace_commit(mt, stamp, MTRACE_REC_STRING_DYNAMIC, pos + len + 1);
 	r->mr_len = len;
+	if (pos != 0) {
+		r->mr_event = MTRACE_STR_POS;
+		r->mr_arg = line;
+		*(const char **)(r + 1) = file;
+	}
 }
 
 void
@@ -536,7 +930,7 @@ mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
 	struct mtrace_rec *r;
 	struct mtrace_loc *loc;
 
-	if ((mt = mtrace_lookup(m)) == NULL)
+	if ((mt = mtrace_get(m, 0)) == NULL)
 		return;
 	r = mtrace_append(m, &mt, MTRACE_REC_LOCATION, sizeof(*loc));
 	if (r == NULL)
@@ -661,6 +1055,38 @@ mtrace_text_uint(struct mtrace_text *x, u_int val)
 	mtrace_text_cat(x, digits + i, sizeof(digits) - i);
 }
 
+/* "FILE:LINE", the file as mtrace_srcpath() shortens it. */
+static void
+mtrace_text_position(struct mtrace_text *x, const char *file, u_int line)
+{
+	const char *path, *prefix;
+
+	path = mtrace_srcpath(file, &prefix);
+	mtrace_text_cat(x, prefix, strlen(prefix));
+	mtrace_text_cat(x, path, strlen(path));
+	mtrace_text_cat(x, ":", 1);
+	mtrace_text_uint(x, line);
+}
+
+/*
+ * The text of a string record: its text, after "FILE:LINE: " if it was
+ * recorded with source_position.  No NUL.
+ */
+static void
+mtrace_text_string(struct mtrace_text *x, const struct mtrace_rec *r)
+{
+	const char *p, *text;
+
+	p = (const char *)(r + 1);
+	if (r->mr_event == MTRACE_STR_POS) {
+		mtrace_text_position(x, *(const char *const *)p, r->mr_arg);
+		mtrace_text_cat(x, ": ", 2);
+		p += sizeof(const char *);
+	}
+	text = r->mr_type == MTRACE_REC_STRING ? *(const char *const *)p : p;
+	mtrace_text_cat(x, text, r->mr_len);
+}
+
 /* The text of a location record, as snprintf() would return it. */
 static int
 mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
@@ -672,14 +1098,9 @@ mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
 	};
 	const struct mtrace_loc *loc = (const struct mtrace_loc *)(r + 1);
 	struct mtrace_text x = { buf, size, 0 };
-	const char *path, *prefix;
 	u_int ev;
 
-	path = mtrace_srcpath(loc->ml_file, &prefix);
-	mtrace_text_cat(&x, prefix, strlen(prefix));
-	mtrace_text_cat(&x, path, strlen(path));
-	mtrace_text_cat(&x, ":", 1);
-	mtrace_text_uint(&x, r->mr_arg);
+	mtrace_text_position(&x, loc->ml_file, r->mr_arg);
 	ev = r->mr_event;
 	if (ev != MTRACE_EV_LOCATION && ev < nitems(sign) &&
 	    loc->ml_func != NULL) {
@@ -703,6 +1124,7 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 {
 	const void *payload = r + 1;
 	u_char *out = dst + MTRACE_RECORD_HDRLEN;
+	struct mtrace_text x;
 	u_int cut, hdr, len, pktlen, type;
 	int n;
 
@@ -721,10 +1143,12 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 		type = MTRACE_REC_STRING;
 		break;
 	case MTRACE_REC_STRING:
-		len = r->mr_len;
-		if (len > room)
+	case MTRACE_REC_STRING_DYNAMIC:
+		x = (struct mtrace_text) { (char *)out, room, 0 };
+		mtrace_text_string(&x, r);
+		if (x.mx_len > room || x.mx_len > UINT16_MAX)
 			return (0);
-		memcpy(out, *(const char *const *)payload, len);
+		len = x.mx_len;
 		break;
 	case MTRACE_REC_TIME:
 		len = MTRACE_TIME_LEN;
@@ -879,6 +1303,7 @@ mtrace_db_print(const struct mtrace *mt)
 	};
 	const struct mtrace_rec *r;
 	const u_char *data, *p, *end;
+	struct mtrace_text x;
 	char text[256];
 	u_int i, len;
 
@@ -899,11 +1324,11 @@ mtrace_db_print(const struct mtrace *mt)
 			db_printf("  string %s\n", text);
 			continue;
 		case MTRACE_REC_STRING:
-			data = *(const u_char *const *)data;
-			/* FALLTHROUGH */
 		case MTRACE_REC_STRING_DYNAMIC:
-			db_printf("  %s \"%.*s\"\n", name[r->mr_type],
-			    (int)r->mr_len, (const char *)data);
+			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
+			mtrace_text_string(&x, r);
+			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
+			db_printf("  %s \"%s\"\n", name[r->mr_type], text);
 			continue;
 		}
 		db_printf("  %s", name[r->mr_type]);

@@ -43,6 +43,25 @@
 #define	MTRACE_LOST_LEN		4	/* LOST's payload */
 #define	MTRACE_CUT_LEN		4	/* CUT's payload */
 
+/*
+ * The filter of net.mbuf_trace.filter: a tcpdump expression compiled in
+ * userland into two classic BPF programs, one for packets that begin with
+ * an Ethernet header (DLT_EN10MB) and one for packets that begin with
+ * their IP header (DLT_RAW).  The sysctl's value is this structure and
+ * mf_ether_len + mf_ip_len instructions; writing 0 bytes, or both lengths
+ * 0, clears the filter.  It needs struct bpf_insn: include <net/bpf.h> (or
+ * <pcap.h>) before this header.
+ */
+#define	MTRACE_FILTER_TEXT	256
+#ifdef BPF_MAXINSNS
+struct mtrace_filter {
+	char		mf_text[MTRACE_FILTER_TEXT]; /* the expression */
+	uint32_t	mf_ether_len;	/* instructions for Ethernet frames */
+	uint32_t	mf_ip_len;	/* instructions for IP packets */
+	struct bpf_insn	mf_insns[];	/* the Ethernet, then the IP program */
+};
+#endif
+
 #ifdef _KERNEL
 #include <sys/mbuf.h>
 
@@ -54,16 +73,31 @@
 #define	MTRACE_EV_LEAVE		2	/* "file:line: -func" */
 #define	MTRACE_EV_MARK		3	/* "file:line: func" */
 
-#define	MTRACE_L2	(-1)		/* mbuf_trace_data(): a DATA record */
+/*
+ * What the bytes at m_data begin with, for the start points and snapshots:
+ * MTRACE_L2, an Ethernet header; an ethertype (ETHERTYPE_IP,
+ * ETHERTYPE_IPV6), that protocol's header; 0, an IP header of either
+ * version.
+ */
+#define	MTRACE_L2	(-1)
+
+struct ifnet;
+struct socket;
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
- * macros disappear without the option.
+ * macros disappear without the option.  mbuf_trace_pf_tagged() is pf's:
+ * it starts the trace of a packet pf tagged with the name that
+ * net.mbuf_trace.pf_tag holds.
  */
-void mbuf_trace_start(struct mbuf *);
+void mbuf_trace_start(struct mbuf *, int, struct ifnet *, bool);
+void mbuf_trace_start_socket(struct mbuf *, struct socket *);
+void mbuf_trace_pf_tagged(struct mbuf *, const char *);
 void mbuf_trace_data(struct mbuf *, int);
-void mbuf_trace_string(struct mbuf *, const char *, size_t, bool);
-void mbuf_trace_printf(struct mbuf *, const char *, ...) __printflike(2, 3);
+void mbuf_trace_string(struct mbuf *, const char *, int, const char *, size_t,
+    bool);
+void mbuf_trace_printf(struct mbuf *, const char *, int, const char *, ...)
+    __printflike(4, 5);
 void mbuf_trace_location(struct mbuf *, int, const char *, int, const char *);
 void mbuf_trace_end(struct mbuf *);
 
@@ -78,6 +112,8 @@ uint32_t mbuf_trace_if_listener(void);
 bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 /* Readers of the mbuf_trace interfaces of all VNETs: 0 is nobody. */
 extern u_int mbuf_trace_if_readers;
+/* VNETs whose net.mbuf_trace.start_anywhere is on: 0 is none. */
+extern u_int mbuf_trace_anywhere;
 
 /*
  * Only a packet that carries tags can carry a trace.  The macros test that
@@ -93,40 +129,71 @@ mtrace_tagged(const struct mbuf *m)
 }
 
 #ifdef MBUF_TRACE
-/* Call fn with m, evaluated once, and the rest when m may be traced. */
+/*
+ * Call fn with m, evaluated once, and the rest when m may be traced: when
+ * it carries tags, or when start_anywhere is on in some VNET (then fn
+ * starts the trace of an untraced packet).
+ */
 #define	MTRACE_CALL(m, fn, ...) __extension__ ({			\
 	struct mbuf *_mtrace_m = (m);					\
 									\
-	if (__predict_false(mtrace_tagged(_mtrace_m)))			\
+	if (__predict_false(mtrace_tagged(_mtrace_m) ||			\
+	    atomic_load_int(&mbuf_trace_anywhere) != 0))		\
 		fn(_mtrace_m, ##__VA_ARGS__);				\
 })
 
-/* While nobody captures anywhere, a start point costs a load and a branch. */
-#define	mtrace_start(m) __extension__ ({				\
+/*
+ * The start points.  While nobody captures anywhere, one costs a load and
+ * a branch.  A packet is selected when a source chooses it (start points
+ * as such while start_points is on, an interface of the group "mtrace", a
+ * socket with SO_MTRACE, pf, a netgraph node, or the caller: chosen) and
+ * the filter passes it; see mbuf_trace(4).
+ */
+#define	MTRACE_START(m, proto, ifp, chosen) __extension__ ({		\
 	if (__predict_false(atomic_load_int(&mbuf_trace_if_readers) != 0)) \
-		mbuf_trace_start(m);					\
+		mbuf_trace_start((m), (proto), (ifp), (chosen));	\
 })
+#define	mtrace_start(m)		MTRACE_START((m), 0, NULL, false)
+#define	mtrace_start_ether(m, ifp) MTRACE_START((m), MTRACE_L2, (ifp), false)
+#define	mtrace_start_proto(m, et, ifp) MTRACE_START((m), (et), (ifp), false)
+#define	mtrace_start_chosen(m, et) MTRACE_START((m), (et), NULL, true)
+/* Not a start point: it starts only the packets of a SO_MTRACE socket. */
+#define	mtrace_start_socket(m, so) __extension__ ({			\
+	if (__predict_false(atomic_load_int(&mbuf_trace_if_readers) != 0)) \
+		mbuf_trace_start_socket((m), (so));			\
+})
+
 #define	mtrace_data(m)		MTRACE_CALL((m), mbuf_trace_data, MTRACE_L2)
 #define	mtrace_data_proto(m, et) MTRACE_CALL((m), mbuf_trace_data, (et))
-#define	mtrace_printf(m, ...)	MTRACE_CALL((m), mbuf_trace_printf, __VA_ARGS__)
+/*
+ * Strings carry the file and line of their call, for source_position; they
+ * cost nothing until the call is made.
+ */
+#define	mtrace_printf(m, ...)						\
+	MTRACE_CALL((m), mbuf_trace_printf, __FILE__, __LINE__, __VA_ARGS__)
 
 /* A static string is kept by its address, a dynamic one is copied. */
 #define	mtrace_static_length(m, s, l)					\
-	MTRACE_CALL((m), mbuf_trace_string, (s), (l), false)
+	MTRACE_CALL((m), mbuf_trace_string, __FILE__, __LINE__, (s), (l), \
+	    false)
 #define	mtrace_dynamic_length(m, s, l)					\
-	MTRACE_CALL((m), mbuf_trace_string, (s), (l), true)
+	MTRACE_CALL((m), mbuf_trace_string, __FILE__, __LINE__, (s), (l), \
+	    true)
 /*
  * The same for NUL-terminated strings.  Once inlined, the length of a
  * string literal is a constant: the trace call does not measure it.
  */
 static __inline void
-mtrace_string_nul(struct mbuf *m, const char *s, bool copy)
+mtrace_string_nul(struct mbuf *m, const char *file, int line, const char *s,
+    bool copy)
 {
 
-	mbuf_trace_string(m, s, __builtin_strlen(s), copy);
+	mbuf_trace_string(m, file, line, s, __builtin_strlen(s), copy);
 }
-#define	mtrace_static(m, s)	MTRACE_CALL((m), mtrace_string_nul, (s), false)
-#define	mtrace_dynamic(m, s)	MTRACE_CALL((m), mtrace_string_nul, (s), true)
+#define	mtrace_static(m, s)						\
+	MTRACE_CALL((m), mtrace_string_nul, __FILE__, __LINE__, (s), false)
+#define	mtrace_dynamic(m, s)						\
+	MTRACE_CALL((m), mtrace_string_nul, __FILE__, __LINE__, (s), true)
 #define	mtrace(m, s)		mtrace_static((m), (s))
 
 /* Locations: the pointers and the line are kept, the text made later. */
@@ -141,6 +208,10 @@ mtrace_string_nul(struct mbuf *m, const char *s, bool copy)
 #define	mtrace_end(m)		MTRACE_CALL((m), mbuf_trace_end)
 #else /* !MBUF_TRACE */
 #define	mtrace_start(m)			((void)0)
+#define	mtrace_start_ether(m, ifp)	((void)0)
+#define	mtrace_start_proto(m, et, ifp)	((void)0)
+#define	mtrace_start_chosen(m, et)	((void)0)
+#define	mtrace_start_socket(m, so)	((void)0)
 #define	mtrace_data(m)			((void)0)
 #define	mtrace_data_proto(m, et)	((void)0)
 #define	mtrace_printf(m, ...)		((void)0)

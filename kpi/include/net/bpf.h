@@ -10,7 +10,23 @@
 #include <sys/param.h>
 #include <sys/eventhandler.h>
 
+/*
+ * struct bpf_insn, its opcodes and bpf_validate() are libpcap's, which
+ * come from BSD's.  bpf_filter() with buflen 0 reads an mbuf chain, as the
+ * kernel's does; libpcap's reads a buffer, so the facility's calls go to a
+ * stand-in that hands it the packet's bytes.
+ */
+#include <pcap/bpf.h>
+
+#define BPF_MAXINSNS 512 /* FreeBSD's; libpcap keeps its limit private */
+
+#define bpf_filter kpi_bpf_filter
+unsigned int kpi_bpf_filter(const struct bpf_insn *pc, unsigned char *p, unsigned int wirelen,
+                            unsigned int buflen);
+
+#ifndef DLT_USER0
 #define DLT_USER0 147
+#endif
 
 struct ifnet;
 

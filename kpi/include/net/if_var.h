@@ -6,6 +6,7 @@
 #define KPI_NET_IF_VAR_H
 
 #include <sys/param.h>
+#include <sys/ck.h>
 #include <net/if.h>
 
 struct mbuf;
@@ -25,6 +26,16 @@ typedef enum { IFCOUNTER_OPACKETS, IFCOUNTER_OBYTES, IFCOUNTER_OQDROPS, IFCOUNTE
 
 struct kpi_bpf_if;
 
+/* The interface groups an interface is a member of ("ifconfig em0 group"). */
+struct ifg_group {
+    char ifg_group[IFNAMSIZ];
+};
+
+struct ifg_list {
+    struct ifg_group *ifgl_group;
+    CK_STAILQ_ENTRY(ifg_list) ifgl_next;
+};
+
 struct ifnet {
     char if_xname[IFNAMSIZ];
     const char *if_dname;
@@ -43,6 +54,7 @@ struct ifnet {
     uint64_t if_counters[IFCOUNTERS];
     struct kpi_bpf_if *if_bpf;
     void *if_softc;
+    CK_STAILQ_HEAD(, ifg_list) if_groups;
 };
 
 if_t if_alloc(unsigned char type);

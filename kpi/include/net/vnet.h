@@ -15,6 +15,7 @@ struct vnet;
 #define curvnet                  NULL
 #define VNET_DEFINE_STATIC(t, n) static t n
 #define VNET(n)                  (n)
+#define VNET_NAME(n)             n
 #define VNET_VNET(vnet, n)       (n)
 
 #define VNET_SYSINIT(ident, subsystem, order, func, arg)                                           \

@@ -12,6 +12,8 @@
 #define CTLTYPE_NODE   1
 #define CTLTYPE_INT    2
 #define CTLTYPE_UINT   6
+#define CTLTYPE_STRING 3
+#define CTLTYPE_OPAQUE 5
 #define CTLTYPE_U64    9
 #define CTLFLAG_RD     0x80000000
 #define CTLFLAG_WR     0x40000000
@@ -19,6 +21,7 @@
 #define CTLFLAG_TUN    0x00080000
 #define CTLFLAG_RWTUN  (CTLFLAG_RW | CTLFLAG_TUN)
 #define CTLFLAG_MPSAFE 0x00040000
+#define CTLFLAG_VNET   0x00020000 /* one VNET here: arg1 needs no moving */
 #define CTLFLAG_STATS  0x00002000
 #define OID_AUTO       (-1)
 
@@ -55,6 +58,7 @@ struct sysctl_oid {
 #define SYSCTL_OUT(r, p, l) ((r)->oldfunc)((r), (p), (l))
 
 int sysctl_handle_int(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS);
 
 #define SYSCTL_DECL(name) extern struct sysctl_oid sysctl_##name

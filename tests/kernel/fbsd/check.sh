@@ -8,7 +8,7 @@
 # with fbsd-kcc (real FreeBSD 15.1 headers, the kernel's own flags, four
 # variants), once with options MBUF_TRACE off and once with it on (it goes
 # to opt_global.h, so -DMBUF_TRACE is the faithful equivalent).  Then nm
-# must show that the option-on probe calls all five facility functions and
+# must show that the option-on probe calls all six facility functions and
 # the option-off probe none, and that the facility's objects define them.
 # Exits 77 (skipped) when the header set or fbsd-kcc is missing.
 set -eu
@@ -30,7 +30,7 @@ fi
 files=$(cd "$root" && find kernel/sys -name '*.[ch]' | sort)
 probe=tests/kernel/fbsd/mtrace_probe.c
 variants=${FBSD_KCC_VARIANTS:-GENERIC GENERIC-DEBUG GENERIC-NOVIMAGE GENERIC+kmod}
-funcs="mbuf_trace_start mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location"
+funcs="mbuf_trace_start mbuf_trace_start_socket mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location"
 status=0
 
 cd "$root"

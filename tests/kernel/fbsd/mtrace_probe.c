@@ -9,12 +9,16 @@
 #include <sys/mbuf.h>
 #include <sys/mbuf_trace.h>
 
-void mtrace_probe(struct mbuf *m, const char *s, size_t len);
+void mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so);
 
 void
-mtrace_probe(struct mbuf *m, const char *s, size_t len)
+mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so)
 {
     mtrace_start(m);
+    mtrace_start_ether(m, ifp);
+    mtrace_start_proto(m, 0x86dd, ifp);
+    mtrace_start_chosen(m, MTRACE_L2);
+    mtrace_start_socket(m, so);
     mtrace_data(m);
     mtrace_data_proto(m, 0x0800);
     mtrace_printf(m, "%s %zu", s, len);
