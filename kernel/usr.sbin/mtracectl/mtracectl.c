@@ -40,14 +40,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* struct mtrace_filter needs it; Linux's libpcap does not define it. */
+#ifndef BPF_MAXINSNS
+#define	BPF_MAXINSNS	512		/* FreeBSD's net/bpf.h */
+#endif
 #include <sys/mbuf_trace.h>
 
 #define	MTRACE_GROUP	"mtrace"	/* the interface group selected */
 #define	MTRACE_SYSCTL	"net.mbuf_trace."
-
-#ifndef BPF_MAXINSNS
-#define	BPF_MAXINSNS	512		/* FreeBSD's net/bpf.h */
-#endif
 
 #ifndef __dead2
 #define	__dead2	__attribute__((__noreturn__))
