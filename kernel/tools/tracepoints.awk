@@ -7,9 +7,10 @@
 # file is the path given as the awk variable "path" (default: FILENAME);
 # function is the enclosing function (its definition starts with "NAME(" in
 # column 0, style(9)); kind is the macro without its "mtrace_" prefix
-# (start, enter, leave, func, data, data_proto, printf, static, dynamic,
-# static_length, dynamic_length, end, and "location" for mtrace_(), "static" for
-# mtrace()); text is the first string literal of the call as written in the
+# (start, start_ether, start_proto, start_socket, start_chosen, enter,
+# leave, func, data, data_proto, printf, static, dynamic, static_length,
+# dynamic_length, end, and "location" for mtrace_(), "static" for
+# mtrace()); a call continued on more lines counts as its first; text is the first string literal of the call as written in the
 # source (empty when there is none); before names the function or macro
 # that the first source line after the call (not blank, not another trace
 # point) calls, or is empty: it says where the trace point stands when a
@@ -43,6 +44,14 @@ function callee(s)
 FNR == 1 {
 	flush("")
 	func_name = ""
+	incall = 0
+}
+
+# The lines that continue a trace point's call, up to its ";".
+incall {
+	if ($0 ~ /;[ \t]*$/)
+		incall = 0
+	next
 }
 
 /^[A-Za-z_][A-Za-z0-9_]*\(/ {
@@ -54,8 +63,9 @@ match($0, /^[ \t]+mtrace(_[a-z_]*)?\(/) {
 	call = substr($0, RSTART, RLENGTH - 1)
 	sub(/^[ \t]+/, "", call)
 	kind = call == "mtrace" ? "static" : call == "mtrace_" ? "location" : substr(call, 8)
-	if (kind !~ /^(start|enter|leave|func|location|data|data_proto|printf|static|dynamic|static_length|dynamic_length|end)$/)
+	if (kind !~ /^(start|start_ether|start_proto|start_socket|start_chosen|enter|leave|func|location|data|data_proto|printf|static|dynamic|static_length|dynamic_length|end)$/)
 		next
+	incall = $0 !~ /;[ \t]*$/
 	text = ""
 	if (match($0, /"([^"\\]|\\.)*"/))
 		text = substr($0, RSTART + 1, RLENGTH - 2)

@@ -223,7 +223,7 @@ vlan_frame_passes_vlan_input_to_the_vlan_interface)
 	have "strings" "+ether_demux|-ether_demux|ether_input|+ether_input_internal" "$(strings)"
 	# ether_demux() leaves at the vlan_input() call, then at netisr_dispatch().
 	lines=$(fields mbuf_trace.line | tr '|' '\n' | sed -n '5p;10p' | tr '\n' ' ')
-	want "ether_demux exits" "911 963 " "$lines"
+	want "ether_demux exits" "913 965 " "$lines"
 	want "the tagged frame" "42	0x0800" "$(snapshot 1 1 vlan.id vlan.etype)"
 	want "the frame the vlan(4) interface got, untagged" "	0x0800" "$(snapshot 1 2 vlan.id eth.type)"
 	;;
@@ -269,7 +269,7 @@ $in6 > icmp6_input > $out6
 $in6 > icmp6_input" "$(fields mbuf_trace.path)"
 	want "fragments" "1456 0 1
 568 181 0" "$(for n in 2 3; do snapshot $n 2 ipv6.plen ipv6.fraghdr.offset ipv6.fraghdr.more; done | tr '\t' ' ')"
-	want "leave" "1276" "$(fields mbuf_trace.line | sed -n 3p | tr '|' '\n' | grep -x 1276)"
+	want "leave" "1277" "$(fields mbuf_trace.line | sed -n 3p | tr '|' '\n' | grep -x 1277)"
 	;;
 tcp_syn_to_closed_port_becomes_the_rst)
 	needs_tshark

@@ -15,6 +15,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
 
 #include "replay.h"
 #include "tp.h"
@@ -35,7 +36,7 @@ ether_input(struct host *h, struct sim_if *ifp, struct pkt *p)
 {
     p->rcvif = ifp;
     h->route_if = ifp;
-    tp(p->m, TP_ETHER_INPUT_START);
+    tp_start(p->m, TP_ETHER_INPUT_START_ETHER, MTRACE_L2, ifp->ifnet);
     tp(p->m, TP_ETHER_INPUT_FUNC);
     tp(p->m, TP_ETHER_INPUT_DATA);
     /* netisr_dispatch(NETISR_ETHER): direct dispatch. */
@@ -221,7 +222,12 @@ ether_output(struct host *h, struct sim_if *ifp, struct pkt *p, int af, const vo
 {
     struct ether_header eh;
 
-    tp(p->m, TP_ETHER_OUTPUT_START);
+    /* The ARP reply (AF_UNSPEC here) is AF_ARP in the kernel. */
+    tp_start(p->m, TP_ETHER_OUTPUT_START_PROTO,
+             af == AF_INET    ? ETHERTYPE_IP
+             : af == AF_INET6 ? ETHERTYPE_IPV6
+                              : ETHERTYPE_ARP,
+             ifp->ifnet);
     tp(p->m, TP_ETHER_OUTPUT_ENTER);
     if (linkhdr != NULL) {
         memcpy(&eh, linkhdr, sizeof(eh));

@@ -9,7 +9,44 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <sys/param.h>
+#include <net/if_types.h>
+#include <net/if_var.h>
+
+#include "kpi.h"
 #include "replay.h"
+
+/*
+ * The ifnet the start points see for an interface: one in group mtrace
+ * when --interface-group names it, else none (NULL), which no group
+ * chooses either.
+ */
+static struct ifnet *
+group_ifnet(const struct host *h, const char *name)
+{
+    struct ifnet *ifp;
+    guint i;
+
+    for (i = 0; i < h->cfg.mtrace_group->len; i++) {
+        if (strcmp(g_ptr_array_index(h->cfg.mtrace_group, i), name) == 0) {
+            ifp = if_alloc(IFT_OTHER);
+            g_strlcpy(ifp->if_xname, name, sizeof(ifp->if_xname));
+            kpi_if_addgroup(ifp, "mtrace");
+            return ifp;
+        }
+    }
+    return NULL;
+}
+
+static void
+sim_if_free(gpointer data)
+{
+    struct sim_if *ifp = data;
+
+    if (ifp->ifnet != NULL)
+        if_free(ifp->ifnet);
+    g_free(ifp);
+}
 
 /* Neighbours nobody was heard from: a locally administered address. */
 static const uint8_t unknown_neighbour[ETHER_ADDR_LEN] = { 0x02, 0, 0, 0, 0, 0x02 };
@@ -22,7 +59,8 @@ host_init(struct host *h, const struct host_config *cfg)
     memset(h, 0, sizeof(*h));
     h->cfg = *cfg;
     g_strlcpy(h->ether.name, "em0", sizeof(h->ether.name));
-    h->vlans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    h->ether.ifnet = group_ifnet(h, h->ether.name);
+    h->vlans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, sim_if_free);
     memcpy(h->mac, cfg->fixed_mac ? cfg->mac : initial_mac, ETHER_ADDR_LEN);
     h->neighbours =
         g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
@@ -35,6 +73,8 @@ host_destroy(struct host *h)
     host_tx_complete(h);
     g_hash_table_destroy(h->vlans);
     g_hash_table_destroy(h->neighbours);
+    if (h->ether.ifnet != NULL)
+        if_free(h->ether.ifnet);
 }
 
 /* Local mode without --local-addr: every packet's destination is ours. */
@@ -271,6 +311,7 @@ host_vlan(struct host *h, uint16_t vid)
         g_snprintf(ifv->name, sizeof(ifv->name), "%s.%u", h->ether.name, vid);
         ifv->vid = vid;
         ifv->parent = &h->ether;
+        ifv->ifnet = group_ifnet(h, ifv->name);
         g_hash_table_insert(h->vlans, GUINT_TO_POINTER(vid), ifv);
     }
     return ifv;

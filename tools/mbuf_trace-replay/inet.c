@@ -571,7 +571,8 @@ ip_output(struct host *h, struct pkt *p, const uint8_t *opts, size_t optlen, int
     GPtrArray *frags;
     guint i;
 
-    tp(p->m, TP_IP_OUTPUT_START);
+    tp(p->m, TP_IP_OUTPUT_START_SOCKET);
+    tp_start(p->m, TP_IP_OUTPUT_START, 0, NULL);
     tp(p->m, TP_IP_OUTPUT_ENTER);
     if (opts != NULL && optlen > 4 && optlen - 4 + g_ntohs(ip_hdr(p)->ip_len) <= IP_MAXPACKET) {
         /* ip_insertoptions() */

@@ -397,7 +397,8 @@ ip6_output(struct host *h, struct pkt *p)
     GPtrArray *frags;
     guint i;
 
-    tp(p->m, TP_IP6_OUTPUT_START);
+    tp(p->m, TP_IP6_OUTPUT_START_SOCKET);
+    tp_start(p->m, TP_IP6_OUTPUT_START, 0, NULL);
     tp(p->m, TP_IP6_OUTPUT_ENTER);
     ip6 = ip6_hdr(p);
     if (IN6_IS_ADDR_UNSPECIFIED(&ip6->ip6_src) || IN6_IS_ADDR_MULTICAST(&ip6->ip6_src)) {

@@ -21,6 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/param.h>
+#include <net/bpf.h>
+#include <sys/mbuf_trace.h>
+
 #include "kpi.h"
 #include "replay.h"
 #include "tp.h"
@@ -143,6 +147,9 @@ static struct {
     struct host_config cfg;
     gint snap_max, trace_max;
     gboolean timestamps, progress;
+    /* Selection: mbuf_trace(4), SELECTION. */
+    char *filter;
+    gboolean no_start_points, source_position, start_anywhere;
 } opt = { .snap_max = -1, .trace_max = -1 };
 
 static gboolean
@@ -155,6 +162,15 @@ option_cb(const char *name, const char *value, gpointer data, GError **error)
         return parse_ports(value, &opt.cfg, error);
     if (strcmp(name, "--vlan") == 0)
         return parse_vlans(value, &opt.cfg, error);
+    if (strcmp(name, "--interface-group") == 0) {
+        if (strcmp(value, "em0") != 0 && strncmp(value, "em0.", 4) != 0) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--interface-group %s: want em0 or em0.VID", value);
+            return FALSE;
+        }
+        g_ptr_array_add(opt.cfg.mtrace_group, g_strdup(value));
+        return TRUE;
+    }
     return parse_mac(value, &opt.cfg, error);
 }
 
@@ -170,6 +186,84 @@ set_limit(const char *name, gint val)
         g_printerr("%s: %s=%d: %s\n", PROG, name, val,
                    error == EINVAL ? "out of the range the kernel accepts" : g_strerror(error));
     return error == 0;
+}
+
+/*
+ * One program of --filter: expr compiled for the link type dlt.  An
+ * expression that means nothing at that layer ("arp" for IP packets,
+ * "ether host" for either) gets a program that rejects every packet: the
+ * kernel passes every packet to a program of no instructions.
+ */
+static GArray *
+compile_filter(const char *expr, int dlt, const char *what)
+{
+    static const struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    GArray *insns = g_array_new(FALSE, FALSE, sizeof(struct bpf_insn));
+    struct bpf_program prog;
+    pcap_t *p = pcap_open_dead(dlt, 65535);
+
+    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+        g_array_append_vals(insns, prog.bf_insns, prog.bf_len);
+        pcap_freecode(&prog);
+    } else {
+        g_printerr("%s: --filter: %s (%s): no %s packet passes it\n", PROG, what, pcap_geterr(p),
+                   what);
+        g_array_append_val(insns, reject);
+    }
+    pcap_close(p);
+    return insns;
+}
+
+/*
+ * net.mbuf_trace.filter for expr, as mtracectl sets it: the program for
+ * Ethernet frames (DLT_EN10MB) and the one for IP packets (DLT_RAW).
+ */
+static gboolean
+set_filter(const char *expr)
+{
+    struct mtrace_filter *f;
+    GArray *ether, *ip;
+    size_t len;
+    int error;
+
+    if (strlen(expr) >= MTRACE_FILTER_TEXT) {
+        g_printerr("%s: --filter: longer than %d bytes\n", PROG, MTRACE_FILTER_TEXT - 1);
+        return FALSE;
+    }
+    ether = compile_filter(expr, DLT_EN10MB, "Ethernet");
+    ip = compile_filter(expr, DLT_RAW, "IP");
+    if (ether->len + ip->len == 2 && g_array_index(ether, struct bpf_insn, 0).k == 0 &&
+        g_array_index(ip, struct bpf_insn, 0).k == 0) {
+        /* Refused at both layers: a mistake, not a choice. */
+        g_array_free(ether, TRUE);
+        g_array_free(ip, TRUE);
+        return FALSE;
+    }
+    len = sizeof(*f) + (ether->len + ip->len) * sizeof(struct bpf_insn);
+    f = g_malloc0(len);
+    g_strlcpy(f->mf_text, expr, sizeof(f->mf_text));
+    f->mf_ether_len = ether->len;
+    f->mf_ip_len = ip->len;
+    memcpy(f->mf_insns, ether->data, ether->len * sizeof(struct bpf_insn));
+    memcpy(f->mf_insns + ether->len, ip->data, ip->len * sizeof(struct bpf_insn));
+    error = kpi_sysctl_set("net.mbuf_trace.filter", f, len);
+    if (error != 0)
+        g_printerr("%s: --filter: the kernel refuses the programs: %s\n", PROG, g_strerror(error));
+    g_free(f);
+    g_array_free(ether, TRUE);
+    g_array_free(ip, TRUE);
+    return error == 0;
+}
+
+/* The selection options, set before the stack runs (outside the net epoch). */
+static gboolean
+set_selection(void)
+{
+    if (opt.filter != NULL && !set_filter(opt.filter))
+        return FALSE;
+    return set_limit("net.mbuf_trace.start_points", opt.no_start_points ? 0 : 1) &&
+           set_limit("net.mbuf_trace.source_position", opt.source_position ? 1 : 0) &&
+           set_limit("net.mbuf_trace.start_anywhere", opt.start_anywhere ? 1 : 0);
 }
 
 static void
@@ -224,6 +318,20 @@ main(int argc, char **argv)
           "net.mbuf_trace.trace_max: bytes of records a trace may hold", "BYTES" },
         { "timestamps", 't', 0, G_OPTION_ARG_NONE, &opt.timestamps,
           "net.mbuf_trace.timestamps=1: a TIME record before every record", NULL },
+        { "filter", 0, 0, G_OPTION_ARG_STRING, &opt.filter,
+          "net.mbuf_trace.filter: trace only the packets this tcpdump expression matches", "EXPR" },
+        { "no-start-points", 0, 0, G_OPTION_ARG_NONE, &opt.no_start_points,
+          "net.mbuf_trace.start_points=0: start points choose only packets of a group "
+          "interface",
+          NULL },
+        { "interface-group", 0, 0, G_OPTION_ARG_CALLBACK, option_cb,
+          "The interface is in group mtrace (ifconfig IF group mtrace); repeat for more",
+          "em0|em0.VID" },
+        { "source-position", 0, 0, G_OPTION_ARG_NONE, &opt.source_position,
+          "net.mbuf_trace.source_position=1: strings as FILE:LINE: text", NULL },
+        { "start-anywhere", 0, 0, G_OPTION_ARG_NONE, &opt.start_anywhere,
+          "net.mbuf_trace.start_anywhere=1: any trace point starts an untraced packet's trace",
+          NULL },
         { "progress", 0, 0, G_OPTION_ARG_NONE, &opt.progress,
           "Show progress on stderr even when it is not a terminal", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -248,6 +356,7 @@ main(int argc, char **argv)
     opt.cfg.open_ports = g_array_new(FALSE, FALSE, sizeof(struct port_range));
     opt.cfg.vlan_ids = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     opt.cfg.vlans_all = true;
+    opt.cfg.mtrace_group = g_ptr_array_new_with_free_func(g_free);
     opt.cfg.mtu = 1500;
     ctx = g_option_context_new("INPUT OUTPUT");
     g_option_context_set_summary(
@@ -298,6 +407,11 @@ main(int argc, char **argv)
     }
 
     kpi_boot();
+    /* A new filter waits for the network epoch: set it before entering. */
+    if (!set_selection()) {
+        kpi_shutdown();
+        return 2;
+    }
     /* This thread is the driver: the stack runs in the network epoch. */
     kpi_net_epoch_enter();
     kpi_clock_set_boottime(0);

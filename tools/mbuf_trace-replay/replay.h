@@ -30,6 +30,7 @@ struct sim_if {
     char name[16];
     uint16_t vid;          /* 0: the Ethernet interface itself */
     struct sim_if *parent; /* of a vlan(4) */
+    struct ifnet *ifnet;   /* what start points see: only a member of group mtrace */
 };
 
 struct prefix4 {
@@ -59,6 +60,7 @@ struct host_config {
     bool rxcsum;        /* the interface checks checksums (--rxcsum) */
     uint8_t mac[ETHER_ADDR_LEN];
     int mtu;
+    GPtrArray *mtrace_group; /* char *: interfaces in group mtrace (--interface-group) */
 };
 
 struct host {

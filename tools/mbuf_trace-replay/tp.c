@@ -25,6 +25,9 @@ tp(struct mbuf *m, enum tp_id id)
         case TP_KIND_START:
             mbuf_trace_start(m, 0, NULL, false);
             break;
+        case TP_KIND_START_SOCKET:
+            mbuf_trace_start_socket(m, NULL);
+            break;
         case TP_KIND_ENTER:
             mbuf_trace_location(m, MTRACE_EV_ENTER, t->file, t->line, t->func);
             break;
@@ -52,6 +55,17 @@ tp(struct mbuf *m, enum tp_id id)
         default:
             panic("tp: %s:%d takes arguments the table does not have", t->file, t->line);
     }
+}
+
+void
+tp_start(struct mbuf *m, enum tp_id id, int proto, struct ifnet *ifp)
+{
+    const struct tp *t = &tp_table[id];
+
+    KASSERT(t->kind == TP_KIND_START || t->kind == TP_KIND_START_ETHER ||
+                t->kind == TP_KIND_START_PROTO,
+            ("tp_start: %s:%d is no start point", t->file, t->line));
+    mbuf_trace_start(m, proto, ifp, false);
 }
 
 void

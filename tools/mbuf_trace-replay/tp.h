@@ -14,9 +14,14 @@
 #define TP_H
 
 struct mbuf;
+struct ifnet;
 
 enum tp_kind {
     TP_KIND_START,
+    TP_KIND_START_ETHER,
+    TP_KIND_START_PROTO,
+    TP_KIND_START_SOCKET,
+    TP_KIND_START_CHOSEN,
     TP_KIND_ENTER,
     TP_KIND_LEAVE,
     TP_KIND_FUNC,
@@ -44,8 +49,17 @@ struct tp {
 
 extern const struct tp tp_table[TP_COUNT];
 
-/* The mtrace_*() call of trace point id on m (not for printf ones). */
+/*
+ * The mtrace_*() call of trace point id on m (not for printf ones, nor
+ * for start points that take an interface).  A socket start point is
+ * called without a socket: the replay's packets come from none.
+ */
 void tp(struct mbuf *m, enum tp_id id);
+/*
+ * The start point id (start, start_ether, start_proto): proto is what m
+ * begins with (MTRACE_L2, an ethertype, 0), ifp its interface or NULL.
+ */
+void tp_start(struct mbuf *m, enum tp_id id, int proto, struct ifnet *ifp);
 /* The mtrace_printf() of trace point id, whose format takes one int. */
 void tp_printf(struct mbuf *m, enum tp_id id, int arg);
 

@@ -415,7 +415,10 @@ SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, filter,
     mtrace_sysctl_filter, "S,mtrace_filter",
     "The filter a chosen packet must pass (struct mtrace_filter)");
 
-/* A VNET ends: its filter and tag go, and its start_anywhere with it. */
+/*
+ * A VNET ends: its filter and tag go, and its start_anywhere with it.  Its
+ * interfaces are gone, so no packet of it reads them any more.
+ */
 static void
 mtrace_sel_uninit(void *arg __unused)
 {
@@ -432,11 +435,8 @@ mtrace_sel_uninit(void *arg __unused)
 		atomic_subtract_int(&mbuf_trace_anywhere, 1);
 	}
 	mtx_unlock(&mtrace_sel_mtx);
-	if (f != NULL || tag != NULL) {
-		NET_EPOCH_WAIT();
-		free(f, M_MBUF_TRACE);
-		free(tag, M_MBUF_TRACE);
-	}
+	free(f, M_MBUF_TRACE);
+	free(tag, M_MBUF_TRACE);
 }
 VNET_SYSUNINIT(mbuf_trace_sel, SI_SUB_INIT_IF, SI_ORDER_ANY, mtrace_sel_uninit,
     NULL);

@@ -2,8 +2,12 @@
 #
 # Conventions, so that a trace reads the same everywhere:
 # - A packet's trace starts where a frame enters (ether_input) and where a
-#   packet leaves (ip_output, ip6_output, ether_output); mtrace_start() on a
-#   packet that is already traced continues its trace.  The bytes are
+#   packet leaves (ip_output, ip6_output, ether_output): the start points,
+#   which say what the packet begins with and its interface when they know
+#   them (mtrace_start_ether(), mtrace_start_proto()), for the selection of
+#   mbuf_trace(4); ip_output and ip6_output first start the packets of a
+#   SO_MTRACE socket (mtrace_start_socket()).  Starting a packet that is
+#   already traced continues its trace.  The bytes are
 #   snapshotted at both ends (mtrace_data()), and where a packet loops back
 #   (if_simloop, mtrace_data_proto()).  A sent packet's trace ends when the
 #   stack hands it to the driver (mtrace_end()).
@@ -33,7 +37,7 @@ f=sys/net/if_ethersubr.c
 mt_include $f
 
 mt_insert $f ether_input before '^		netisr_dispatch\(NETISR_ETHER, m\);$' \
-"${T}${T}mtrace_start(m);
+"${T}${T}mtrace_start_ether(m, ifp);
 ${T}${T}mtrace_func(m);
 ${T}${T}mtrace_data(m);"
 
@@ -59,7 +63,9 @@ mt_insert $f ether_demux after '^discard:$' \
     "${T}mtrace_printf(m, \"drop: unsupported ethertype %#06x\", ether_type);"
 
 mt_insert $f ether_output before '^	phdr = NULL;$' \
-"${T}mtrace_start(m);
+"${T}mtrace_start_proto(m, dst->sa_family == AF_INET ? ETHERTYPE_IP :
+${T}    dst->sa_family == AF_INET6 ? ETHERTYPE_IPV6 :
+${T}    dst->sa_family == AF_ARP ? ETHERTYPE_ARP : 0, ifp);
 ${T}mtrace_enter(m);"
 mt_insert $f ether_output after '^	if \(\(pflags & RT_L2_ME\) != 0\) \{$' \
 "${T}${T}mtrace(m, \"loop back: the destination is this host\");
@@ -170,7 +176,8 @@ f=sys/netinet/ip_output.c
 mt_include $f
 
 mt_insert $f ip_output before '^	M_ASSERTPKTHDR\(m\);$' \
-"${T}mtrace_start(m);
+"${T}mtrace_start_socket(m, inp != NULL ? inp->inp_socket : NULL);
+${T}mtrace_start(m);
 ${T}mtrace_enter(m);"
 mt_insert $f ip_output before '^		error = ip_output_send\(inp, ifp, m, gw, ro,$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip_output before '^			error = ip_output_send\(inp, ifp, m, gw, ro, true\);$' \
@@ -257,7 +264,8 @@ f=sys/netinet6/ip6_output.c
 mt_include $f
 
 mt_insert $f ip6_output before '^	NET_EPOCH_ASSERT\(\);$' \
-"${T}mtrace_start(m);
+"${T}mtrace_start_socket(m, inp != NULL ? inp->inp_socket : NULL);
+${T}mtrace_start(m);
 ${T}mtrace_enter(m);"
 mt_insert $f ip6_output before '^		error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip6_output before '^			error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' \
