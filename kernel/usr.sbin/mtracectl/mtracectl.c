@@ -26,7 +26,6 @@
 #include <sys/sysctl.h>
 #include <sys/wait.h>
 
-#include <net/bpf.h>
 #include <net/if.h>
 #endif
 
@@ -40,7 +39,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* struct mtrace_filter needs it; Linux's libpcap does not define it. */
+/*
+ * struct mtrace_filter needs it.  <net/bpf.h> defines it, but hides
+ * libpcap's bpf_image() when included first; <pcap.h> does not.
+ */
 #ifndef BPF_MAXINSNS
 #define	BPF_MAXINSNS	512		/* FreeBSD's net/bpf.h */
 #endif
