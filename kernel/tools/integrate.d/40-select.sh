@@ -66,7 +66,11 @@ mt_insert $f tcp_input_with_port after \
 
 f=sys/netinet/udp_usrreq.c
 mt_insert $f "" after '^#include <sys/mbuf\.h>$' '#include <sys/mbuf_trace.h>'
-mt_insert $f udp_input before '^	if \(!udp_append\(inp, ip, m, iphlen, udp_in\)\)$' \
+# Before the probe, not before udp_append(): 20-instrument's mtrace_leave()
+# stands there, and two parts inserting before one line would each find
+# the other's line in the way on the next run.
+mt_insert $f udp_input before '^	if \(proto == IPPROTO_UDPLITE\)$
+^		UDPLITE_PROBE\(receive, NULL, inp, ip, inp, uh\);$' \
     "${T}mtrace_start_socket(m, inp->inp_socket);"
 mt_insert $f udp_multi_input before \
     '^			if \(udp_append\(inp, ip, n, sizeof\(struct ip\), udp_in\)\) \{$' \
