@@ -289,13 +289,18 @@ has()
 		fail "$3 ($1 has no \"$2\")"
 	fi
 }
-if [ -f "$out/sel-none.pcap" ]; then
-	n=$(tsel none -T fields -e frame.number 2>/dev/null | grep -c .)
-	if [ "$n" -eq 0 ]; then
-		pass "selection none: start_points 0 and no source: no frame"
+# empty NAME WHAT: sel-NAME.pcap has no frame.
+empty()
+{
+	_n=$(tsel $1 -T fields -e frame.number 2>/dev/null | grep -c .)
+	if [ -s "$out/sel-$1.pcap" ] && [ "$_n" -eq 0 ]; then
+		pass "selection $1: $2: no frame"
 	else
-		fail "selection none: start_points 0 and no source: $n frames"
+		fail "selection $1: $2: $_n frames (or no sel-$1.pcap)"
 	fi
+}
+if [ -f "$out/sel-none.pcap" ]; then
+	empty none "start_points 0 and no source"
 	req() # SRC DST: an ICMP echo request
 	{
 		echo "icmp.type == 8 && ip.src == $1 && ip.dst == $2"
@@ -307,12 +312,18 @@ if [ -f "$out/sel-none.pcap" ]; then
 	selected interface "interface group mtrace (epair1a, to jail b)" \
 	    "ip.addr == 192.0.2.18 || arp.src.proto_ipv4 == 192.0.2.18 || arp.dst.proto_ipv4 == 192.0.2.18" \
 	    "$(req 192.0.2.17 192.0.2.18)" "$(rep 192.0.2.18 192.0.2.17)"
+	# A segment the socket receives is started in tcp_input_with_port(),
+	# after the PCB lookup: its trace has that one record and no snapshot
+	# (nothing snapshots it after), so it is known by its path; what the
+	# socket sends has a snapshot (ether_output_frame()).
+	# The SYN, which the syncache frees, leaves an empty trace (no
+	# record: the start itself writes none).
+	tin='!ip && mbuf_trace.path == "tcp_input_with_port"'
 	selected socket "SO_MTRACE on a TCP listener, inherited by the connection, and on a UDP socket" \
-	    "tcp.port == 7011 || udp.port == 7013" \
-	    "tcp.dstport == 7011 && tcp.flags.syn == 1 && tcp.flags.ack == 0" \
-	    "tcp.dstport == 7011 && tcp.len > 0" \
-	    "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
+	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || mbuf_trace.count == 0" \
+	    "$tin" "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
 	    "udp.dstport == 7013 && ip.src == 192.0.2.1"
+	empty socket_off "a TCP connection and a datagram of sockets without SO_MTRACE"
 	has mtsock-7011.txt "accepted, SO_MTRACE on" \
 	    "SO_MTRACE: getsockopt reads it back, and the accepted socket inherits it"
 	has mtsock-7012.txt "accepted, SO_MTRACE off" \
@@ -321,12 +332,21 @@ if [ -f "$out/sel-none.pcap" ]; then
 	    "udp.port == 7020 || udp.port == 7022" \
 	    "udp.dstport == 7020 && ip.src == 192.0.2.1" \
 	    "udp.dstport == 7022 && ip.src == 192.0.2.1"
+	# pf tags jail a's echo request in ip_input()'s pfil hook: its trace
+	# starts there and the request becomes the reply (one frame).
 	selected pf "pf: pass in proto icmp tag mtrace, pf_tag mtrace" \
 	    "icmp && ip.addr == 192.0.2.2 && ip.addr == 192.0.2.1" \
-	    "$(req 192.0.2.2 192.0.2.1)"
+	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ip_input > icmp_input > ip_output > ether_output > ether_output_frame\""
+	empty pf_off "pf: UDP the rule does not tag"
+	# Through the node: started where the node sits (after ether_input()
+	# on the way in, in ether_output_frame() on the way out).  The host's
+	# echo reply from jail a ends in icmp_input() with no snapshot.
+	gin='!ip && !arp && mbuf_trace.path == "ether_demux > ip_input > icmp_input"'
 	selected netgraph "ng_mbuf_trace between epair0a's lower and upper" \
-	    "ip.addr == 192.0.2.2 || arp.src.proto_ipv4 == 192.0.2.2 || arp.dst.proto_ipv4 == 192.0.2.2" \
-	    "$(req 192.0.2.2 192.0.2.1)" "$(req 192.0.2.1 192.0.2.2)"
+	    "ip.addr == 192.0.2.2 || arp.src.proto_ipv4 == 192.0.2.2 || arp.dst.proto_ipv4 == 192.0.2.2 || ($gin)" \
+	    "$(req 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_output_frame\"" \
+	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_demux > ip_input > icmp_input > ip_output > ether_output > ether_output_frame\"" \
+	    "$gin"
 	has ngctl.txt "Type: mbuf_trace" "ngctl: a node of type mbuf_trace between epair0a's hooks"
 	selected filter "start_points 1 with the filter 'icmp and host 192.0.2.18'" \
 	    "icmp && ip.addr == 192.0.2.18" \

@@ -268,7 +268,8 @@ show_stats(void)
 			memcpy(&v32, &v64, sizeof(v32));
 			v64 = v32;
 		}
-		printf("%-16s%ju\n", name + strlen(MTRACE_SYSCTL),
+		/* At least one space, however long the name. */
+		printf("%-15s %ju\n", name + strlen(MTRACE_SYSCTL),
 		    (uintmax_t)v64);
 	}
 }
