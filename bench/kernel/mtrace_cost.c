@@ -16,9 +16,14 @@
  */
 #include <sys/param.h>
 #include <sys/mbuf.h>
+#include <net/bpf.h>
 #include <sys/mbuf_trace.h>
+#include <net/if_types.h>
+#include <net/if_var.h>
 
+#include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <valgrind/callgrind.h>
@@ -187,6 +192,99 @@ emit_cases(void)
     EMIT("mtrace_data (256 bytes)", 256, mtrace_data(m));
 }
 
+/*
+ * Selection: what a start point costs when it does not start a trace, and
+ * what start_anywhere costs.  The packet is UDP from 192.0.2.2:1234 to
+ * 192.0.2.1:53 behind an Ethernet header; the filter is the one of the
+ * tests, "tcp port 80 and host 192.0.2.1" (libpcap's programs, run by
+ * libpcap's interpreter in the stand-in bpf_filter()).
+ */
+static const unsigned char udp_frame[] = {
+    0x02, 0,    0,   0,   0,   0x01, 0x02, 0,   0,  0,  0, 0x02, 0x08, 0x00, /* Ethernet */
+    0x45, 0,    0,   36,  0,   0,    0,    0,   64, 17, 0, 0,    192,  0,
+    2,    2,    192, 0,   2,   1,             /* IPv4 */
+    0x04, 0xd2, 0,   53,  0,   16,   0,    0, /* UDP */
+    'q',  'u',  'e', 'r', 'y', '.',  '.',  '.',
+};
+
+static void
+set_filter(const char *expr)
+{
+    pcap_t *pe = pcap_open_dead(DLT_EN10MB, 65535), *pi = pcap_open_dead(DLT_RAW, 65535);
+    struct bpf_program ether, ip;
+    struct mtrace_filter *f;
+    size_t len;
+
+    if (pcap_compile(pe, &ether, expr, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_compile(pi, &ip, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
+        abort();
+    len = sizeof(*f) + (ether.bf_len + ip.bf_len) * sizeof(struct bpf_insn);
+    f = (calloc)(1, len);
+    f->mf_ether_len = ether.bf_len;
+    f->mf_ip_len = ip.bf_len;
+    memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
+    memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
+    /* A new filter waits for the network epoch: set it from outside. */
+    kpi_net_epoch_exit();
+    if (kpi_sysctl_set("net.mbuf_trace.filter", expr[0] != '\0' ? (void *)f : "",
+                       expr[0] != '\0' ? len : 0) != 0)
+        abort();
+    kpi_net_epoch_enter();
+    printf("filter \"%s\": %u + %u instructions\n", expr, ether.bf_len, ip.bf_len);
+    pcap_freecode(&ether);
+    pcap_freecode(&ip);
+    pcap_close(pe);
+    pcap_close(pi);
+    (free)(f);
+}
+
+static void
+select_cases(void)
+{
+    struct ifnet *ifp = if_alloc(IFT_OTHER);
+    struct mbuf *m;
+    int i;
+
+    /* An interface in the groups every one has, not in mtrace. */
+    kpi_if_addgroup(ifp, "all");
+    kpi_if_addgroup(ifp, "vtnet");
+    kpi_sysctl_set_uint("net.mbuf_trace.start_points", 0);
+    for (i = 0; i < IDLE; i++) {
+        m = kpi_mbuf_chain(udp_frame, sizeof(udp_frame), NULL, 0);
+        MEASURE("select: start_points 0: mtrace_start (no interface)", mtrace_start(m));
+        MEASURE("select: start_points 0: mtrace_start_ether (2 groups, not mtrace)",
+                mtrace_start_ether(m, ifp));
+        drop(m);
+    }
+    kpi_sysctl_set_uint("net.mbuf_trace.start_points", 1);
+    set_filter("tcp port 80 and host 192.0.2.1");
+    for (i = 0; i < IDLE; i++) {
+        m = kpi_mbuf_chain(udp_frame, sizeof(udp_frame), NULL, 0);
+        MEASURE("select: filter rejects: mtrace_start_ether (L2)", mtrace_start_ether(m, ifp));
+        drop(m);
+        m = kpi_mbuf_chain(udp_frame + 14, sizeof(udp_frame) - 14, NULL, 0);
+        MEASURE("select: filter rejects: mtrace_start (L3)", mtrace_start(m));
+        drop(m);
+    }
+    set_filter("udp port 53");
+    for (i = 0; i < IDLE; i++) {
+        m = kpi_mbuf_chain(udp_frame, sizeof(udp_frame), NULL, 0);
+        MEASURE("select: filter passes: mtrace_start_ether (L2)", mtrace_start_ether(m, ifp));
+        drop(m);
+    }
+    set_filter("");
+    /* start_anywhere on: every call on an untraced packet starts its trace. */
+    kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", 1);
+    for (i = 0; i < IDLE; i++) {
+        m = kpi_mbuf_chain(udp_frame + 14, sizeof(udp_frame) - 14, NULL, 0);
+        MEASURE("select: start_anywhere on: mtrace on an untraced packet (starts it)",
+                mtrace(m, "drop: bad checksum"));
+        drop(m);
+    }
+    kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", 0);
+    if_free(ifp);
+}
+
 int
 main(void)
 {
@@ -209,6 +307,7 @@ main(void)
     untraced_cases(", another tag on the packet", tagged_packet);
     untraced_cases(", someone listening", plain_packet);
     start_cases();
+    select_cases();
     traced_cases();
     /* The listener keeps what it is given: a new one starts empty. */
     kpi_bpf_unlisten(l);

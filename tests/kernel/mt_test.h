@@ -11,6 +11,8 @@
 
 #include <sys/param.h>
 #include <sys/mbuf.h>
+/* struct mtrace_filter needs struct bpf_insn first. */
+#include <net/bpf.h>
 #include <sys/mbuf_trace.h>
 
 #include "kpi.h"

@@ -334,8 +334,9 @@ test_pcap_files_are_reproducible_byte_for_byte(void)
 static void
 test_sysctl_tree_has_every_documented_name(void)
 {
-    static const char *const knobs[] = { "enable", "timestamps", "trace_max", "snap_max",
-                                         "queue_max" };
+    static const char *const knobs[] = { "enable",          "timestamps",    "trace_max",
+                                         "snap_max",        "queue_max",     "start_points",
+                                         "source_position", "start_anywhere" };
     static const char *const stats[] = { "started",
                                          "emitted",
                                          "copies",
@@ -344,7 +345,8 @@ test_sysctl_tree_has_every_documented_name(void)
                                          "truncated",
                                          "dropped.nomem",
                                          "dropped.queue_full",
-                                         "dropped.no_listener" };
+                                         "dropped.no_listener",
+                                         "filtered" };
     gsize i;
 
     mt_reset();

@@ -22,6 +22,7 @@ typedef struct {
     guint length;
     char *string; /* STRING, STRING_DYNAMIC */
     char *file, *func, *event;
+    char *text;         /* after "file:line: "; compared only when expected */
     gint64 line;        /* -1: none */
     char *packet;       /* snapshot bytes, lower-case hex */
     gint64 ethertype;   /* -1: none */
@@ -44,6 +45,7 @@ rec_free(gpointer p)
     g_free(r->string);
     g_free(r->file);
     g_free(r->func);
+    g_free(r->text);
     g_free(r->event);
     g_free(r->packet);
     g_free(r);
@@ -129,6 +131,21 @@ expect_location(Frame *f, const char *file, int line, const char *func, const ch
     r->line = line;
     r->func = g_strdup(func);
     r->event = g_strdup(event);
+}
+
+/* A string made while source_position is on: "file:line: text". */
+static void
+expect_position(Frame *f, guint type, const char *file, int line, const char *text)
+{
+    Rec *r;
+    char *s = g_strdup_printf("%s:%d: %s", file, line, text);
+
+    r = expect(f, type, strlen(s));
+    r->string = s;
+    r->file = g_strdup(file);
+    r->line = line;
+    r->event = g_strdup("location");
+    r->text = g_strdup(text);
 }
 
 static void
@@ -223,6 +240,8 @@ pdml_start(GMarkupParseContext *ctx G_GNUC_UNUSED, const char *element, const ch
         p->rec->line = g_ascii_strtoll(show, NULL, 10);
     } else if (strcmp(name, "mbuf_trace.func") == 0) {
         p->rec->func = g_strdup(show);
+    } else if (strcmp(name, "mbuf_trace.text") == 0) {
+        p->rec->text = g_strdup(show);
     } else if (strcmp(name, "mbuf_trace.event") == 0) {
         /* An integer with names: show is the number, showname reads
          * "Event: enter (2)". */
@@ -309,6 +328,7 @@ assert_same_str(const char *what, guint f, guint r, const char *want, const char
 static void ether_input(struct mbuf *m);
 static void ip_input(struct mbuf *m);
 static void ip_input_location(struct mbuf *m);
+static void tcp_input(struct mbuf *m);
 
 /* Trace packets into pcap; return what each frame must hold. */
 static GPtrArray *
@@ -360,6 +380,21 @@ trace_into(const char *pcap)
     expect_string(f, MTRACE_REC_STRING_DYNAMIC, "rule 17");
     m_freem(m);
     kpi_taskqueue_drain_all();
+
+    /* source_position: strings say where they were made, as locations do. */
+    mt_set("timestamps", 0);
+    mt_set("source_position", 1);
+    f = frame_new(frames);
+    f->count = 2;
+    m = mt_packet(60, NULL, 0);
+    mtrace_start(m);
+    tcp_input(m);
+    expect_position(f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c", 602, "drop: bad checksum");
+    expect_position(f, MTRACE_REC_STRING_DYNAMIC, "sys/netinet/tcp_input.c", 603,
+                    "drop: port 81 closed");
+    m_freem(m);
+    kpi_taskqueue_drain_all();
+    mt_set("source_position", 0);
 
     /* A full trace: four records kept, two lost. */
     mt_set("timestamps", 0);
@@ -435,6 +470,8 @@ test_tshark_decodes_every_record_as_traced(void)
             assert_same_str("file", i + 1, j + 1, w->file, g->file);
             assert_same_int("line", i + 1, j + 1, w->line, g->line);
             assert_same_str("func", i + 1, j + 1, w->func, g->func);
+            if (w->text != NULL)
+                assert_same_str("text", i + 1, j + 1, w->text, g->text);
             assert_same_str("event", i + 1, j + 1, w->event, g->event);
             assert_same_str("packet", i + 1, j + 1, w->packet, g->packet);
             assert_same_int("ethertype", i + 1, j + 1, w->ethertype, g->ethertype);
@@ -487,4 +524,11 @@ static void
 ip_input_location(struct mbuf *m)
 {
     mtrace_(m);
+}
+#line 599 "../../../netinet/tcp_input.c"
+static void
+tcp_input(struct mbuf *m)
+{
+    mtrace(m, "drop: bad checksum");
+    mtrace_printf(m, "drop: port %d closed", 81);
 }

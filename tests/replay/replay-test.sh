@@ -567,7 +567,8 @@ snap_max_limits_snapshots)
 bad_options_are_usage_errors)
 	"$mkcap" icmp_echo "$work/in.pcap"
 	for opt in "--open-port 0" "--open-port udp:9-8" "--local-addr 192.0.2.1/33" \
-	    "--vlan 4095" "--mac 02:00:00" "--mtu 100" "--snap-max 70000" "--trace-max 1"; do
+	    "--vlan 4095" "--mac 02:00:00" "--mtu 100" "--snap-max 70000" "--trace-max 1" \
+	    "--filter tcp_port_80" "--interface-group vtnet0"; do
 		set +e
 		# shellcheck disable=SC2086 # the option and its value
 		"$replay" $opt "$work/in.pcap" "$work/trace.pcap" 2>"$work/err"
@@ -582,7 +583,8 @@ bad_options_are_usage_errors)
 help_lists_the_options)
 	"$replay" --help >"$work/help"
 	for opt in --forward --local-addr --open-port --vlan --mac --mtu --snap-max --trace-max \
-	    --timestamps --progress "INPUT OUTPUT"; do
+	    --timestamps --filter --no-start-points --interface-group --source-position \
+	    --start-anywhere --progress "INPUT OUTPUT"; do
 		have "--help" "$opt" "$(cat "$work/help")"
 	done
 	;;
@@ -606,6 +608,69 @@ damaged_frames_are_replayed_without_a_fault)
 		    fail "[$opts]: exit $?: $(tail -5 "$work/err")"
 		have "[$opts]: summary" "20000 packets read" "$(cat "$work/err")"
 	done
+	;;
+filter_selects_exactly_the_matching_packets)
+	# filter_selects_exactly_the_matching_packets CAPTURE: the sample
+	# capture (examples/) replayed with a filter gives exactly the traces
+	# of the unfiltered replay that tshark's display filter for the same
+	# expression matches, record for record (an ICMP error quoting a UDP
+	# header is not udp to BPF, to tshark it is).
+	needs_tshark
+	capture=$1
+	opts="--rxcsum --open-port tcp:8000 --open-port tcp:32768-60999"
+	# shellcheck disable=SC2086 # the options
+	"$replay" $opts "$capture" "$work/all.pcap" 2>"$work/err" || fail "unfiltered: $(cat "$work/err")"
+	# The runner's tshark reads stdin: it may not be allowed into $work.
+	all=$("$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields -e frame.number \
+	    <"$work/all.pcap" | wc -l)
+	for pair in "icmp or icmp6|icmp || icmpv6" \
+	    "tcp port 8000 and host 192.0.2.1|tcp.port == 8000 && ip.addr == 192.0.2.1" \
+	    "udp|udp && !icmp"; do
+		expr=${pair%%|*} display=${pair#*|}
+		# shellcheck disable=SC2086 # the options
+		"$replay" $opts --filter "$expr" "$capture" "$work/sel.pcap" 2>"$work/err" ||
+		    fail "--filter '$expr': $(cat "$work/err")"
+		"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields \
+		    -e frame.time_epoch -e mbuf_trace.string <"$work/sel.pcap" >"$work/sel.txt" ||
+		    fail "tshark"
+		"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -Y "$display" -T fields \
+		    -e frame.time_epoch -e mbuf_trace.string <"$work/all.pcap" >"$work/want.txt" ||
+		    fail "tshark"
+		n=$(wc -l <"$work/sel.txt")
+		[ "$n" -gt 0 ] || fail "--filter '$expr' selected nothing"
+		[ "$n" -lt "$all" ] || fail "--filter '$expr' selected all $all traces"
+		cmp -s "$work/want.txt" "$work/sel.txt" ||
+		    fail "--filter '$expr': not the traces '$display' matches: $(diff "$work/want.txt" "$work/sel.txt" | head -5)"
+	done
+	;;
+start_points_and_interface_group_choose)
+	run icmp_echo --no-start-points
+	have "no start points" "0 traces written" "$(cat "$work/err")"
+	run icmp_echo --no-start-points --interface-group em0.42
+	have "another interface" "0 traces written" "$(cat "$work/err")"
+	run icmp_echo --no-start-points --interface-group em0
+	have "em0 in group mtrace" "1 traces written" "$(cat "$work/err")"
+	run vlan_echo --no-start-points --interface-group em0.42
+	have "the vlan interface" "1 traces written" "$(cat "$work/err")"
+	;;
+source_position_prefixes_strings_with_file_and_line)
+	needs_tshark
+	run udp --source-position --open-port 80
+	have "drop string" "sys/netinet/udp_usrreq.c:678: drop: sending ICMP port unreachable" \
+	    "$(fields mbuf_trace.string | tr "|" "\n")"
+	# Locations are what they were; the summary counts the reason alone.
+	have "location" "sys/netinet/ip_input.c:470: +ip_input" "$(fields mbuf_trace.string | tr '|' '\n')"
+	have "summary" "1  drop: sending ICMP port unreachable" "$(cat "$work/err")"
+	;;
+start_anywhere_traces_without_start_points)
+	needs_tshark
+	run icmp_echo --no-start-points --start-anywhere
+	want "frames" 1 "$(fields frame.number | wc -l)"
+	# Every replayed packet passes ether_input's start point, which
+	# start_anywhere makes choose as every trace point does: the trace is
+	# whole (the kernel tests show a packet that passes no start point).
+	want "first record" "sys/net/if_ethersubr.c:863: ether_input" \
+	    "$(fields mbuf_trace.string | tr '|' '\n' | head -1)"
 	;;
 drop)
 	# drop SCENARIO REASON [OPTION...]: the trace ends with REASON.
