@@ -241,4 +241,143 @@ if [ "${MTVM_DTRACE:-0}" = 1 ] || [ -f "$out/copyoutmbuf-0.txt" ]; then
 		fail "copyoutmbuf(m, 64, 20): not the TCP header, offset 0's bytes shifted by 20 and zeros past the packet: records $bad"
 	fi
 fi
+# --- selection: each source alone chooses exactly its packets -----------------
+# The scenario's selection steps (when the image has mtracectl) captured
+# into sel-NAME.pcap while only one source chose packets.
+# tsel NAME TSHARK-ARGS...: tshark with the plugin, on sel-NAME.pcap.
+tsel()
+{
+	_f=$out/sel-$1.pcap
+	shift
+	"$MTVM_PROJECT/tools/tshark-with-plugin" "$MTVM_PLUGIN" -r - "$@" <"$_f"
+}
+# selected NAME WHAT ALLOWED WANT...: every frame of sel-NAME.pcap matches
+# the display filter ALLOWED (nothing else was traced), and each WANT
+# matches a frame (what was chosen was traced).
+selected()
+{
+	_n=$1
+	_what=$2
+	_allowed=$3
+	shift 3
+	if [ ! -s "$out/sel-$_n.pcap" ]; then
+		fail "selection $_n: $_what (no sel-$_n.pcap)"
+		return
+	fi
+	tsel $_n -T fields -E separator='	' -e frame.number -e _ws.col.Info \
+	    -e mbuf_trace.path >"$out/sel-$_n.txt" 2>&1
+	_total=$(grep -c . "$out/sel-$_n.txt")
+	_bad=$(tsel $_n -Y "!($_allowed)" -T fields -e frame.number 2>&1 |
+	    tr '\n' ' ')
+	_missing=
+	for _w; do
+		[ -n "$(tsel $_n -Y "$_w" -T fields -e frame.number 2>&1)" ] ||
+		    _missing="$_missing [$_w]"
+	done
+	if [ -z "$_bad" ] && [ -z "$_missing" ]; then
+		pass "selection $_n: $_what: $_total frames, all ($_allowed), $# kinds wanted present"
+	else
+		fail "selection $_n: $_what: $_total frames; not ($_allowed): frames $_bad; none for:$_missing (sel-$_n.txt)"
+	fi
+}
+# has FILE TEXT WHAT: FILE has a line with TEXT.
+has()
+{
+	if grep -q -F -- "$2" "$out/$1" 2>/dev/null; then
+		pass "$3"
+	else
+		fail "$3 ($1 has no \"$2\")"
+	fi
+}
+# empty NAME WHAT: sel-NAME.pcap has no frame.
+empty()
+{
+	_n=$(tsel $1 -T fields -e frame.number 2>/dev/null | grep -c .)
+	if [ -s "$out/sel-$1.pcap" ] && [ "$_n" -eq 0 ]; then
+		pass "selection $1: $2: no frame"
+	else
+		fail "selection $1: $2: $_n frames (or no sel-$1.pcap)"
+	fi
+}
+if [ -f "$out/sel-none.pcap" ]; then
+	empty none "start_points 0 and no source"
+	req() # SRC DST: an ICMP echo request
+	{
+		echo "icmp.type == 8 && ip.src == $1 && ip.dst == $2"
+	}
+	rep() # SRC DST: an ICMP echo reply
+	{
+		echo "icmp.type == 0 && ip.src == $1 && ip.dst == $2"
+	}
+	selected interface "interface group mtrace (epair1a, to jail b)" \
+	    "ip.addr == 192.0.2.18 || arp.src.proto_ipv4 == 192.0.2.18 || arp.dst.proto_ipv4 == 192.0.2.18" \
+	    "$(req 192.0.2.17 192.0.2.18)" "$(rep 192.0.2.18 192.0.2.17)"
+	# A segment the socket receives is started in tcp_input_with_port(),
+	# after the PCB lookup: its trace has that one record and no snapshot
+	# (nothing snapshots it after), so it is known by its path; what the
+	# socket sends has a snapshot (ether_output_frame()).
+	# The SYN, which the syncache frees, leaves an empty trace (no
+	# record: the start itself writes none).
+	tin='!ip && mbuf_trace.path == "tcp_input_with_port"'
+	selected socket "SO_MTRACE on a TCP listener, inherited by the connection, and on a UDP socket" \
+	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || mbuf_trace.count == 0" \
+	    "$tin" "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
+	    "udp.dstport == 7013 && ip.src == 192.0.2.1"
+	empty socket_off "a TCP connection and a datagram of sockets without SO_MTRACE"
+	has mtsock-7011.txt "accepted, SO_MTRACE on" \
+	    "SO_MTRACE: getsockopt reads it back, and the accepted socket inherits it"
+	has mtsock-7012.txt "accepted, SO_MTRACE off" \
+	    "SO_MTRACE: a socket without it accepts a socket without it"
+	selected process "mtracectl exec (its child nc) and mtracectl process PID" \
+	    "udp.port == 7020 || udp.port == 7022" \
+	    "udp.dstport == 7020 && ip.src == 192.0.2.1" \
+	    "udp.dstport == 7022 && ip.src == 192.0.2.1"
+	# pf tags jail a's echo request in ip_input()'s pfil hook: its trace
+	# starts there and the request becomes the reply (one frame).
+	selected pf "pf: pass in proto icmp tag mtrace, pf_tag mtrace" \
+	    "icmp && ip.addr == 192.0.2.2 && ip.addr == 192.0.2.1" \
+	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ip_input > icmp_input > ip_output > ether_output > ether_output_frame\""
+	empty pf_off "pf: UDP the rule does not tag"
+	# Through the node: started where the node sits (after ether_input()
+	# on the way in, in ether_output_frame() on the way out).  The host's
+	# echo reply from jail a ends in icmp_input() with no snapshot.
+	gin='!ip && !arp && mbuf_trace.path == "ether_demux > ip_input > icmp_input"'
+	selected netgraph "ng_mbuf_trace between epair0a's lower and upper" \
+	    "ip.addr == 192.0.2.2 || arp.src.proto_ipv4 == 192.0.2.2 || arp.dst.proto_ipv4 == 192.0.2.2 || ($gin)" \
+	    "$(req 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_output_frame\"" \
+	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_demux > ip_input > icmp_input > ip_output > ether_output > ether_output_frame\"" \
+	    "$gin"
+	has ngctl.txt "Type: mbuf_trace" "ngctl: a node of type mbuf_trace between epair0a's hooks"
+	selected filter "start_points 1 with the filter 'icmp and host 192.0.2.18'" \
+	    "icmp && ip.addr == 192.0.2.18" \
+	    "$(req 192.0.2.17 192.0.2.18)" "$(rep 192.0.2.18 192.0.2.17)"
+	selected start_anywhere "start_points 0, start_anywhere 1: traces start at any trace point" \
+	    "frame" "$(req 192.0.2.1 192.0.2.2)" "$(req 192.0.2.2 192.0.2.1)"
+	# source_position: every string is FILE:LINE: text, the static ones
+	# (drop:, reply:) too.
+	tsel source_position -T fields -E aggregator='	' -e mbuf_trace.string \
+	    2>&1 | tr '\t' '\n' | grep . >"$out/sel-source_position.strings"
+	nstr=$(grep -c . "$out/sel-source_position.strings")
+	bare=$(grep -v -c -E '^sys/[^ :]+\.[ch]:[0-9]+: ' \
+	    "$out/sel-source_position.strings")
+	if [ "$nstr" -gt 0 ] && [ "$bare" -eq 0 ] && grep -q -E \
+	    '^sys/netinet/ip_icmp\.c:[0-9]+: reply: ' \
+	    "$out/sel-source_position.strings"; then
+		pass "selection source_position: all $nstr strings are FILE:LINE: text, icmp_input's reply: too"
+	else
+		fail "selection source_position: $bare of $nstr strings without FILE:LINE:, or no sys/netinet/ip_icmp.c:LINE: reply: (sel-source_position.strings)"
+	fi
+	# What mtracectl showed along the way.
+	sed -n '/^== start_points off$/,/^== /p' "$out/mtracectl.txt" \
+	    >"$out/mtracectl-first.txt" 2>/dev/null
+	has mtracectl-first.txt "start_points    0" "mtracectl shows start_points 0"
+	has mtracectl.txt "epair1a (group mtrace)" "mtracectl shows the interface group's member"
+	has mtracectl.txt "pf_tag          mtrace" "mtracectl shows pf_tag"
+	has mtracectl.txt "filter          icmp and host 192.0.2.18 (" "mtracectl shows the filter's text"
+	sed -n '/^== filter cleared$/,/^== /p' "$out/mtracectl.txt" \
+	    >"$out/mtracectl-cleared.txt" 2>/dev/null
+	has mtracectl-cleared.txt "filter          none" "mtracectl filter '' clears the filter"
+	has mtracectl-compile.txt "ip: 1 instructions" \
+	    "mtracectl: a link-layer expression matches nothing without an Ethernet header"
+fi
 [ $fails -eq 0 ]

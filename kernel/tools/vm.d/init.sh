@@ -24,18 +24,27 @@ ifconfig mbuf_trace || say "no mbuf_trace interface"
 tcpdump -i mbuf_trace -U --immediate-mode -w $MTVM_OUT/trace.pcap \
     2>$MTVM_OUT/tcpdump.txt &
 tcpdump=$!
+# capture_stop: the end of trace.pcap, and the counters that go with it in
+# sysctl.txt.  A scenario may call it before its end, to go on without
+# that capture (the selection steps capture on their own).
+capture_stop()
+{
+	[ -n "$tcpdump" ] || return 0
+	# Traces of the last packets are on their way to the listener.
+	sleep 2
+	kill -INT $tcpdump
+	wait $tcpdump
+	say "tcpdump exit status $?"
+	tcpdump=
+	cat $MTVM_OUT/tcpdump.txt
+	sysctl net.mbuf_trace >$MTVM_OUT/sysctl.txt
+	cat $MTVM_OUT/sysctl.txt
+}
 sleep 2
 say "scenario started"
 . /mbuf_trace/scenario.sh
 say "scenario done"
-# Traces of the last packets are on their way to the listener.
-sleep 2
-kill -INT $tcpdump
-wait $tcpdump
-say "tcpdump exit status $?"
-cat $MTVM_OUT/tcpdump.txt
-sysctl net.mbuf_trace >$MTVM_OUT/sysctl.txt
-cat $MTVM_OUT/sysctl.txt
+capture_stop
 for f in $MTVM_OUT/*; do
 	[ -f "$f" ] || continue
 	echo "MTVM-FILE-BEGIN ${f##*/}"

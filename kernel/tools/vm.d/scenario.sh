@@ -116,6 +116,128 @@ if [ -x /usr/sbin/dtrace ]; then
 	wait $dtrace0 $dtrace20
 	echo "dtrace done"
 fi
+if [ -x /usr/sbin/mtracectl ]; then
+	# The selection sources of mbuf_trace(4), each alone: trace.pcap ends
+	# here, and each step captures into its own sel-NAME.pcap what the
+	# host's VNET traces while only that source (and no start point)
+	# chooses packets; check.sh says which packets each must hold.
+	capture_stop
+	# sel_begin NAME WHAT: a capture of its own, and what mtracectl shows.
+	sel_begin()
+	{
+		step sel-$1 "$2"
+		tcpdump -i mbuf_trace -U --immediate-mode -w $MTVM_OUT/sel-$1.pcap \
+		    2>>$MTVM_OUT/sel-tcpdump.txt &
+		sel_tcpdump=$!
+		sleep 1
+	}
+	sel_end()
+	{
+		echo "== $1" >>$MTVM_OUT/mtracectl.txt
+		mtracectl >>$MTVM_OUT/mtracectl.txt 2>&1
+		sleep 1
+		kill -INT $sel_tcpdump
+		wait $sel_tcpdump
+	}
+	# One of each: the host to jail a and to jail b, jail a to the host.
+	sel_traffic()
+	{
+		ping -c 1 -t 5 192.0.2.2
+		ping -c 1 -t 5 192.0.2.18
+		jexec a ping -c 1 -t 5 192.0.2.1
+	}
+	mtracectl start_points off
+	echo "== start_points off" >$MTVM_OUT/mtracectl.txt
+	mtracectl >>$MTVM_OUT/mtracectl.txt 2>&1
+
+	sel_begin none "start_points 0 and no source: nothing is traced"
+	sel_traffic
+	sel_end none
+
+	sel_begin interface "interface group mtrace: epair1a (to jail b) only"
+	mtracectl interface epair1a on
+	sel_traffic
+	sel_end interface
+	mtracectl interface epair1a off
+
+	# A packet started after the PCB lookup has no snapshot of its own,
+	# so the sockets without SO_MTRACE get a capture of their own: it
+	# must stay empty.
+	sel_begin socket "SO_MTRACE: a TCP listener (port 7011) and a UDP socket (port 7013)"
+	mtsock listen 192.0.2.1 7011 on >$MTVM_OUT/mtsock-7011.txt 2>&1 &
+	s1=$!
+	sleep 1
+	echo "traced connection" | jexec a nc -N -w 5 192.0.2.1 7011
+	wait $s1
+	mtsock send 192.0.2.2 7013 on "traced datagram" >>$MTVM_OUT/mtsock-udp.txt 2>&1
+	sel_end socket
+	sel_begin socket_off "sockets without SO_MTRACE (ports 7012, 7014): nothing"
+	mtsock listen 192.0.2.1 7012 off >$MTVM_OUT/mtsock-7012.txt 2>&1 &
+	s2=$!
+	sleep 1
+	echo "untraced connection" | jexec a nc -N -w 5 192.0.2.1 7012
+	wait $s2
+	mtsock send 192.0.2.2 7014 off "untraced datagram" >>$MTVM_OUT/mtsock-udp.txt 2>&1
+	sel_end socket_off
+
+	sel_begin process "procctl: mtracectl exec (and a child), mtracectl process PID"
+	mtracectl exec sh -c 'echo traced | nc -u -w 1 192.0.2.2 7020'
+	echo untraced | nc -u -w 1 192.0.2.2 7021
+	sh -c 'sleep 2; echo traced | nc -u -w 1 192.0.2.2 7022' &
+	p=$!
+	mtracectl process $p on
+	wait $p
+	sel_end process
+
+	sel_begin pf "pf: pass in proto icmp tag mtrace; pf_tag mtrace"
+	printf 'pass all\npass in proto icmp tag mtrace\n' >/tmp/pf.conf
+	pfctl -q -f /tmp/pf.conf && pfctl -q -e
+	mtracectl pf_tag mtrace
+	jexec a ping -c 1 -t 5 192.0.2.1
+	sel_end pf
+	sel_begin pf_off "pf: what the rule does not tag (UDP from jail a): nothing"
+	echo untagged | jexec a nc -u -w 1 192.0.2.1 7030
+	sel_end pf_off
+	mtracectl pf_tag ''
+	pfctl -q -d
+	pfctl -q -F all
+
+	sel_begin netgraph "ng_mbuf_trace between epair0a's ng_ether lower and upper"
+	ngctl mkpeer epair0a: mbuf_trace lower left
+	ngctl name epair0a:lower mt0
+	ngctl connect epair0a: mt0: upper right
+	ngctl show mt0: >$MTVM_OUT/ngctl.txt 2>&1
+	sel_traffic
+	ngctl shutdown mt0:
+	sel_end netgraph
+
+	mtracectl start_points on
+	sel_begin filter "start_points 1, filter 'icmp and host 192.0.2.18'"
+	mtracectl filter 'icmp and host 192.0.2.18'
+	sel_traffic
+	sel_end filter
+	mtracectl filter ''
+	echo "== filter cleared" >>$MTVM_OUT/mtracectl.txt
+	mtracectl >>$MTVM_OUT/mtracectl.txt 2>&1
+	# Link-layer only: the program for packets without an Ethernet header
+	# matches nothing, with a warning.
+	mtracectl compile 'ether broadcast' >$MTVM_OUT/mtracectl-compile.txt 2>&1
+
+	sel_begin source_position "start_points 1, source_position 1, no filter"
+	mtracectl source_position on
+	sel_traffic
+	sel_end source_position
+	mtracectl source_position off
+
+	mtracectl start_points off
+	sel_begin start_anywhere "start_points 0, start_anywhere 1"
+	mtracectl start_anywhere on
+	sel_traffic
+	sel_end start_anywhere
+	mtracectl start_anywhere off
+	mtracectl start_points on
+	cat $MTVM_OUT/mtracectl.txt
+fi
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
 jail -r b
