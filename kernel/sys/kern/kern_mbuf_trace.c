@@ -729,10 +729,18 @@ mtrace_begin(struct mbuf *m, int proto, uint32_t ifid)
 	return (mt);
 }
 
-void
-mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
+/*
+ * Start m's trace, its bytes beginning as proto says: at a start point on
+ * ifp (why NULL), or where a source chose it (why says which).  A chosen
+ * packet starts where no trace point records it (after a PCB lookup, in
+ * pf, in a netgraph node): its trace begins with why and a snapshot, so
+ * that it shows what was chosen, and by whom.
+ */
+static void
+mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why)
 {
 	uint32_t ifid;
+	u_char v;
 
 	/* The interface lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
@@ -744,10 +752,25 @@ mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
 	 */
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
 	    atomic_load_int(&mtrace_enable) == 0 ||
-	    (!chosen && !mtrace_chosen(ifp)) ||
+	    (why == NULL && !mtrace_chosen(ifp)) ||
 	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
 		return;
-	mtrace_begin(m, proto, ifid);
+	if (mtrace_begin(m, proto, ifid) == NULL || why == NULL)
+		return;
+	mbuf_trace_string(m, __FILE__, __LINE__, why, strlen(why), false);
+	if (proto == 0 && m->m_len > 0) {
+		v = *mtod(m, u_char *) >> 4;
+		proto = v == 4 ? ETHERTYPE_IP : v == 6 ? ETHERTYPE_IPV6 : 0;
+	}
+	if (proto != 0)
+		mbuf_trace_data(m, proto);
+}
+
+void
+mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
+{
+
+	mtrace_start_at(m, proto, ifp, chosen ? "start: chosen" : NULL);
 }
 
 void
@@ -756,7 +779,7 @@ mbuf_trace_start_socket(struct mbuf *m, struct socket *so)
 
 #ifdef SO_MTRACE
 	if (so != NULL && (so->so_options & SO_MTRACE) != 0)
-		mbuf_trace_start(m, 0, NULL, true);
+		mtrace_start_at(m, 0, NULL, "start: its socket has SO_MTRACE");
 #endif
 }
 
@@ -770,7 +793,7 @@ mbuf_trace_pf_tagged(struct mbuf *m, const char *tagname)
 	NET_EPOCH_ASSERT();
 	tag = atomic_load_ptr(&V_mtrace_pf_tag);
 	if (tag != NULL && strcmp(tag, tagname) == 0)
-		mbuf_trace_start(m, 0, NULL, true);
+		mtrace_start_at(m, 0, NULL, "start: pf tagged it");
 }
 
 /*
