@@ -733,11 +733,13 @@ mtrace_begin(struct mbuf *m, int proto, uint32_t ifid)
  * Start m's trace, its bytes beginning as proto says: at a start point on
  * ifp (why NULL), or where a source chose it (why says which).  A chosen
  * packet starts where no trace point records it (after a PCB lookup, in
- * pf, in a netgraph node): its trace begins with why and a snapshot, so
- * that it shows what was chosen, and by whom.
+ * pf, in a netgraph node): its trace begins with why, so that it shows who
+ * chose it, and with a snapshot when snap says the bytes are as on the
+ * wire there.
  */
 static void
-mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why)
+mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why,
+    bool snap)
 {
 	uint32_t ifid;
 	u_char v;
@@ -758,6 +760,8 @@ mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why)
 	if (mtrace_begin(m, proto, ifid) == NULL || why == NULL)
 		return;
 	mbuf_trace_string(m, __FILE__, __LINE__, why, strlen(why), false);
+	if (!snap)
+		return;
 	if (proto == 0 && m->m_len > 0) {
 		v = *mtod(m, u_char *) >> 4;
 		proto = v == 4 ? ETHERTYPE_IP : v == 6 ? ETHERTYPE_IPV6 : 0;
@@ -770,7 +774,7 @@ void
 mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
 {
 
-	mtrace_start_at(m, proto, ifp, chosen ? "start: chosen" : NULL);
+	mtrace_start_at(m, proto, ifp, chosen ? "start: chosen" : NULL, true);
 }
 
 void
@@ -778,8 +782,14 @@ mbuf_trace_start_socket(struct mbuf *m, struct socket *so)
 {
 
 #ifdef SO_MTRACE
+	/*
+	 * No snapshot: where a socket chooses its packets, the stack holds
+	 * them as the wire does not (tcp_input() has turned the TCP header to
+	 * host order, ip_output() has not filled the IP header in yet).
+	 */
 	if (so != NULL && (so->so_options & SO_MTRACE) != 0)
-		mtrace_start_at(m, 0, NULL, "start: its socket has SO_MTRACE");
+		mtrace_start_at(m, 0, NULL, "start: its socket has SO_MTRACE",
+		    false);
 #endif
 }
 
@@ -793,7 +803,7 @@ mbuf_trace_pf_tagged(struct mbuf *m, const char *tagname)
 	NET_EPOCH_ASSERT();
 	tag = atomic_load_ptr(&V_mtrace_pf_tag);
 	if (tag != NULL && strcmp(tag, tagname) == 0)
-		mtrace_start_at(m, 0, NULL, "start: pf tagged it");
+		mtrace_start_at(m, 0, NULL, "start: pf tagged it", true);
 }
 
 /*

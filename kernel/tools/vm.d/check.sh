@@ -313,14 +313,16 @@ if [ -f "$out/sel-none.pcap" ]; then
 	    "ip.addr == 192.0.2.18 || arp.src.proto_ipv4 == 192.0.2.18 || arp.dst.proto_ipv4 == 192.0.2.18" \
 	    "$(req 192.0.2.17 192.0.2.18)" "$(rep 192.0.2.18 192.0.2.17)"
 	# A segment the socket receives is started in tcp_input_with_port(),
-	# after the PCB lookup: its trace has that one record and no snapshot
-	# (nothing snapshots it after), so it is known by its path; what the
-	# socket sends has a snapshot (ether_output_frame()).
-	# The SYN, which the syncache frees, leaves an empty trace (no
-	# record: the start itself writes none).
-	tin='!ip && mbuf_trace.path == "tcp_input_with_port"'
+	# after the PCB lookup: its trace says why it started, then that one
+	# function, and has no snapshot (the socket's start takes none: the
+	# TCP header is in host order there; nothing snapshots it after), so
+	# it is known by its path; what the socket sends has a snapshot
+	# (ether_output_frame()).  The SYN, which the syncache frees, has only
+	# the start's record.
+	why='mbuf_trace.string == "start: its socket has SO_MTRACE"'
+	tin="!ip && mbuf_trace.path == \"tcp_input_with_port\" && $why"
 	selected socket "SO_MTRACE on a TCP listener, inherited by the connection, and on a UDP socket" \
-	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || mbuf_trace.count == 0" \
+	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || (!ip && mbuf_trace.count == 1 && $why)" \
 	    "$tin" "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
 	    "udp.dstport == 7013 && ip.src == 192.0.2.1"
 	empty socket_off "a TCP connection and a datagram of sockets without SO_MTRACE"
@@ -339,11 +341,13 @@ if [ -f "$out/sel-none.pcap" ]; then
 	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ip_input > icmp_input > ip_output > ether_output > ether_output_frame\""
 	empty pf_off "pf: UDP the rule does not tag"
 	# Through the node: started where the node sits (after ether_input()
-	# on the way in, in ether_output_frame() on the way out).  The host's
-	# echo reply from jail a ends in icmp_input() with no snapshot.
-	gin='!ip && !arp && mbuf_trace.path == "ether_demux > ip_input > icmp_input"'
+	# on the way in, in ether_output_frame() on the way out), with the
+	# start's record and a snapshot of the frame as the node saw it.  The
+	# host's echo reply from jail a ends in icmp_input(), known by that
+	# snapshot.
+	gin="$(rep 192.0.2.2 192.0.2.1) && mbuf_trace.path == \"ether_demux > ip_input > icmp_input\" && mbuf_trace.string == \"start: chosen\""
 	selected netgraph "ng_mbuf_trace between epair0a's lower and upper" \
-	    "ip.addr == 192.0.2.2 || arp.src.proto_ipv4 == 192.0.2.2 || arp.dst.proto_ipv4 == 192.0.2.2 || ($gin)" \
+	    "ip.addr == 192.0.2.2 || arp.src.proto_ipv4 == 192.0.2.2 || arp.dst.proto_ipv4 == 192.0.2.2" \
 	    "$(req 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_output_frame\"" \
 	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_demux > ip_input > icmp_input > ip_output > ether_output > ether_output_frame\"" \
 	    "$gin"
