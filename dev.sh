@@ -9,6 +9,7 @@
 #        ./dev.sh deps      install the Debian packages of tools/debian-packages.txt
 #        ./dev.sh releases  the release matrix: Wireshark 4.0, 4.4 and 4.6
 #        ./dev.sh fuzz-long the long fuzz runs, 30 minutes each (docs/fuzzing.md)
+#        ./dev.sh show      what demo prints, with the build as it is
 #
 set -eu
 cd "$(dirname "$0")"
@@ -125,13 +126,16 @@ demo)
 	build
 	demo
 	;;
+show)
+	demo
+	;;
 fuzz-long)
 	deps
 	build
 	MBUF_TRACE_BUILD_DIR=$build_dir nice -n 19 tools/fuzz-long "${2:-30}"
 	;;
 *)
-	sed -n 's/^# \{0,1\}//; 5,11p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 5,12p' "$0" >&2
 	exit 2
 	;;
 esac

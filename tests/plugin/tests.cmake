@@ -217,3 +217,9 @@ add_test(NAME plugin.fields_md_names_every_field_expert_item_and_preference
 set_tests_properties(plugin.fields_md_names_every_field_expert_item_and_preference
     PROPERTIES LABELS plugin)
 mbuf_trace_uses_checked_plugin(plugin.fields_md_names_every_field_expert_item_and_preference)
+
+# ---- The README's excerpt of ./dev.sh demo ----
+add_test(NAME plugin.readme_quotes_what_the_demo_prints
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/readme_demo.sh" "${PROJECT_BINARY_DIR}")
+set_tests_properties(plugin.readme_quotes_what_the_demo_prints PROPERTIES LABELS plugin)
+mbuf_trace_uses_checked_plugin(plugin.readme_quotes_what_the_demo_prints)
