@@ -2,7 +2,9 @@
 #
 # readme_demo.sh - every line the README quotes from ./dev.sh demo is a
 # line the demo prints: its excerpt is the block of indented lines from
-# "    == examples/" to the next line that is not indented, "..." aside.
+# "    == examples/" to the next line that is not indented, "..." aside,
+# and Wireshark's own "Frame N: ..." line, which each release words its
+# own way (4.6: "Frame 30: Packet, 826 bytes on wire").
 #
 # usage: readme_demo.sh BUILD_DIR
 set -eu
@@ -13,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 (cd "$top" && MBUF_TRACE_BUILD_DIR=$1 sh dev.sh show) >"$tmp/demo"
 awk '/^    == examples\// { on = 1 } on && !/^    / && !/^$/ { exit } on' "$top/README.md" |
-    sed -n 's/^    //p' | grep -v '^ *\.\.\.$' >"$tmp/quoted"
+    sed -n 's/^    //p' | grep -v -e '^ *\.\.\.$' -e '^Frame [0-9]*: ' >"$tmp/quoted"
 [ "$(grep -c . "$tmp/quoted")" -gt 10 ] ||
     { echo "readme_demo.sh: found no excerpt of the demo in README.md" >&2; exit 1; }
 status=0
