@@ -293,11 +293,30 @@ SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, start_anywhere,
     &VNET_NAME(mtrace_start_anywhere), 0, mtrace_sysctl_anywhere, "I",
     "Start a trace on an untraced packet at any mtrace call");
 
+/*
+ * Publish p in *slot, read by the stack without the lock, and free what it
+ * replaces once no reader can still hold it.
+ */
+static void
+mtrace_publish(void **slot, void *p)
+{
+	void *old;
+
+	mtx_lock(&mtrace_sel_mtx);
+	old = *slot;
+	atomic_store_rel_ptr((volatile uintptr_t *)slot, (uintptr_t)p);
+	mtx_unlock(&mtrace_sel_mtx);
+	if (old != NULL) {
+		NET_EPOCH_WAIT();
+		free(old, M_MBUF_TRACE);
+	}
+}
+
 static int
 mtrace_sysctl_pf_tag(SYSCTL_HANDLER_ARGS)
 {
 	char buf[MTRACE_PF_TAG_MAX];
-	char *old, *tag;
+	char *tag;
 	size_t len;
 	int error;
 
@@ -318,15 +337,7 @@ mtrace_sysctl_pf_tag(SYSCTL_HANDLER_ARGS)
 		tag = malloc(len + 1, M_MBUF_TRACE, M_WAITOK);
 		memcpy(tag, buf, len + 1);
 	}
-	mtx_lock(&mtrace_sel_mtx);
-	old = V_mtrace_pf_tag;
-	atomic_store_rel_ptr((volatile uintptr_t *)&V_mtrace_pf_tag,
-	    (uintptr_t)tag);
-	mtx_unlock(&mtrace_sel_mtx);
-	if (old != NULL) {
-		NET_EPOCH_WAIT();
-		free(old, M_MBUF_TRACE);
-	}
+	mtrace_publish((void **)&V_mtrace_pf_tag, tag);
 	return (0);
 }
 SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, pf_tag,
@@ -399,15 +410,7 @@ mtrace_sysctl_filter(SYSCTL_HANDLER_ARGS)
 		free(f, M_MBUF_TRACE);
 		f = NULL;
 	}
-	mtx_lock(&mtrace_sel_mtx);
-	old = V_mtrace_filter;
-	atomic_store_rel_ptr((volatile uintptr_t *)&V_mtrace_filter,
-	    (uintptr_t)f);
-	mtx_unlock(&mtrace_sel_mtx);
-	if (old != NULL) {
-		NET_EPOCH_WAIT();
-		free(old, M_MBUF_TRACE);
-	}
+	mtrace_publish((void **)&V_mtrace_filter, f);
 	return (0);
 }
 SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, filter,
@@ -870,6 +873,31 @@ mbuf_trace_data(struct mbuf *m, int ethertype)
 	m_copydata(m, 0, len, (caddr_t)(r + 1) + MTRACE_SNAP_HDRLEN);
 }
 
+/*
+ * With source_position, a string record's payload begins with the file of
+ * its call and mr_arg holds the line: the bytes the file takes, and the
+ * writing of both.
+ */
+static __inline size_t
+mtrace_position_len(void)
+{
+
+	return (atomic_load_int(&V_mtrace_source_position) != 0 ?
+	    sizeof(const char *) : 0);
+}
+
+static __inline void
+mtrace_position_set(struct mtrace_rec *r, size_t pos, const char *file,
+    int line)
+{
+
+	if (pos == 0)
+		return;
+	r->mr_event = MTRACE_STR_POS;
+	r->mr_arg = line;
+	*(const char **)(r + 1) = file;
+}
+
 void
 mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
     size_t len, bool copy)
@@ -885,9 +913,7 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
 		mtrace_lose(mt);
 		return;
 	}
-	/* With source_position, the payload begins with the file. */
-	pos = atomic_load_int(&V_mtrace_source_position) != 0 ?
-	    sizeof(file) : 0;
+	pos = mtrace_position_len();
 	if (copy) {
 		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC,
 		    pos + len + 1);
@@ -903,11 +929,7 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
 		*(const char **)((char *)(r + 1) + pos) = s;
 	}
 	r->mr_len = len;
-	if (pos != 0) {
-		r->mr_event = MTRACE_STR_POS;
-		r->mr_arg = line;
-		*(const char **)(r + 1) = file;
-	}
+	mtrace_position_set(r, pos, file, line);
 }
 
 /*
@@ -930,9 +952,7 @@ mbuf_trace_printf(struct mbuf *m, const char *file, int line,
 	if ((mt = mtrace_get(m, 0)) == NULL)
 		return;
 	stamp = atomic_load_int(&mtrace_timestamps) != 0;
-	/* With source_position, the payload begins with the file. */
-	pos = atomic_load_int(&V_mtrace_source_position) != 0 ?
-	    sizeof(file) : 0;
+	pos = mtrace_position_len();
 	head = mtrace_need(stamp, 0) + pos;
 	room = mtrace_cap(mt) - mt->mt_used;
 	room = room > head ? room - head : 0;
@@ -955,11 +975,7 @@ mbuf_trace_printf(struct mbuf *m, const char *file, int line,
 	}
 	r = mtrace_commit(mt, stamp, MTRACE_REC_STRING_DYNAMIC, pos + len + 1);
 	r->mr_len = len;
-	if (pos != 0) {
-		r->mr_event = MTRACE_STR_POS;
-		r->mr_arg = line;
-		*(const char **)(r + 1) = file;
-	}
+	mtrace_position_set(r, pos, file, line);
 }
 
 void
