@@ -65,6 +65,33 @@ was_traced(struct mbuf *m)
     return n == 1;
 }
 
+/*
+ * Free m, which a source chose: its one frame begins with why, then, when
+ * snap is not NULL, a DATA_L3 snapshot of the IPv4 packet's len bytes snap.
+ */
+static void
+freed_as_chosen(struct mbuf *m, const char *why, const guint8 *snap, size_t len)
+{
+    GPtrArray *frames;
+    const MtRecord *r;
+    MtFrame *f;
+
+    m_freem(m);
+    frames = mt_frames();
+    g_assert_cmpuint(frames->len, ==, 1);
+    f = g_ptr_array_index(frames, 0);
+    g_assert_cmpuint(f->records->len, ==, snap != NULL ? 2 : 1);
+    r = mt_record(f, 0, MTRACE_REC_STRING);
+    g_assert_cmpmem(r->payload, r->len, why, strlen(why));
+    if (snap != NULL) {
+        r = mt_record(f, 1, MTRACE_REC_DATA_L3);
+        g_assert_cmpuint(r->len, ==, 2 + len);
+        g_assert_cmpuint((guint)r->payload[0] << 8 | r->payload[1], ==, 0x0800);
+        g_assert_cmpmem(r->payload + 2, len, snap, len);
+    }
+    g_ptr_array_unref(frames);
+}
+
 /* --- Packets --------------------------------------------------------------------- */
 
 #define ETHER_HDR 14
@@ -282,11 +309,7 @@ test_socket_with_so_mtrace_starts_its_packets(void)
     guint8 buf[2048];
     size_t len = ipv4_packet(buf, FALSE, "192.0.2.1", "192.0.2.2", 6, 80);
     struct socket so = { .so_options = SO_REUSEADDR | SO_KEEPALIVE };
-    static const char why[] = "start: its socket has SO_MTRACE";
-    const MtRecord *r;
-    GPtrArray *frames;
     struct mbuf *m;
-    MtFrame *f;
 
     sel_reset();
     /* Not a start point: it starts nothing for a socket without the bit. */
@@ -305,18 +328,8 @@ test_socket_with_so_mtrace_starts_its_packets(void)
     m = chain(buf, len, 0);
     mtrace_start_socket(m, &so);
     mtrace_start(m);
-    m_freem(m);
-    /*
-     * Its trace says why it started, and has no snapshot: where a socket
-     * chooses, the stack holds the packet as the wire does not.
-     */
-    frames = mt_frames();
-    g_assert_cmpuint(frames->len, ==, 1);
-    f = g_ptr_array_index(frames, 0);
-    g_assert_cmpuint(f->records->len, ==, 1);
-    r = mt_record(f, 0, MTRACE_REC_STRING);
-    g_assert_cmpmem(r->payload, r->len, why, sizeof(why) - 1);
-    g_ptr_array_unref(frames);
+    /* No snapshot: where a socket chooses, the stack holds the packet as the wire does not. */
+    freed_as_chosen(m, "start: its socket has SO_MTRACE", NULL, 0);
 }
 
 static void
@@ -324,13 +337,9 @@ test_pf_tag_name_chooses_what_pf_tags_with_it(void)
 {
     guint8 buf[2048];
     size_t len = ipv4_packet(buf, FALSE, "192.0.2.2", "192.0.2.1", 6, 80);
-    static const char why[] = "start: pf tagged it";
     char name[128], longest[64];
-    const MtRecord *r;
-    GPtrArray *frames;
     size_t got;
     struct mbuf *m;
-    MtFrame *f;
 
     sel_reset();
     mt_set("start_points", 0);
@@ -352,19 +361,8 @@ test_pf_tag_name_chooses_what_pf_tags_with_it(void)
     g_assert_false(was_traced(m));
     m = chain(buf, len, 0);
     mbuf_trace_pf_tagged(m, "mtrace");
-    m_freem(m);
-    /* Its trace says why it started, then the packet as pf saw it. */
-    frames = mt_frames();
-    g_assert_cmpuint(frames->len, ==, 1);
-    f = g_ptr_array_index(frames, 0);
-    g_assert_cmpuint(f->records->len, ==, 2);
-    r = mt_record(f, 0, MTRACE_REC_STRING);
-    g_assert_cmpmem(r->payload, r->len, why, sizeof(why) - 1);
-    r = mt_record(f, 1, MTRACE_REC_DATA_L3);
-    g_assert_cmpuint(r->len, ==, 2 + len);
-    g_assert_cmpuint((guint)r->payload[0] << 8 | r->payload[1], ==, 0x0800);
-    g_assert_cmpmem(r->payload + 2, len, buf, len);
-    g_ptr_array_unref(frames);
+    /* Then the packet as pf saw it. */
+    freed_as_chosen(m, "start: pf tagged it", buf, len);
 
     /* pf's names have at most 63 bytes; a longer one is refused, the old kept. */
     memset(longest, 'x', sizeof(longest) - 1);
