@@ -177,7 +177,7 @@ check_frame(const uint8_t *f, size_t len)
     bool numbered = false;
     size_t pos, rlen;
     const uint8_t *r;
-    char text[64];
+    char text[MTRACE_FRAME_MAX]; /* a record is shorter than its frame */
 
     if (len < MTRACE_FRAME_HDRLEN || len > MTRACE_FRAME_MAX)
         fail("frame of %zu bytes", len);
@@ -195,11 +195,12 @@ check_frame(const uint8_t *f, size_t len)
         pos += rlen;
         switch (type) {
             case MTRACE_REC_STRING_DYNAMIC:
-                if (rlen >= sizeof(text))
-                    fail("record %u: a dynamic string of %zu bytes", i, rlen);
+                /*
+                 * With source_position, "FILE:LINE: " comes first, and
+                 * FILE is as long as the path of the build.
+                 */
                 memcpy(text, r, rlen);
                 text[rlen] = '\0';
-                /* With source_position, "FILE:LINE: " comes first. */
                 if (sscanf(text, "p%u #%u", &id, &seq) != 2 &&
                     (strstr(text, ": p") == NULL ||
                      sscanf(strstr(text, ": p") + 2, "p%u #%u", &id, &seq) != 2))
