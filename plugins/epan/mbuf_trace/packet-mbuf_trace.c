@@ -168,9 +168,9 @@ typedef struct record {
     bool c_string;       /* types 1-3: complete, with one NUL, at its end */
     bool cut_used;       /* a CUT that describes the snapshot before it */
     uint32_t packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
-    /* Types 1-3 (a string in some generation): the avail payload bytes,
-     * read in place from the frame (tvb_get_ptr: no copy), and for a
-     * string (STRING, STRING_DYNAMIC) what parsing it once found. */
+    /* Types 1-3 (a string in some generation): its avail payload bytes in
+     * the frame's one copy (scan_records), and for a string (STRING,
+     * STRING_DYNAMIC) what parsing it once found. */
     const uint8_t *raw;
     int text_len; /* the bytes that are text (string_text_len) */
     parsed_t parsed;
@@ -487,6 +487,9 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *s
 {
     int frame_len = tvb_captured_length(tvb);
     int off = MTRACE_FRAME_HDRLEN;
+    /* The strings are parsed, tested and copied from one copy of the frame,
+     * made by one call rather than one per record. */
+    const uint8_t *bytes = tvb_memdup(pinfo->pool, tvb, 0, frame_len);
 
     /* Each record takes at least its 4-byte header. */
     st->recs = wmem_alloc0_array(
@@ -502,8 +505,7 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *s
         /* Types 1-3 are strings in some generation: both detections below
          * ask whether they are C strings. */
         if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC) {
-            r->raw = r->avail > 0 ? tvb_get_ptr(tvb, off + MTRACE_RECORD_HDRLEN, r->avail)
-                                  : (const uint8_t *)"";
+            r->raw = bytes + off + MTRACE_RECORD_HDRLEN;
             r->c_string = is_c_string(r);
         }
         off += MTRACE_RECORD_HDRLEN + r->avail;
@@ -652,8 +654,10 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
      * asks (a filter, column or -e naming the field). */
     if (proto_field_is_referenced(tree, hf_string)) {
         text = trace_string_text(tvb, off, len, raw, pinfo);
-        proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-        if (PTREE_DATA(tree)->visible)
+        pi = proto_tree_add_string(tree, hf_string, tvb, off, len, text);
+        /* Labels are shown only in a visible tree, where items are not
+         * hidden: the record's label needs the text only there. */
+        if (!proto_item_is_hidden(pi))
             label = len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text);
     }
 
