@@ -446,9 +446,11 @@ VNET_SYSUNINIT(mbuf_trace_sel, SI_SUB_INIT_IF, SI_ORDER_ANY, mtrace_sel_uninit,
 
 /*
  * Does a source other than the caller choose a packet at a start point on
- * interface ifp (NULL: not known)?
+ * interface ifp (NULL: not known)?  It runs at every start point while
+ * anybody listens, so it makes no call: a group's name, NUL included, is
+ * compared in a load or two (memcmp of a constant size is a builtin).
  */
-static bool
+static __inline bool
 mtrace_chosen(struct ifnet *ifp)
 {
 	struct ifg_list *ifgl;
@@ -459,7 +461,8 @@ mtrace_chosen(struct ifnet *ifp)
 	if (ifp == NULL)
 		return (false);
 	CK_STAILQ_FOREACH(ifgl, &ifp->if_groups, ifgl_next) {
-		if (strcmp(ifgl->ifgl_group->ifg_group, MTRACE_IFGROUP) == 0)
+		if (memcmp(ifgl->ifgl_group->ifg_group, MTRACE_IFGROUP,
+		    sizeof(MTRACE_IFGROUP)) == 0)
 			return (true);
 	}
 	return (false);
@@ -469,7 +472,8 @@ mtrace_chosen(struct ifnet *ifp)
  * Does the filter pass m, whose bytes begin as proto says?  An L2 packet
  * meets the Ethernet program, an IP packet the IP program; a program of
  * no instructions passes everything, and a packet that is neither Ethernet
- * nor IP passes only while there is no filter.
+ * nor IP passes only while there is no filter.  A packet it rejects is
+ * counted.
  */
 static bool
 mtrace_filter_pass(struct mbuf *m, int proto)
@@ -488,12 +492,16 @@ mtrace_filter_pass(struct mbuf *m, int proto)
 	    proto == ETHERTYPE_IPV6) {
 		pc = f->mf_insns + f->mf_ether_len;
 		len = f->mf_ip_len;
-	} else
-		return (false);
-	if (len == 0)
-		return (true);
+	} else {
+		pc = NULL;
+		len = 0;
+	}
 	/* buflen 0: the packet is the mbuf chain m. */
-	return (bpf_filter(pc, (u_char *)m, m->m_pkthdr.len, 0) != 0);
+	if (pc != NULL &&
+	    (len == 0 || bpf_filter(pc, (u_char *)m, m->m_pkthdr.len, 0) != 0))
+		return (true);
+	counter_u64_add(mtrace_filtered, 1);
+	return (false);
 }
 
 /* Finished traces, from the tag free routine to the emit task. */
@@ -699,20 +707,16 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 }
 
 /*
- * Start a trace on m, which a source chose, if the filter passes it.
- * Returns the trace, or NULL.
+ * Start a trace on m, which a source chose and the filter passed, for the
+ * listener ifid.  Returns the trace, or NULL.
  */
 static struct mtrace *
-mtrace_begin(struct mbuf *m, int proto, uint32_t ifid)
+mtrace_begin(struct mbuf *m, uint32_t ifid)
 {
 	struct mtrace *mt;
 	struct m_tag *t;
 	u_int cap;
 
-	if (!mtrace_filter_pass(m, proto)) {
-		counter_u64_add(mtrace_filtered, 1);
-		return (NULL);
-	}
 	cap = min(MTRACE_INITIAL,
 	    rounddown2(atomic_load_int(&mtrace_trace_max), MTRACE_ALIGN));
 	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
@@ -741,26 +745,24 @@ mtrace_begin(struct mbuf *m, int proto, uint32_t ifid)
  * wire there.
  */
 static void
-mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why,
-    bool snap)
+mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 {
 	uint32_t ifid;
 	u_char v;
 
-	/* The interface lookup needs the epoch; the stack's paths hold it. */
+	/* The listener lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
 	/*
-	 * The macro asked whether anybody listens anywhere.  Whether a source
-	 * chooses the packet is a few loads while start_points is on, and
-	 * rejects most packets while it is off: before the listener and tag
-	 * lookups.  Starting a traced packet again continues its trace.
+	 * Starting a traced packet again continues its trace.  The filter
+	 * comes before the listener lookup: it is what rejects packets while
+	 * someone listens.
 	 */
 	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
-	    atomic_load_int(&mtrace_enable) == 0 ||
-	    (why == NULL && !mtrace_chosen(ifp)) ||
-	    (ifid = mbuf_trace_if_listener()) == 0 || mtrace_lookup(m) != NULL)
+	    atomic_load_int(&mtrace_enable) == 0 || mtrace_lookup(m) != NULL ||
+	    !mtrace_filter_pass(m, proto) ||
+	    (ifid = mbuf_trace_if_listener()) == 0)
 		return;
-	if (mtrace_begin(m, proto, ifid) == NULL || why == NULL)
+	if (mtrace_begin(m, ifid) == NULL || why == NULL)
 		return;
 	mbuf_trace_string(m, __FILE__, __LINE__, why, strlen(why), false);
 	if (!snap)
@@ -773,11 +775,22 @@ mtrace_start_at(struct mbuf *m, int proto, struct ifnet *ifp, const char *why,
 		mbuf_trace_data(m, proto);
 }
 
+/*
+ * A start point.  The macro asked whether anybody listens anywhere; while
+ * start_points is off, whether a source chooses the packet rejects most
+ * packets, so it is asked here, in a function that makes no call and
+ * saves no register until it has chosen.  The interface's groups need the
+ * epoch, as the listener lookup does.
+ */
 void
 mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
 {
 
-	mtrace_start_at(m, proto, ifp, chosen ? "start: chosen" : NULL, true);
+	NET_EPOCH_ASSERT();
+	if (chosen)
+		mtrace_start_at(m, proto, "start: chosen", true);
+	else if (mtrace_chosen(ifp))
+		mtrace_start_at(m, proto, NULL, true);
 }
 
 void
@@ -791,8 +804,7 @@ mbuf_trace_start_socket(struct mbuf *m, struct socket *so)
 	 * host order, ip_output() has not filled the IP header in yet).
 	 */
 	if (so != NULL && (so->so_options & SO_MTRACE) != 0)
-		mtrace_start_at(m, 0, NULL, "start: its socket has SO_MTRACE",
-		    false);
+		mtrace_start_at(m, 0, "start: its socket has SO_MTRACE", false);
 #endif
 }
 
@@ -806,7 +818,7 @@ mbuf_trace_pf_tagged(struct mbuf *m, const char *tagname)
 	NET_EPOCH_ASSERT();
 	tag = atomic_load_ptr(&V_mtrace_pf_tag);
 	if (tag != NULL && strcmp(tag, tagname) == 0)
-		mtrace_start_at(m, 0, NULL, "start: pf tagged it", true);
+		mtrace_start_at(m, 0, "start: pf tagged it", true);
 }
 
 /*
@@ -828,8 +840,9 @@ mtrace_anywhere(struct mbuf *m, int proto)
 	mt = NULL;
 	NET_EPOCH_ENTER(et);
 	if (atomic_load_int(&V_mtrace_start_anywhere) != 0 &&
+	    mtrace_filter_pass(m, proto) &&
 	    (ifid = mbuf_trace_if_listener()) != 0)
-		mt = mtrace_begin(m, proto, ifid);
+		mt = mtrace_begin(m, ifid);
 	NET_EPOCH_EXIT(et);
 	return (mt);
 }
