@@ -269,20 +269,23 @@ if [ "$cg_frames" != 0 ]; then
 		echo
 		echo "## Instructions (callgrind, $cg_frames frames; per frame and per record above the floor)"
 		echo
-		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | plugin share (a-d)/a |"
-		echo "|---|---|---|---|---|---|---|---|---|---|"
+		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | plugin share (a-d)/a | (c) stock, as Ethernet | a/c |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $cg_captures; do
 		f=$(capture "$c" "$cg_frames")
 		records=$($native -r "$f" -T fields -e mbuf_trace.count | awk '{ n += $1 } END { print n }')
 		for m in $cg_modes; do
 			echo "plugin-bench.sh: callgrind $c $m" >&2
-			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0=""
+			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0="" irc=""
 			[ -z "$base_plugin" ] || ir0=$(cg a0 "$m" "$c")
-			awk -v c="$c" -v m="$m" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" -v b="$ir0" 'BEGIN {
-			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %.1f %% |\n", c, m, rec, a,
+			[ "$c" != T ] || irc=$(cg c "$m" "$c")
+			awk -v c="$c" -v m="$m" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" -v b="$ir0" \
+			    -v s="$irc" 'BEGIN {
+			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %.1f %% | %s | %s |\n", c, m, rec, a,
 				b == "" ? "–" : b, d, (a - d) / n, (a - d) / rec,
-				b == "" ? "–" : sprintf("%.0f", (b - d) / rec), 100 * (a - d) / a
+				b == "" ? "–" : sprintf("%.0f", (b - d) / rec), 100 * (a - d) / a,
+				s == "" ? "–" : s, s == "" ? "–" : sprintf("%.2f", a / s)
 			}' >>"$results"
 		done
 	done
