@@ -592,6 +592,25 @@ test_invalid_filters_are_refused_and_the_old_one_stays(void)
     assert_refused("no return", bad, oldlen, old, oldlen);
     g_free(bad);
 
+    /*
+     * Opcodes FreeBSD's interpreter does not know, of a known class: a
+     * return with neither K nor A (libpcap's own bpf_validate() takes it,
+     * and its bpf_filter() aborts on it), and a code above 0xff.
+     */
+    bad = g_memdup2(old, oldlen);
+    bad->mf_insns[bad->mf_ether_len - 1].code = BPF_RET | 0x18;
+    assert_refused("a return of neither K nor A", bad, oldlen, old, oldlen);
+    bad->mf_insns[bad->mf_ether_len - 1].code = 0x9e9e;
+    assert_refused("an opcode above 0xff", bad, oldlen, old, oldlen);
+    g_free(bad);
+    /* A division by a constant 0, and scratch memory past its end. */
+    bad = g_memdup2(old, oldlen);
+    bad->mf_insns[0] = (struct bpf_insn)BPF_STMT(BPF_ALU | BPF_DIV | BPF_K, 0);
+    assert_refused("division by a constant 0", bad, oldlen, old, oldlen);
+    bad->mf_insns[0] = (struct bpf_insn)BPF_STMT(BPF_ST, BPF_MEMWORDS);
+    assert_refused("scratch memory past its end", bad, oldlen, old, oldlen);
+    g_free(bad);
+
     /* Longer than BPF_MAXINSNS, with as many instructions as it says. */
     len = sizeof(*bad) + (BPF_MAXINSNS + 1 + 1) * sizeof(struct bpf_insn);
     bad = g_malloc0(len);

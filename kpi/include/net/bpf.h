@@ -11,10 +11,11 @@
 #include <sys/eventhandler.h>
 
 /*
- * struct bpf_insn, its opcodes and bpf_validate() are libpcap's, which
- * come from BSD's.  bpf_filter() with buflen 0 reads an mbuf chain, as the
- * kernel's does; libpcap's reads a buffer, so the facility's calls go to a
- * stand-in that hands it the packet's bytes.
+ * struct bpf_insn and its opcodes are libpcap's, which come from BSD's.
+ * bpf_filter() with buflen 0 reads an mbuf chain, as the kernel's does;
+ * libpcap's reads a buffer, so the facility's calls go to a stand-in that
+ * hands it the packet's bytes.  bpf_validate() is FreeBSD's rule, not
+ * libpcap's, which accepts opcodes its own interpreter aborts on.
  */
 #include <pcap/bpf.h>
 
@@ -23,6 +24,8 @@
 #define bpf_filter kpi_bpf_filter
 unsigned int kpi_bpf_filter(const struct bpf_insn *pc, unsigned char *p, unsigned int wirelen,
                             unsigned int buflen);
+#define bpf_validate kpi_bpf_validate
+int kpi_bpf_validate(const struct bpf_insn *f, int len);
 
 #ifndef DLT_USER0
 #define DLT_USER0 147
