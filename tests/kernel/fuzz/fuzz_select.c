@@ -1,0 +1,459 @@
+/*
+ * fuzz_select.c - libFuzzer harness for the selection of mbuf_trace(4),
+ * which packets start a trace: kern_mbuf_trace.c and if_mbuf_trace.c,
+ * unchanged, on the KPI stand-ins, built with -fsanitize=fuzzer,address,
+ * undefined.
+ *
+ * An input is a program of operations:
+ *  - write net.mbuf_trace.filter: a structure built from the input's bytes,
+ *    hostile (any instructions, lengths that lie), or one of a few
+ *    expressions compiled by libpcap; or clear it;
+ *  - switch start_points and start_anywhere; add an interface to, or take
+ *    it out of, a group whose name is "mtrace" or close to it;
+ *  - attach and detach the listener;
+ *  - offer a packet, its bytes and mbuf chain from the input, at a start
+ *    point of each kind (mtrace_start, _ether, _proto, _chosen, with the
+ *    interface or without), or to mtrace() for start_anywhere.
+ * A model keeps what the program set.  After each operation: a write is
+ * refused exactly when the structure is not one to run (its sizes, and
+ * bpf_validate() on each program), a refused write changes nothing, and
+ * the filter reads back as written; a packet is traced exactly when the
+ * model says (a listener, a source that chooses it, a filter that passes
+ * it: the model runs the program on the packet's bytes laid flat), and
+ * stats.started and stats.filtered move by what it says.  After the
+ * program: no mbuf left, nothing of M_MBUF_TRACE allocated but what the
+ * model's filter holds; the sanitizers halt on any bad access, and an
+ * accepted hostile program runs on every packet offered after it.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/mbuf.h>
+#include <net/bpf.h>
+#include <net/ethernet.h>
+#include <net/if_types.h>
+#include <net/if_var.h>
+#include <sys/mbuf_trace.h>
+
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAXPROG 6   /* instructions of a program made from the input */
+#define MAXPKT  128 /* bytes of a packet */
+
+static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "fuzz_select: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    abort();
+}
+
+/* The input, read a byte at a time; 0 past its end. */
+static const uint8_t *in;
+static size_t in_len, in_pos;
+
+static unsigned
+u8(void)
+{
+    return in_pos < in_len ? in[in_pos++] : 0;
+}
+
+/* ---- What the program set ---- */
+
+static const char *const exprs[] = {
+    "tcp port 80 and host 192.0.2.1",
+    "udp",
+    "ip6",
+    "ether host 02:00:00:00:00:01",
+    "tcp[13] & 2 != 0",
+    "len > 60",
+};
+static struct mtrace_filter *compiled[nitems(exprs)];
+static size_t compiled_len[nitems(exprs)];
+
+static const char *const groups[] = { "mtrace", "mtrace0", "mtrac", "mtracE", "all" };
+
+static struct {
+    uint8_t filter[sizeof(struct mtrace_filter) + 2 * BPF_MAXINSNS * sizeof(struct bpf_insn)];
+    size_t filter_len; /* 0: no filter */
+    bool start_points; /* default on */
+    bool start_anywhere;
+    bool in_group[nitems(groups)];
+    uint64_t started, filtered;
+} model;
+
+static struct kpi_bpf_listener *listener;
+static struct ifnet *ifp;
+
+static uint64_t
+stat(const char *name)
+{
+    char full[64];
+
+    snprintf(full, sizeof(full), "net.mbuf_trace.stats.%s", name);
+    return kpi_sysctl_u64(full);
+}
+
+/* A sysctl that may wait for the network epoch is written from outside. */
+static int
+set_outside_epoch(const char *name, const void *val, size_t len)
+{
+    int error;
+
+    kpi_net_epoch_exit();
+    error = kpi_sysctl_set(name, val, len);
+    kpi_net_epoch_enter();
+    return error;
+}
+
+/* ---- Filters ---- */
+
+/* expr for packets of link type dlt; an expression of the link layer,
+ * which IP packets have not, rejects every one, as in mtracectl(8). */
+static void
+compile(int dlt, const char *expr, struct bpf_program *prog)
+{
+    static struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    pcap_t *p = pcap_open_dead(dlt, 65535);
+
+    if (pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        if (dlt != DLT_RAW)
+            fail("libpcap cannot compile \"%s\"", expr);
+        prog->bf_len = 1;
+        prog->bf_insns = (calloc)(1, sizeof(reject));
+        memcpy(prog->bf_insns, &reject, sizeof(reject));
+    }
+    pcap_close(p);
+}
+
+/* The structure for expr, as mtracectl(8) makes it. */
+static struct mtrace_filter *
+filter_for(const char *expr, size_t *len)
+{
+    struct bpf_program ether, ip;
+    struct mtrace_filter *f;
+
+    compile(DLT_EN10MB, expr, &ether);
+    compile(DLT_RAW, expr, &ip);
+    *len = sizeof(*f) + (ether.bf_len + ip.bf_len) * sizeof(struct bpf_insn);
+    if ((f = (calloc)(1, *len)) == NULL)
+        fail("out of memory");
+    snprintf(f->mf_text, sizeof(f->mf_text), "%s", expr);
+    f->mf_ether_len = ether.bf_len;
+    f->mf_ip_len = ip.bf_len;
+    memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
+    memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
+    pcap_freecode(&ether);
+    pcap_freecode(&ip);
+    return f;
+}
+
+/*
+ * Is f, len bytes, a filter to run, by mbuf_trace(4): whole, each program
+ * at most BPF_MAXINSNS long and accepted by bpf_validate()?
+ */
+static bool
+runnable(const struct mtrace_filter *f, size_t len)
+{
+    if (len < sizeof(*f) || f->mf_ether_len > BPF_MAXINSNS || f->mf_ip_len > BPF_MAXINSNS ||
+        len != sizeof(*f) + ((size_t)f->mf_ether_len + f->mf_ip_len) * sizeof(struct bpf_insn))
+        return false;
+    return (f->mf_ether_len == 0 || bpf_validate(f->mf_insns, (int)f->mf_ether_len)) &&
+           (f->mf_ip_len == 0 || bpf_validate(f->mf_insns + f->mf_ether_len, (int)f->mf_ip_len));
+}
+
+/* The filter as it reads back must be the model's. */
+static void
+check_filter(void)
+{
+    static uint8_t got[sizeof(model.filter)];
+    size_t len = sizeof(got);
+
+    if (kpi_sysctl_get("net.mbuf_trace.filter", got, &len) != 0)
+        fail("reading the filter failed");
+    if (len != model.filter_len || memcmp(got, model.filter, len) != 0)
+        fail("the filter reads back as %zu bytes, the model has %zu", len, model.filter_len);
+}
+
+static void
+write_filter(const void *f, size_t len)
+{
+    const struct mtrace_filter *mf = f;
+    bool ok = len == 0 || runnable(mf, len);
+    int error = set_outside_epoch("net.mbuf_trace.filter", f, len);
+
+    if ((error == 0) != ok)
+        fail("a filter of %zu bytes (%u + %u instructions): error %d, the model %s it", len,
+             len >= sizeof(*mf) ? mf->mf_ether_len : 0, len >= sizeof(*mf) ? mf->mf_ip_len : 0,
+             error, ok ? "accepts" : "refuses");
+    if (ok) {
+        /* No bytes, or two empty programs: no filter. */
+        model.filter_len = len == 0 || (mf->mf_ether_len == 0 && mf->mf_ip_len == 0) ? 0 : len;
+        if (model.filter_len > 0) {
+            memcpy(model.filter, f, model.filter_len);
+            ((struct mtrace_filter *)model.filter)->mf_text[MTRACE_FILTER_TEXT - 1] = '\0';
+        }
+    }
+    check_filter();
+}
+
+/* A filter from the input: programs of up to MAXPROG instructions of any
+ * bytes, lengths that may lie about them, a text without its NUL. */
+static void
+op_hostile_filter(void)
+{
+    static uint8_t buf[sizeof(struct mtrace_filter) + 2 * MAXPROG * sizeof(struct bpf_insn)];
+    struct mtrace_filter *f = (struct mtrace_filter *)buf;
+    unsigned ne = u8() % (MAXPROG + 1), ni = u8() % (MAXPROG + 1), lie = u8(), i;
+    size_t len;
+
+    memset(f->mf_text, 'x', sizeof(f->mf_text));
+    f->mf_ether_len = ne;
+    f->mf_ip_len = ni;
+    for (i = 0; i < (ne + ni) * sizeof(struct bpf_insn); i++)
+        ((uint8_t *)f->mf_insns)[i] = (uint8_t)u8();
+    len = sizeof(*f) + (ne + ni) * sizeof(struct bpf_insn);
+    switch (lie % 8) {
+        case 1:
+            f->mf_ether_len = u8() | u8() << 8; /* too many, or too few */
+            break;
+        case 2:
+            f->mf_ip_len = u8() | u8() << 8;
+            break;
+        case 3:
+            len -= MIN(len, 1 + u8() % 16); /* cut short */
+            break;
+        default:
+            break;
+    }
+    write_filter(buf, len);
+}
+
+/* ---- Packets ---- */
+
+/* libpcap's interpreter on p[len] laid flat (the stand-ins' bpf_filter()
+ * takes a buffer length of 0 for an mbuf chain). */
+static bool
+run(const struct bpf_insn *pc, const uint8_t *p, size_t len)
+{
+#undef bpf_filter
+    return bpf_filter(pc, p, (unsigned)len, (unsigned)len) != 0;
+}
+
+/* Does the model's filter pass bytes p[len], which begin as proto says? */
+static bool
+passes(const uint8_t *p, size_t len, int proto)
+{
+    const struct mtrace_filter *f = (const struct mtrace_filter *)model.filter;
+    const struct bpf_insn *pc;
+    unsigned n;
+
+    if (model.filter_len == 0)
+        return true;
+    if (proto == MTRACE_L2) {
+        pc = f->mf_insns;
+        n = f->mf_ether_len;
+    } else if (proto == 0 || proto == ETHERTYPE_IP || proto == ETHERTYPE_IPV6) {
+        pc = f->mf_insns + f->mf_ether_len;
+        n = f->mf_ip_len;
+    } else {
+        return false;
+    }
+    return n == 0 || run(pc, p, len);
+}
+
+static void
+op_packet(void)
+{
+    static const size_t segs[] = { 0, 1, 7, 20 };
+    static const int protos[] = { 0, ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_ARP, MTRACE_L2 };
+    unsigned how = u8(), seg = segs[u8() % nitems(segs)], i;
+    int proto = protos[u8() % nitems(protos)];
+    struct ifnet *at = u8() % 2 != 0 ? ifp : NULL;
+    size_t len = u8() % MAXPKT, seglen[MAXPKT], n = 0;
+    uint8_t bytes[MAXPKT];
+    bool chosen, traced, want;
+    uint64_t started = stat("started"), filtered = stat("filtered");
+    size_t frames = listener != NULL ? kpi_bpf_nframes(listener) : 0;
+    struct mbuf *m;
+
+    for (i = 0; i < len; i++)
+        bytes[i] = (uint8_t)u8();
+    for (i = 0; seg != 0 && i < len; i += seg)
+        seglen[n++] = MIN(seg, len - i);
+    m = kpi_mbuf_chain(bytes, len, seglen, n);
+
+    switch (how % 5) {
+        case 0:
+            mtrace_start(m);
+            proto = 0;
+            break;
+        case 1:
+            mtrace_start_ether(m, at);
+            proto = MTRACE_L2;
+            break;
+        case 2:
+            mtrace_start_proto(m, proto, at);
+            break;
+        case 3:
+            mtrace_start_chosen(m, proto);
+            break;
+        default:
+            /* An untraced packet meets a trace point: start_anywhere. */
+            mtrace(m, "a trace point");
+            proto = 0;
+            break;
+    }
+    if (how % 5 == 4)
+        chosen = model.start_anywhere;
+    else
+        chosen = how % 5 == 3 || model.start_points || model.start_anywhere ||
+                 (how % 5 != 0 && at != NULL && model.in_group[0]);
+    chosen = chosen && listener != NULL;
+    want = chosen && passes(bytes, len, proto);
+    /* Freed, a traced packet's trace is one frame. */
+    m_freem(m);
+    kpi_taskqueue_run_held();
+    traced = listener != NULL && kpi_bpf_nframes(listener) != frames;
+    if (traced != want)
+        fail("a %zu-byte packet at start %u (proto %#x, %s interface) is %s, the model says %s",
+             len, how % 5, (unsigned)proto, at != NULL ? "an" : "no", traced ? "traced" : "not",
+             want ? "traced" : "not");
+    model.started += want;
+    model.filtered += chosen && !want;
+    if (stat("started") - started != want || stat("filtered") - filtered != (chosen && !want))
+        fail("started +%ju, filtered +%ju; the model says +%d, +%d",
+             (uintmax_t)(stat("started") - started), (uintmax_t)(stat("filtered") - filtered), want,
+             chosen && !want);
+}
+
+/* ---- The program ---- */
+
+static void
+op_switch(const char *name, bool *var)
+{
+    *var = u8() % 2 != 0;
+    if (kpi_sysctl_set_uint(name, *var) != 0)
+        fail("cannot set %s", name);
+}
+
+static void
+op_group(void)
+{
+    unsigned g = u8() % nitems(groups);
+    bool add = u8() % 2 != 0;
+    int error = add ? kpi_if_addgroup(ifp, groups[g]) : kpi_if_delgroup(ifp, groups[g]);
+
+    if (error != (add == model.in_group[g] ? (add ? EEXIST : ENOENT) : 0))
+        fail("%s group %s: error %d", add ? "adding" : "removing", groups[g], error);
+    model.in_group[g] = add;
+}
+
+static void
+op_listener(void)
+{
+    if (listener == NULL) {
+        if ((listener = kpi_bpf_listen("mbuf_trace", NULL)) == NULL)
+            fail("cannot listen on mbuf_trace");
+    } else {
+        kpi_bpf_unlisten(listener);
+        listener = NULL;
+    }
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    unsigned i;
+
+    (void)argc;
+    (void)argv;
+    kpi_boot();
+    /* The emit task runs when the program says, in this thread. */
+    kpi_taskqueue_hold(true);
+    kpi_net_epoch_enter();
+    model.start_points = kpi_sysctl_uint("net.mbuf_trace.start_points") != 0;
+    model.start_anywhere = kpi_sysctl_uint("net.mbuf_trace.start_anywhere") != 0;
+    for (i = 0; i < nitems(exprs); i++)
+        compiled[i] = filter_for(exprs[i], &compiled_len[i]);
+    ifp = if_alloc(IFT_OTHER);
+    snprintf(ifp->if_xname, sizeof(ifp->if_xname), "vtnet0");
+    return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    long mbufs = kpi_mbuf_outstanding();
+    unsigned g;
+
+    in = data;
+    in_len = size;
+    in_pos = 0;
+    model.started = stat("started");
+    model.filtered = stat("filtered");
+    while (in_pos < in_len) {
+        unsigned op = u8();
+
+        switch (op % 8) {
+            case 0:
+                op_hostile_filter();
+                break;
+            case 1: {
+                unsigned e = u8() % nitems(exprs);
+
+                write_filter(compiled[e], compiled_len[e]);
+                break;
+            }
+            case 2:
+                write_filter("", 0); /* a new value of no bytes: NULL would only read */
+                break;
+            case 3:
+                op_switch("net.mbuf_trace.start_points", &model.start_points);
+                break;
+            case 4:
+                op_switch("net.mbuf_trace.start_anywhere", &model.start_anywhere);
+                break;
+            case 5:
+                op_group();
+                break;
+            case 6:
+                op_listener();
+                break;
+            default:
+                op_packet();
+                break;
+        }
+    }
+
+    /* Back to the defaults, and nothing left. */
+    write_filter("", 0); /* a new value of no bytes: NULL would only read */
+    kpi_sysctl_set_uint("net.mbuf_trace.start_points", model.start_points = true);
+    kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", model.start_anywhere = false);
+    for (g = 0; g < nitems(groups); g++) {
+        if (model.in_group[g])
+            kpi_if_delgroup(ifp, groups[g]);
+        model.in_group[g] = false;
+    }
+    if (listener != NULL)
+        op_listener();
+    kpi_taskqueue_run_held();
+    if (kpi_mbuf_outstanding() != mbufs)
+        fail("%ld mbufs left", kpi_mbuf_outstanding() - mbufs);
+    if (stat("started") != model.started || stat("filtered") != model.filtered)
+        fail("stats: started %ju, filtered %ju; the model %ju, %ju", (uintmax_t)stat("started"),
+             (uintmax_t)stat("filtered"), (uintmax_t)model.started, (uintmax_t)model.filtered);
+    return 0;
+}
