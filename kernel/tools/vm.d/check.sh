@@ -76,10 +76,14 @@ emitted=$(stat emitted)
 copies=$(stat copies)
 dropped=$(($(stat dropped.nomem) + $(stat dropped.queue_full) +
     $(stat dropped.no_listener)))
-if [ "$emitted" = "$frames" ]; then
-	pass "stats.emitted ($emitted) is the number of frames captured"
+# What bpf(4) received is the kernel's count; tcpdump, stopped by SIGINT,
+# may leave the last frames of its buffer unwritten (once: 48 received,
+# 45 captured), which is tcpdump's loss, not the facility's.
+received=$(sed -n 's/^\([0-9]*\) packets* received by filter$/\1/p' "$out/tcpdump.txt")
+if [ "$emitted" = "$received" ] && [ "$frames" -le "$received" ]; then
+	pass "stats.emitted ($emitted) is the number of frames bpf received ($frames of them written)"
 else
-	fail "stats.emitted ($emitted) is not the number of frames captured ($frames)"
+	fail "stats.emitted ($emitted) is not the number of frames bpf received ($received; $frames written)"
 fi
 if [ $((started + copies)) -eq "$emitted" ] && [ "$dropped" -eq 0 ]; then
 	pass "every trace started ($started) or copied ($copies) was emitted, none dropped"
@@ -325,6 +329,21 @@ if [ -f "$out/sel-none.pcap" ]; then
 	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || (!ip && mbuf_trace.count == 1 && $why)" \
 	    "$tin" "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
 	    "udp.dstport == 7013 && ip.src == 192.0.2.1"
+	# A datagram a socket receives is started after the PCB lookup and
+	# reaches no trace point after: its trace is the start's record.
+	# Three datagrams, three such traces, and nothing else.
+	_n=$(tsel socket_recv -T fields -e frame.number 2>/dev/null | grep -c .)
+	_started=$(tsel socket_recv -Y "!ip && mbuf_trace.count == 1 && $why" -T fields \
+	    -e frame.number 2>/dev/null | grep -c .)
+	_got=$(grep -c '^received: ' "$out/mtsock-recv.txt" 2>/dev/null)
+	if [ "$_n" -eq 3 ] && [ "$_started" -eq 3 ] && [ "$_got" -eq 3 ]; then
+		pass "selection socket_recv: UDP sockets with SO_MTRACE received a datagram over IPv6" \
+		    "(udp6_input), a broadcast (udp_multi_input), an IPv6 multicast (udp6_multi_input):" \
+		    "3 traces, each started by its socket"
+	else
+		fail "selection socket_recv: $_n frames, $_started started by a socket, $_got datagrams" \
+		    "received (3 each wanted; sel-socket_recv.pcap, mtsock-recv.txt)"
+	fi
 	empty socket_off "a TCP connection and a datagram of sockets without SO_MTRACE"
 	has mtsock-7011.txt "accepted, SO_MTRACE on" \
 	    "SO_MTRACE: getsockopt reads it back, and the accepted socket inherits it"
@@ -352,6 +371,14 @@ if [ -f "$out/sel-none.pcap" ]; then
 	    "$(rep 192.0.2.1 192.0.2.2) && mbuf_trace.path == \"ether_demux > ip_input > icmp_input > ip_output > ether_output > ether_output_frame\"" \
 	    "$gin"
 	has ngctl.txt "Type: mbuf_trace" "ngctl: a node of type mbuf_trace between epair0a's hooks"
+	# The kernel has no NETGRAPH_MBUF_TRACE: the type exists only once
+	# ngctl mkpeer has loaded ng_mbuf_trace.ko.
+	if ! grep -q mbuf_trace "$out/ngtypes-before.txt" 2>/dev/null &&
+	    grep -q mbuf_trace "$out/ngtypes-after.txt" 2>/dev/null; then
+		pass "netgraph: the type mbuf_trace came with its module, which ngctl mkpeer loaded"
+	else
+		fail "netgraph: the type mbuf_trace is not only in its module (ngtypes-before.txt, ngtypes-after.txt)"
+	fi
 	selected filter "start_points 1 with the filter 'icmp and host 192.0.2.18'" \
 	    "icmp && ip.addr == 192.0.2.18" \
 	    "$(req 192.0.2.17 192.0.2.18)" "$(rep 192.0.2.18 192.0.2.17)"

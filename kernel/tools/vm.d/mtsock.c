@@ -11,11 +11,17 @@
  *	mtsock listen ADDR PORT on|off	accept one TCP connection on a
  *					listener with SO_MTRACE on or off,
  *					read it to its end, print what came
+ *	mtsock recv ADDR PORT on|off	receive one UDP datagram (for at
+ *					most 10 s), print it; an IPv6
+ *					multicast ADDR is joined, on any
+ *					address
  *	mtsock send ADDR PORT on|off TEXT
- *					send one UDP datagram
+ *					send one UDP datagram (broadcasts
+ *					allowed)
  *
- * It prints the value getsockopt(SO_MTRACE) reads back, so the scenario
- * shows the option round trip too.
+ * ADDR is IPv4 or IPv6, with a scope for a link-local or multicast one
+ * (ff02::1%epair0b).  It prints the value getsockopt(SO_MTRACE) reads
+ * back, so the scenario shows the option round trip too.
  */
 
 #include <sys/types.h>
@@ -25,6 +31,7 @@
 #include <arpa/inet.h>
 
 #include <err.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +44,18 @@ usage(void)
 {
 
 	fprintf(stderr, "usage: mtsock listen addr port on|off\n"
+	    "       mtsock recv addr port on|off\n"
 	    "       mtsock send addr port on|off text\n");
 	exit(2);
 }
 
 static int
-mksock(int type, int on)
+mksock(int family, int type, int on)
 {
 	socklen_t len;
 	int s, val;
 
-	if ((s = socket(AF_INET, type, 0)) < 0)
+	if ((s = socket(family, type, 0)) < 0)
 		err(1, "socket");
 	if (setsockopt(s, SOL_SOCKET, SO_MTRACE, &on, sizeof(on)) != 0)
 		err(1, "setsockopt(SO_MTRACE)");
@@ -61,24 +69,27 @@ mksock(int type, int on)
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in sin;
+	struct addrinfo hints, *ai;
+	struct ipv6_mreq mreq;
+	struct sockaddr_in6 *sin6;
 	char buf[512];
 	ssize_t n;
 	socklen_t len;
-	int c, on, s, val;
+	int c, error, on, s, val;
 
 	if (argc < 5)
 		usage();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_len = sizeof(sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(atoi(argv[3]));
-	if (inet_pton(AF_INET, argv[2], &sin.sin_addr) != 1)
-		errx(2, "%s: not an IPv4 address", argv[2]);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = strcmp(argv[1], "listen") == 0 ? SOCK_STREAM :
+	    SOCK_DGRAM;
+	error = getaddrinfo(argv[2], argv[3], &hints, &ai);
+	if (error != 0)
+		errx(2, "%s port %s: %s", argv[2], argv[3], gai_strerror(error));
 	on = strcmp(argv[4], "on") == 0;
 	if (strcmp(argv[1], "listen") == 0 && argc == 5) {
-		s = mksock(SOCK_STREAM, on);
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		s = mksock(ai->ai_family, SOCK_STREAM, on);
+		if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
 			err(1, "bind");
 		if (listen(s, 1) != 0)
 			err(1, "listen");
@@ -96,10 +107,39 @@ main(int argc, char **argv)
 		close(s);
 		return (0);
 	}
+	if (strcmp(argv[1], "recv") == 0 && argc == 5) {
+		s = mksock(ai->ai_family, SOCK_DGRAM, on);
+		sin6 = (struct sockaddr_in6 *)ai->ai_addr;
+		if (ai->ai_family == AF_INET6 &&
+		    IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr)) {
+			mreq.ipv6mr_multiaddr = sin6->sin6_addr;
+			mreq.ipv6mr_interface = sin6->sin6_scope_id;
+			if (setsockopt(s, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq,
+			    sizeof(mreq)) != 0)
+				err(1, "setsockopt(IPV6_JOIN_GROUP)");
+			sin6->sin6_addr = in6addr_any;
+			sin6->sin6_scope_id = 0;
+		}
+		if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
+			err(1, "bind");
+		printf("bound\n");
+		fflush(stdout);
+		alarm(10);
+		if ((n = recv(s, buf, sizeof(buf) - 1, 0)) < 0)
+			err(1, "recv");
+		buf[n] = '\0';
+		printf("received: %s\n", buf);
+		close(s);
+		return (0);
+	}
 	if (strcmp(argv[1], "send") == 0 && argc == 6) {
-		s = mksock(SOCK_DGRAM, on);
-		if (sendto(s, argv[5], strlen(argv[5]), 0,
-		    (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		s = mksock(ai->ai_family, SOCK_DGRAM, on);
+		val = 1;
+		if (ai->ai_family == AF_INET && setsockopt(s, SOL_SOCKET,
+		    SO_BROADCAST, &val, sizeof(val)) != 0)
+			err(1, "setsockopt(SO_BROADCAST)");
+		if (sendto(s, argv[5], strlen(argv[5]), 0, ai->ai_addr,
+		    ai->ai_addrlen) < 0)
 			err(1, "sendto");
 		close(s);
 		return (0);

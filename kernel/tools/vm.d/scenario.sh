@@ -171,6 +171,23 @@ if [ -x /usr/sbin/mtracectl ]; then
 	wait $s1
 	mtsock send 192.0.2.2 7013 on "traced datagram" >>$MTVM_OUT/mtsock-udp.txt 2>&1
 	sel_end socket
+	# Receiving sockets, each sent a datagram from jail a: UDP over IPv6
+	# (udp6_input()), an IPv4 broadcast (udp_multi_input()) and an IPv6
+	# multicast (udp6_multi_input()).
+	sel_begin socket_recv "SO_MTRACE on UDP sockets receiving over IPv6, a broadcast, an IPv6 multicast"
+	mtrecv()	# ADDR PORT TO
+	{
+		mtsock recv $1 $2 on >>$MTVM_OUT/mtsock-recv.txt 2>&1 &
+		_r=$!
+		sleep 1
+		jexec a mtsock send $3 $2 off "datagram to $3" \
+		    >>$MTVM_OUT/mtsock-recv.txt 2>&1
+		wait $_r
+	}
+	mtrecv 2001:db8::1 7015 2001:db8::1
+	mtrecv 0.0.0.0 7016 192.0.2.15
+	mtrecv ff02::1%epair0a 7017 ff02::1%epair0b
+	sel_end socket_recv
 	sel_begin socket_off "sockets without SO_MTRACE (ports 7012, 7014): nothing"
 	mtsock listen 192.0.2.1 7012 off >$MTVM_OUT/mtsock-7012.txt 2>&1 &
 	s2=$!
@@ -203,7 +220,9 @@ if [ -x /usr/sbin/mtracectl ]; then
 	pfctl -q -F all
 
 	sel_begin netgraph "ng_mbuf_trace between epair0a's ng_ether lower and upper"
+	ngctl types >$MTVM_OUT/ngtypes-before.txt 2>&1
 	ngctl mkpeer epair0a: mbuf_trace lower left
+	ngctl types >$MTVM_OUT/ngtypes-after.txt 2>&1
 	ngctl name epair0a:lower mt0
 	ngctl connect epair0a: mt0: upper right
 	ngctl show mt0: >$MTVM_OUT/ngctl.txt 2>&1
