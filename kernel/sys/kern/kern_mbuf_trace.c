@@ -737,12 +737,12 @@ mtrace_begin(struct mbuf *m, uint32_t ifid)
 }
 
 /*
- * Start m's trace, its bytes beginning as proto says: at a start point on
- * ifp (why NULL), or where a source chose it (why says which).  A chosen
- * packet starts where no trace point records it (after a PCB lookup, in
- * pf, in a netgraph node): its trace begins with why, so that it shows who
- * chose it, and with a snapshot when snap says the bytes are as on the
- * wire there.
+ * Start m's trace, its bytes beginning as proto says: at a start point
+ * whose packet a source chose (why NULL), or where a source chose it (why
+ * says which).  A packet chosen there starts where no trace point records
+ * it (after a PCB lookup, in pf, in a netgraph node): its trace begins
+ * with why, so that it shows who chose it, and with a snapshot when snap
+ * says the bytes are as on the wire there.
  */
 static void
 mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
