@@ -85,7 +85,8 @@ main(int argc, char **argv)
 	    SOCK_DGRAM;
 	error = getaddrinfo(argv[2], argv[3], &hints, &ai);
 	if (error != 0)
-		errx(2, "%s port %s: %s", argv[2], argv[3], gai_strerror(error));
+		errx(2, "%s port %s: %s", argv[2], argv[3],
+		    gai_strerror(error));
 	on = strcmp(argv[4], "on") == 0;
 	if (strcmp(argv[1], "listen") == 0 && argc == 5) {
 		s = mksock(ai->ai_family, SOCK_STREAM, on);
