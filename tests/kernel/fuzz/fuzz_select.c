@@ -8,16 +8,21 @@
  *  - write net.mbuf_trace.filter: a structure built from the input's bytes,
  *    hostile (any instructions, lengths that lie), or one of a few
  *    expressions compiled by libpcap; or clear it;
- *  - switch start_points and start_anywhere; add an interface to, or take
- *    it out of, a group whose name is "mtrace" or close to it;
+ *  - write net.mbuf_trace.pf_tag: any bytes, of any length up to past its
+ *    limit;
+ *  - switch start_points, start_anywhere and source_position; add an
+ *    interface to, or take it out of, a group whose name is "mtrace" or
+ *    close to it;
  *  - attach and detach the listener;
  *  - offer a packet, its bytes and mbuf chain from the input, at a start
  *    point of each kind (mtrace_start, _ether, _proto, _chosen, with the
- *    interface or without), or to mtrace() for start_anywhere.
+ *    interface or without), to mtrace() for start_anywhere, to pf with a
+ *    tag name, or to a socket with SO_MTRACE or without.
  * A model keeps what the program set.  After each operation: a write is
  * refused exactly when the structure is not one to run (its sizes, and
- * bpf_validate() on each program), a refused write changes nothing, and
- * the filter reads back as written; a packet is traced exactly when the
+ * bpf_validate() on each program; the tag's length), a refused write
+ * changes nothing, and both read back as written; a packet is traced
+ * exactly when the
  * model says (a listener, a source that chooses it, a filter that passes
  * it: the model runs the program on the packet's bytes laid flat), and
  * stats.started and stats.filtered move by what it says.  After the
@@ -28,6 +33,8 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/mbuf.h>
+#include <sys/socket.h>
+#include <sys/socketvar.h>
 #include <net/bpf.h>
 #include <net/ethernet.h>
 #include <net/if_types.h>
@@ -47,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAXPROG 6   /* instructions of a program made from the input */
 #define MAXPKT  128 /* bytes of a packet */
+#define TAGMAX  64  /* bytes of pf_tag's buffer: pf's PF_TAG_NAME_SIZE */
 
 static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
 {
@@ -90,6 +98,8 @@ static struct {
     size_t filter_len; /* 0: no filter */
     bool start_points; /* default on */
     bool start_anywhere;
+    bool source_position;
+    char pf_tag[TAGMAX]; /* "": none */
     bool in_group[nitems(groups)];
     uint64_t started, filtered;
 } model;
@@ -241,6 +251,31 @@ op_hostile_filter(void)
     write_filter(buf, len);
 }
 
+/* ---- The pf tag ---- */
+
+/* A tag name of any bytes, NULs included, up to past pf's limit: one of
+ * TAGMAX bytes or more is refused, a shorter one kept to its first NUL. */
+static void
+op_pf_tag(void)
+{
+    char buf[TAGMAX + 8], got[TAGMAX + 8];
+    size_t len = u8() % sizeof(buf), i, got_len = sizeof(got);
+    int error;
+
+    for (i = 0; i < len; i++)
+        buf[i] = (char)(u8() % 4 == 0 ? 0 : 'a' + u8() % 3);
+    error = set_outside_epoch("net.mbuf_trace.pf_tag", buf, len);
+    if ((error == 0) != (len < TAGMAX))
+        fail("a pf tag of %zu bytes: error %d", len, error);
+    if (error == 0)
+        snprintf(model.pf_tag, sizeof(model.pf_tag), "%.*s", (int)len, buf);
+    if (kpi_sysctl_get("net.mbuf_trace.pf_tag", got, &got_len) != 0 ||
+        strnlen(got, got_len) != strlen(model.pf_tag) ||
+        memcmp(got, model.pf_tag, strlen(model.pf_tag)) != 0)
+        fail("the pf tag reads back as \"%.*s\", the model has \"%s\"", (int)got_len, got,
+             model.pf_tag);
+}
+
 /* ---- Packets ---- */
 
 /* libpcap's interpreter on p[len] laid flat (the stand-ins' bpf_filter()
@@ -285,6 +320,8 @@ op_packet(void)
     size_t len = u8() % MAXPKT, seglen[MAXPKT], n = 0;
     uint8_t bytes[MAXPKT];
     bool chosen, traced, want;
+    const char *pf_name = NULL;
+    struct socket so = { 0 };
     uint64_t started = stat("started"), filtered = stat("filtered");
     size_t frames = listener != NULL ? kpi_bpf_nframes(listener) : 0;
     struct mbuf *m;
@@ -295,7 +332,7 @@ op_packet(void)
         seglen[n++] = MIN(seg, len - i);
     m = kpi_mbuf_chain(bytes, len, seglen, n);
 
-    switch (how % 5) {
+    switch (how % 7) {
         case 0:
             mtrace_start(m);
             proto = 0;
@@ -310,17 +347,31 @@ op_packet(void)
         case 3:
             mtrace_start_chosen(m, proto);
             break;
-        default:
+        case 4:
             /* An untraced packet meets a trace point: start_anywhere. */
             mtrace(m, "a trace point");
             proto = 0;
             break;
+        case 5: /* pf tags it with its tag, another, or none */
+            pf_name = u8() % 3 == 0 ? NULL : u8() % 2 == 0 ? model.pf_tag : "b";
+            mbuf_trace_pf_tagged(m, pf_name);
+            proto = 0;
+            break;
+        default: /* its socket has SO_MTRACE or not */
+            so.so_options = u8() % 2 != 0 ? SO_MTRACE : 0;
+            mtrace_start_socket(m, &so);
+            proto = 0;
+            break;
     }
-    if (how % 5 == 4)
+    if (how % 7 == 4)
         chosen = model.start_anywhere;
+    else if (how % 7 == 5)
+        chosen = pf_name != NULL && model.pf_tag[0] != '\0' && strcmp(pf_name, model.pf_tag) == 0;
+    else if (how % 7 == 6)
+        chosen = so.so_options != 0;
     else
-        chosen = how % 5 == 3 || model.start_points || model.start_anywhere ||
-                 (how % 5 != 0 && at != NULL && model.in_group[0]);
+        chosen = how % 7 == 3 || model.start_points || model.start_anywhere ||
+                 (how % 7 != 0 && at != NULL && model.in_group[0]);
     chosen = chosen && listener != NULL;
     want = chosen && passes(bytes, len, proto);
     /* Freed, a traced packet's trace is one frame. */
@@ -329,7 +380,7 @@ op_packet(void)
     traced = listener != NULL && kpi_bpf_nframes(listener) != frames;
     if (traced != want)
         fail("a %zu-byte packet at start %u (proto %#x, %s interface) is %s, the model says %s",
-             len, how % 5, (unsigned)proto, at != NULL ? "an" : "no", traced ? "traced" : "not",
+             len, how % 7, (unsigned)proto, at != NULL ? "an" : "no", traced ? "traced" : "not",
              want ? "traced" : "not");
     model.started += want;
     model.filtered += chosen && !want;
@@ -407,7 +458,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (in_pos < in_len) {
         unsigned op = u8();
 
-        switch (op % 8) {
+        switch (op % 10) {
             case 0:
                 op_hostile_filter();
                 break;
@@ -432,6 +483,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 6:
                 op_listener();
                 break;
+            case 7:
+                op_pf_tag();
+                break;
+            case 8:
+                op_switch("net.mbuf_trace.source_position", &model.source_position);
+                break;
             default:
                 op_packet();
                 break;
@@ -442,6 +499,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     write_filter("", 0); /* a new value of no bytes: NULL would only read */
     kpi_sysctl_set_uint("net.mbuf_trace.start_points", model.start_points = true);
     kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", model.start_anywhere = false);
+    kpi_sysctl_set_uint("net.mbuf_trace.source_position", model.source_position = false);
+    if (set_outside_epoch("net.mbuf_trace.pf_tag", "", 0) != 0)
+        fail("cannot clear the pf tag");
+    model.pf_tag[0] = '\0';
     for (g = 0; g < nitems(groups); g++) {
         if (model.in_group[g])
             kpi_if_delgroup(ifp, groups[g]);
