@@ -160,17 +160,27 @@ if [ -x /usr/sbin/mtracectl ]; then
 	sel_end interface
 	mtracectl interface epair1a off
 
-	# A packet started after the PCB lookup has no snapshot of its own,
-	# so the sockets without SO_MTRACE get a capture of their own: it
+	# sockets on|off TCP UDP: jail a connects to a listener on port TCP,
+	# and a socket on port UDP sends jail a a datagram, SO_MTRACE on or
+	# off.  A packet started after the PCB lookup has no snapshot of its
+	# own, so the sockets without SO_MTRACE get a capture of their own: it
 	# must stay empty.
+	sockets()
+	{
+		mtsock listen 192.0.2.1 $2 $1 >$MTVM_OUT/mtsock-$2.txt 2>&1 &
+		_s=$!
+		sleep 1
+		echo "connection, SO_MTRACE $1" | jexec a nc -N -w 5 192.0.2.1 $2
+		wait $_s
+		mtsock send 192.0.2.2 $3 $1 "datagram, SO_MTRACE $1" \
+		    >>$MTVM_OUT/mtsock-udp.txt 2>&1
+	}
 	sel_begin socket "SO_MTRACE: a TCP listener (port 7011) and a UDP socket (port 7013)"
-	mtsock listen 192.0.2.1 7011 on >$MTVM_OUT/mtsock-7011.txt 2>&1 &
-	s1=$!
-	sleep 1
-	echo "traced connection" | jexec a nc -N -w 5 192.0.2.1 7011
-	wait $s1
-	mtsock send 192.0.2.2 7013 on "traced datagram" >>$MTVM_OUT/mtsock-udp.txt 2>&1
+	sockets on 7011 7013
 	sel_end socket
+	sel_begin socket_off "sockets without SO_MTRACE (ports 7012, 7014): nothing"
+	sockets off 7012 7014
+	sel_end socket_off
 	# Receiving sockets, each sent a datagram from jail a: UDP over IPv6
 	# (udp6_input()), an IPv4 broadcast (udp_multi_input()) and an IPv6
 	# multicast (udp6_multi_input()).
@@ -188,14 +198,6 @@ if [ -x /usr/sbin/mtracectl ]; then
 	mtrecv 0.0.0.0 7016 192.0.2.15
 	mtrecv ff02::1%epair0a 7017 ff02::1%epair0b
 	sel_end socket_recv
-	sel_begin socket_off "sockets without SO_MTRACE (ports 7012, 7014): nothing"
-	mtsock listen 192.0.2.1 7012 off >$MTVM_OUT/mtsock-7012.txt 2>&1 &
-	s2=$!
-	sleep 1
-	echo "untraced connection" | jexec a nc -N -w 5 192.0.2.1 7012
-	wait $s2
-	mtsock send 192.0.2.2 7014 off "untraced datagram" >>$MTVM_OUT/mtsock-udp.txt 2>&1
-	sel_end socket_off
 
 	sel_begin process "procctl: mtracectl exec (and a child), mtracectl process PID"
 	mtracectl exec sh -c 'echo traced | nc -u -w 1 192.0.2.2 7020'
