@@ -7,6 +7,8 @@
 # usage: fuzz.sh FUZZER SEED_DIR SECONDS ARTIFACT_DIR [libFuzzer option...]
 #        fuzz.sh --replay FUZZER FILE_OR_DIR...   run each input once
 #	FUZZER "-" means the harness could not be built: skip (exit 77).
+#	MBUF_TRACE_FUZZ_SECONDS, when set, replaces SECONDS: the suite's
+#	runs are short, CI's (.ci/run) two minutes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 replay=false
@@ -49,7 +51,7 @@ if $replay; then
 	exec "$fuzzer" -error_exitcode=1 -timeout=10 -detect_leaks=0 $files
 fi
 
-seeds=$2 seconds=$3 artifacts=$4
+seeds=$2 seconds=${MBUF_TRACE_FUZZ_SECONDS:-$3} artifacts=$4
 shift 4
 # MBUF_TRACE_FUZZ_CORPUS: keep what the run finds there (tools/fuzz-long).
 corpus=${MBUF_TRACE_FUZZ_CORPUS:-$tmp/corpus}

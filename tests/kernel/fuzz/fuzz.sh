@@ -8,6 +8,8 @@
 # usage: fuzz.sh FUZZER SECONDS ARTIFACT_DIR CORPUS_DIR [libFuzzer option...]
 #        fuzz.sh --replay FUZZER FILE_OR_DIR...   run each input once
 #	FUZZER "-" means the harness could not be built: skip (exit 77).
+#	MBUF_TRACE_FUZZ_SECONDS, when set, replaces SECONDS: the suite's
+#	runs are short, CI's (.ci/run) two minutes.
 set -eu
 here=$(dirname "$0")
 replay=false
@@ -42,7 +44,7 @@ if $replay; then
 	exec $run "$fuzzer" -error_exitcode=1 -timeout=10 $files
 fi
 
-seconds=$1 artifacts=$2 seeds=$3
+seconds=${MBUF_TRACE_FUZZ_SECONDS:-$1} artifacts=$2 seeds=$3
 shift 3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
