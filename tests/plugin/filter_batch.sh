@@ -1,21 +1,24 @@
 #!/bin/sh
 #
-# filter_batch.sh - the frames each of many display filters selects in one
-# capture, from one tshark run: a Lua tap listener per filter (the same
-# display filter engine as -Y), each counting the frames it sees.
+# filter_batch.sh - the frames each of many display filters selects in its
+# capture, from one tshark run over all the captures: a Lua tap listener
+# per filter (the same display filter engine as -Y), each counting the
+# frames of its capture it sees.
 #
-# usage: filter_batch.sh LIST RESULTS PLUGIN PCAP [tshark args...]
-#	LIST	one line per filter: NAME, a tab, FILTER
+# usage: filter_batch.sh LIST RESULTS PLUGIN [tshark args...]
+#	LIST	one line per filter: NAME, a tab, CAPTURE, a tab, FILTER
 #	RESULTS	written: one line per filter: NAME, a tab, the frame numbers
-#		comma-separated or "none", or "ERROR: " and why the filter
-#		could not be applied
+#		of its capture comma-separated or "none", or "ERROR: " and why
+#		the filter could not be applied
 #
-# The filter tests (frames.sh --from RESULTS) read their line; a CTest
-# fixture runs this once per capture and set of tshark arguments.
+# The captures are read one after the other (mergecap -a); each filter
+# counts the frames of its own, numbered from 1 again.  The filter tests
+# (frames.sh --from RESULTS) read their line; a CTest fixture runs this
+# once per set of tshark arguments.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-list=$1 results=$2 plugin=$3 pcap=$4
-shift 4
+list=$1 results=$2 plugin=$3
+shift 3
 
 rm -f "$results"
 tmp=$(mktemp -d)
@@ -24,10 +27,25 @@ trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 
 tab=$(printf '\t')
+# The captures in the order LIST names them first, one after the other,
+# and the frame each begins after.
+cut -f2 "$list" | awk '!seen[$0]++' >"$tmp/captures"
+pcaps=$(cat "$tmp/captures")
+# shellcheck disable=SC2086 # the capture paths, which have no blanks
+if [ "$(wc -l <"$tmp/captures")" -eq 1 ]; then
+	cp $pcaps "$tmp/all"
+else
+	mergecap -a -w "$tmp/all" $pcaps
+fi
+# shellcheck disable=SC2086
+capinfos -T -r -c $pcaps | awk -F '\t' -v OFS='\t' '{ print $1, at + 0, $2; at += $2 }' \
+    >"$tmp/starts"
 {
 	cat <<'EOF'
 local order, frames, errors = {}, {}, {}
-local function add(name, filter)
+-- The frames from after + 1 to after + count are those of the filter's
+-- capture, numbered from 1 again.
+local function add(name, filter, after, count)
 	order[#order + 1] = name
 	local ok, listener = pcall(Listener.new, "frame", filter)
 	if not ok then
@@ -37,18 +55,22 @@ local function add(name, filter)
 	local seen = {}
 	frames[name] = seen
 	function listener.packet(pinfo)
-		seen[#seen + 1] = pinfo.number
+		local n = pinfo.number - after
+		if n >= 1 and n <= count then
+			seen[#seen + 1] = n
+		end
 	end
 end
 EOF
-	while IFS=$tab read -r name filter; do
+	while IFS=$tab read -r name capture filter; do
 		case $name$filter in
 		*']==]'*)
 			echo "filter_batch.sh: cannot quote $name for Lua: $filter" >&2
 			exit 1
 			;;
 		esac
-		printf 'add([==[%s]==], [==[%s]==])\n' "$name" "$filter"
+		at=$(awk -F '\t' -v c="$capture" '$1 == c { print $2, $3 }' "$tmp/starts")
+		printf 'add([==[%s]==], [==[%s]==], %s, %s)\n' "$name" "$filter" "${at% *}" "${at#* }"
 	done <"$list"
 	cat <<'EOF'
 local printed = false
@@ -72,7 +94,7 @@ chmod 644 "$tmp/filters.lua"
 
 status=0
 "$here/../../tools/tshark-with-plugin" "$plugin" -r - -q -X "lua_script:$tmp/filters.lua" \
-    "$@" <"$pcap" >"$tmp/out" || status=$?
+    "$@" <"$tmp/all" >"$tmp/out" || status=$?
 if [ "$status" -ne 0 ]; then
 	echo "filter_batch.sh: tshark-with-plugin exited $status" >&2
 	exit 1
