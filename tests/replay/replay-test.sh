@@ -252,32 +252,60 @@ decode_all)
 	mergecap -a -w "$dir/all.pcapng" "$@"
 	capinfos -T -r -c "$@" >"$dir/counts"
 	decode_trace "$dir/all.trace" <"$dir/all.pcapng"
-	at=0
-	while IFS='	' read -r f n; do
-		k=${f##*/} && k=${k%.pcap}
-		awk -F '\t' -v OFS='\t' -v from=$at -v to=$((at + n)) \
-		    'NR > from && NR <= to { $1 -= from; print }' "$dir/all.trace" >"$dir/$k.trace"
-		snapshots "$dir/$k.trace" >"$dir/$k.snaps.hex"
-		at=$((at + n))
-	done <"$dir/counts"
-	[ "$at" -eq "$(wc -l <"$dir/all.trace")" ] ||
-	    fail "capinfos counted $at frames, tshark decoded $(wc -l <"$dir/all.trace")"
+	# One pass cuts all.trace into DIR/KEY.trace, each trace's frames
+	# numbered from 1 again, and lists every snapshot (as snapshots does)
+	# in DIR/all.snaps.hex, each trace's count in DIR/snapcounts.
+	packet=0 i=0
+	for g in $trace_fields; do
+		i=$((i + 1))
+		[ "$g" != mbuf_trace.packet ] || packet=$i
+	done
+	awk -F '\t' -v OFS='\t' -v dir="$dir" -v packet=$packet '
+	    function next_trace() {
+		if (t > 0)
+		    print key[t], snaps > (dir "/snapcounts")
+		if (++t > traces) {
+		    bad = 1
+		    exit 1
+		}
+		n = snaps = 0
+		printf "" > (dir "/" key[t] ".trace")
+	    }
+	    FILENAME == ARGV[1] { k = $1; sub(/.*\//, "", k); sub(/\.pcap$/, "", k)
+		key[++traces] = k; frames[traces] = $2; next }
+	    { while (t == 0 || n == frames[t])
+		next_trace()
+	      $1 = ++n
+	      print > (dir "/" key[t] ".trace")
+	      m = split($packet, hex, "|")
+	      for (j = 1; j <= m; j++)
+		if (hex[j] != "") { print n " " j " " hex[j]; snaps++ } }
+	    END { if (bad || n != frames[t])
+		    exit 1
+		while (t < traces)
+		    next_trace()
+		print key[t], snaps > (dir "/snapcounts") }' "$dir/counts" "$dir/all.trace" \
+	    >"$dir/all.snaps.hex" ||
+	    fail "capinfos counted $(awk '{ n += $2 } END { print n }' "$dir/counts") frames," \
+	    "tshark decoded $(wc -l <"$dir/all.trace")"
+	# The last trace, decoded alone, is what its cut says: frames and
+	# numbers the same, whatever came before it in the run.
+	for last; do :; done
+	k=${last##*/} && k=${k%.pcap}
+	decode_trace "$dir/alone.trace" <"$dir/traces/$k.pcap"
+	cmp -s "$dir/alone.trace" "$dir/$k.trace" ||
+	    fail "trace $k: decoded alone, not what its cut from the run says:" \
+	    "$(diff "$dir/alone.trace" "$dir/$k.trace" | head -4)"
 	# Every snapshot of every trace, one packet each, in one capture likewise.
-	for f in "$@"; do
-		k=${f##*/} && k=${k%.pcap}
-		cat "$dir/$k.snaps.hex"
-	done >"$dir/all.snaps.hex"
 	to_text2pcap <"$dir/all.snaps.hex" | text2pcap -q - "$dir/all.snaps.pcap"
 	decode_snapshots "$dir/all.snaps" <"$dir/all.snaps.pcap"
-	[ "$(wc -l <"$dir/all.snaps")" -eq "$(wc -l <"$dir/all.snaps.hex")" ] ||
-	    fail "text2pcap and tshark made $(wc -l <"$dir/all.snaps") snapshots of $(wc -l <"$dir/all.snaps.hex")"
-	at=0
-	for f in "$@"; do
-		k=${f##*/} && k=${k%.pcap}
-		n=$(wc -l <"$dir/$k.snaps.hex")
-		sed -n "$((at + 1)),$((at + n))p" "$dir/all.snaps" >"$dir/$k.snaps"
-		at=$((at + n))
-	done
+	at=$(wc -l <"$dir/all.snaps.hex")
+	[ "$(wc -l <"$dir/all.snaps")" -eq "$at" ] ||
+	    fail "text2pcap and tshark made $(wc -l <"$dir/all.snaps") snapshots of $at"
+	awk -v dir="$dir" 'FILENAME == ARGV[1] { key[NR] = $1; count[NR] = $2
+		printf "" > (dir "/" $1 ".snaps"); next }
+	    { while (t == 0 || n == count[t]) { t++; n = 0 }
+	      n++; print > (dir "/" key[t] ".snaps") }' "$dir/snapcounts" "$dir/all.snaps"
 	echo "$# traces decoded, $at snapshots"
 	;;
 icmp_echo_request_becomes_the_reply_in_its_own_mbuf)
