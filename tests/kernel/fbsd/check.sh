@@ -6,8 +6,10 @@
 #
 # Compiles every C file and header under kernel/sys, and mtrace_probe.c,
 # with fbsd-kcc (real FreeBSD 15.1 headers, the kernel's own flags, four
-# variants), once with options MBUF_TRACE off and once with it on (it goes
-# to opt_global.h, so -DMBUF_TRACE is the faithful equivalent).  Then nm
+# variants), with options MBUF_TRACE on (it goes to opt_global.h, so
+# -DMBUF_TRACE is the faithful equivalent), and what a kernel without the
+# option compiles with it off: all but the facility's two files, which
+# sys/conf/files lists as `optional mbuf_trace'.  Then nm
 # must show that the option-on probe calls all six facility functions and
 # the option-off probe none, and that the facility's objects define them.
 # Exits 77 (skipped) when the header set or fbsd-kcc is missing.
@@ -28,6 +30,7 @@ if [ ! -x "$kcc" ]; then
 fi
 
 files=$(cd "$root" && find kernel/sys -name '*.[ch]' | sort)
+facility="kernel/sys/kern/kern_mbuf_trace.c kernel/sys/net/if_mbuf_trace.c"
 probe=tests/kernel/fbsd/mtrace_probe.c
 variants=${FBSD_KCC_VARIANTS:-GENERIC GENERIC-DEBUG GENERIC-NOVIMAGE GENERIC+kmod}
 funcs="mbuf_trace_start mbuf_trace_start_socket mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location"
@@ -36,11 +39,17 @@ status=0
 cd "$root"
 for option in off on; do
 	echo "== options MBUF_TRACE $option"
-	extra=
+	extra="" compiled=""
+	for f in $files; do
+		case " $facility " in
+		*" $f "*) [ $option = off ] || compiled="$compiled $f" ;;
+		*) compiled="$compiled $f" ;;
+		esac
+	done
 	[ $option = on ] && extra="-- -DMBUF_TRACE"
 	# shellcheck disable=SC2086 # word splitting intended
 	FBSD_KCC_OUT="$out/$option" FBSD_KCC_OVERLAY="$root/kernel/sys" \
-	    "$kcc" -V "$variants" $files $probe $extra || status=1
+	    "$kcc" -V "$variants" $compiled $probe $extra || status=1
 done
 
 for v in $variants; do
