@@ -475,7 +475,7 @@ mtrace_chosen(struct ifnet *ifp)
  * nor IP passes only while there is no filter.  A packet it rejects is
  * counted.
  */
-static bool
+static __inline bool
 mtrace_filter_pass(struct mbuf *m, int proto)
 {
 	const struct mtrace_filter *f;
@@ -737,12 +737,29 @@ mtrace_begin(struct mbuf *m, uint32_t ifid)
 }
 
 /*
- * Start m's trace, its bytes beginning as proto says: at a start point
- * whose packet a source chose (why NULL), or where a source chose it (why
- * says which).  A packet chosen there starts where no trace point records
- * it (after a PCB lookup, in pf, in a netgraph node): its trace begins
- * with why, so that it shows who chose it, and with a snapshot when snap
- * says the bytes are as on the wire there.
+ * May a source's choice start m's trace, its bytes beginning as proto
+ * says?  m must be a packet and untraced (starting a traced packet again
+ * continues its trace), tracing enabled and the filter passing m.  Inline
+ * in each start routine, so that a packet the filter rejects costs the
+ * filter's program and a few tests, not the call and the saved registers
+ * of mtrace_start_at().
+ */
+static __inline bool
+mtrace_may_start(struct mbuf *m, int proto)
+{
+
+	return (m != NULL && (m->m_flags & M_PKTHDR) != 0 &&
+	    atomic_load_int(&mtrace_enable) != 0 && mtrace_lookup(m) == NULL &&
+	    mtrace_filter_pass(m, proto));
+}
+
+/*
+ * Start the trace of m, which mtrace_may_start() let through: at a start
+ * point whose packet a source chose (why NULL), or where a source chose it
+ * (why says which).  A packet chosen there starts where no trace point
+ * records it (after a PCB lookup, in pf, in a netgraph node): its trace
+ * begins with why, so that it shows who chose it, and with a snapshot when
+ * snap says the bytes are as on the wire there.
  */
 static void
 mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
@@ -752,17 +769,8 @@ mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 
 	/* The listener lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
-	/*
-	 * Starting a traced packet again continues its trace.  The filter
-	 * comes before the listener lookup: it is what rejects packets while
-	 * someone listens.
-	 */
-	if (m == NULL || (m->m_flags & M_PKTHDR) == 0 ||
-	    atomic_load_int(&mtrace_enable) == 0 || mtrace_lookup(m) != NULL ||
-	    !mtrace_filter_pass(m, proto) ||
-	    (ifid = mbuf_trace_if_listener()) == 0)
-		return;
-	if (mtrace_begin(m, ifid) == NULL || why == NULL)
+	if ((ifid = mbuf_trace_if_listener()) == 0 ||
+	    mtrace_begin(m, ifid) == NULL || why == NULL)
 		return;
 	mbuf_trace_string(m, __FILE__, __LINE__, why, strlen(why), false);
 	if (!snap)
@@ -773,6 +781,20 @@ mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 	}
 	if (proto != 0)
 		mbuf_trace_data(m, proto);
+}
+
+/*
+ * A start point whose packet a source chose: start m's trace if
+ * mtrace_may_start() lets it, which rejects most packets while start_points
+ * is on and a filter is set.  Not inlined: its saved registers would be
+ * saved before the packet is chosen.
+ */
+static __noinline void
+mtrace_start_here(struct mbuf *m, int proto, const char *why)
+{
+
+	if (mtrace_may_start(m, proto))
+		mtrace_start_at(m, proto, why, true);
 }
 
 /*
@@ -788,9 +810,9 @@ mbuf_trace_start(struct mbuf *m, int proto, struct ifnet *ifp, bool chosen)
 
 	NET_EPOCH_ASSERT();
 	if (chosen)
-		mtrace_start_at(m, proto, "start: chosen", true);
+		mtrace_start_here(m, proto, "start: chosen");
 	else if (mtrace_chosen(ifp))
-		mtrace_start_at(m, proto, NULL, true);
+		mtrace_start_here(m, proto, NULL);
 }
 
 void
@@ -803,7 +825,8 @@ mbuf_trace_start_socket(struct mbuf *m, struct socket *so)
 	 * them as the wire does not (tcp_input() has turned the TCP header to
 	 * host order, ip_output() has not filled the IP header in yet).
 	 */
-	if (so != NULL && (so->so_options & SO_MTRACE) != 0)
+	if (so != NULL && (so->so_options & SO_MTRACE) != 0 &&
+	    mtrace_may_start(m, 0))
 		mtrace_start_at(m, 0, "start: its socket has SO_MTRACE", false);
 #endif
 }
@@ -817,7 +840,7 @@ mbuf_trace_pf_tagged(struct mbuf *m, const char *tagname)
 		return;
 	NET_EPOCH_ASSERT();
 	tag = atomic_load_ptr(&V_mtrace_pf_tag);
-	if (tag != NULL && strcmp(tag, tagname) == 0)
+	if (tag != NULL && strcmp(tag, tagname) == 0 && mtrace_may_start(m, 0))
 		mtrace_start_at(m, 0, "start: pf tagged it", true);
 }
 

@@ -13,6 +13,7 @@
 #define __predict_false(e)    __builtin_expect(!!(e), 0)
 #define __predict_true(e)     __builtin_expect(!!(e), 1)
 #define __dead2               __attribute__((__noreturn__))
+#define __noinline            __attribute__((__noinline__))
 
 /*
  * Linker sets, as FreeBSD's <sys/linker_set.h> makes them: an array of
