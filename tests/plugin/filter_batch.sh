@@ -12,9 +12,12 @@
 #		the filter could not be applied
 #
 # The captures are read one after the other (mergecap -a); each filter
-# counts the frames of its own, numbered from 1 again.  The filter tests
-# (frames.sh --from RESULTS) read their line; a CTest fixture runs this
-# once per set of tshark arguments.
+# counts the frames of its own, numbered from 1 again.  Wireshark keeps
+# state across the frames of a run (TCP analysis follows a conversation
+# from one capture into the next): list captures together only when their
+# filters do not depend on it (see tests/plugin/CMakeLists.txt).  The
+# filter tests (frames.sh --from RESULTS) read their line; a CTest fixture
+# runs this once per set of tshark arguments.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 list=$1 results=$2 plugin=$3
