@@ -233,12 +233,9 @@ set_filter(const char *expr)
     f->mf_ip_len = ip.bf_len;
     memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
     memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
-    /* A new filter waits for the network epoch: set it from outside. */
-    kpi_net_epoch_exit();
     if (kpi_sysctl_set("net.mbuf_trace.filter", expr[0] != '\0' ? (void *)f : "",
                        expr[0] != '\0' ? len : 0) != 0)
         abort();
-    kpi_net_epoch_enter();
     printf("filter \"%s\": %u + %u instructions\n", expr, ether.bf_len, ip.bf_len);
     pcap_freecode(&ether);
     pcap_freecode(&ip);

@@ -95,7 +95,12 @@ void kpi_taskqueue_run_held(void);
 void kpi_clock_set(uint64_t uptime_ns, uint64_t step_ns);
 void kpi_clock_set_boottime(time_t sec);
 
-/* sysctl(8) by name: 0 or the handler's errno (ENOENT if there is none). */
+/*
+ * sysctl(8) by name: 0 or the handler's errno (ENOENT if there is none).  A
+ * write comes from userland, never from inside the network epoch (its
+ * handler may wait for it): the calling thread's sections are left for the
+ * handler's call and entered again.
+ */
 int kpi_sysctl_get(const char *name, void *val, size_t *len);
 int kpi_sysctl_set(const char *name, const void *val, size_t len);
 /* The same for the common cases; they abort when the sysctl is missing. */

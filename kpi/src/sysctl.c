@@ -6,6 +6,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/counter.h>
+#include <sys/epoch.h>
 #include <sys/sysctl.h>
 
 #include <errno.h>
@@ -148,12 +149,18 @@ kpi_sysctl_set(const char *name, const void *val, size_t len)
     struct sysctl_req req = {
         .newptr = val, .newlen = len, .oldfunc = req_old, .newfunc = req_new
     };
+    int depth = kpi_net_epoch_depth, error, i;
 
     if (oid == NULL || (oid->oid_kind & CTLTYPE) == CTLTYPE_NODE)
         return ENOENT;
     if ((oid->oid_kind & CTLFLAG_WR) == 0)
         return EPERM;
-    return oid->oid_handler(oid, oid->oid_arg1, oid->oid_arg2, &req);
+    for (i = 0; i < depth; i++)
+        kpi_net_epoch_exit();
+    error = oid->oid_handler(oid, oid->oid_arg1, oid->oid_arg2, &req);
+    for (i = 0; i < depth; i++)
+        kpi_net_epoch_enter();
+    return error;
 }
 
 uint64_t

@@ -24,22 +24,8 @@ sel_reset(void)
     mt_set("start_points", 1);
     mt_set("source_position", 0);
     mt_set("start_anywhere", 0);
-    kpi_net_epoch_exit();
     g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", "", 1), ==, 0);
     g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", "", 0), ==, 0);
-    kpi_net_epoch_enter();
-}
-
-/* A sysctl that may wait for the network epoch, set from outside it. */
-static int
-set_outside_epoch(const char *name, const void *val, size_t len)
-{
-    int error;
-
-    kpi_net_epoch_exit();
-    error = kpi_sysctl_set(name, val, len);
-    kpi_net_epoch_enter();
-    return error;
 }
 
 /* The number of frames tapped since the last call. */
@@ -198,7 +184,7 @@ set_filter(const char *expr)
     size_t len;
     struct mtrace_filter *f = filter_for(expr, &len);
 
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", f, len), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", f, len), ==, 0);
     g_free(f);
 }
 
@@ -349,7 +335,7 @@ test_pf_tag_name_chooses_what_pf_tags_with_it(void)
     mbuf_trace_pf_tagged(m, "mtrace");
     g_assert_false(was_traced(m));
 
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", "mtrace", 6), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", "mtrace", 6), ==, 0);
     got = sizeof(name);
     g_assert_cmpint(kpi_sysctl_get("net.mbuf_trace.pf_tag", name, &got), ==, 0);
     g_assert_cmpstr(name, ==, "mtrace");
@@ -367,17 +353,17 @@ test_pf_tag_name_chooses_what_pf_tags_with_it(void)
     /* pf's names have at most 63 bytes; a longer one is refused, the old kept. */
     memset(longest, 'x', sizeof(longest) - 1);
     longest[sizeof(longest) - 1] = '\0';
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", longest, 63), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", longest, 63), ==, 0);
     m = chain(buf, len, 0);
     mbuf_trace_pf_tagged(m, longest);
     g_assert_true(was_traced(m));
     memset(name, 'y', 64);
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", name, 64), ==, EINVAL);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", name, 64), ==, EINVAL);
     got = sizeof(name);
     g_assert_cmpint(kpi_sysctl_get("net.mbuf_trace.pf_tag", name, &got), ==, 0);
     g_assert_cmpstr(name, ==, longest);
 
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", "", 0), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", "", 0), ==, 0);
     m = chain(buf, len, 0);
     mbuf_trace_pf_tagged(m, "");
     mbuf_trace_pf_tagged(m, longest);
@@ -514,7 +500,7 @@ test_filter_reads_back_as_written_and_an_empty_one_clears_it(void)
     g_free(got);
 
     f = filter_for("tcp", &flen);
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", f, flen), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", f, flen), ==, 0);
     got = get_filter(&glen);
     g_assert_cmpmem(got, glen, f, flen);
     g_free(got);
@@ -523,7 +509,7 @@ test_filter_reads_back_as_written_and_an_empty_one_clears_it(void)
     g_assert_false(was_traced(m));
 
     /* Two programs of no instructions: no filter. */
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", &empty, sizeof(empty)), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", &empty, sizeof(empty)), ==, 0);
     got = get_filter(&glen);
     g_assert_cmpuint(glen, ==, 0);
     g_free(got);
@@ -532,8 +518,8 @@ test_filter_reads_back_as_written_and_an_empty_one_clears_it(void)
     g_assert_true(was_traced(m));
 
     /* No bytes: no filter. */
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", f, flen), ==, 0);
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", "", 0), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", f, flen), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", "", 0), ==, 0);
     got = get_filter(&glen);
     g_assert_cmpuint(glen, ==, 0);
     g_free(got);
@@ -552,7 +538,7 @@ assert_refused(const char *what, const void *bad, size_t len, const struct mtrac
     size_t plen = ipv4_packet(buf, TRUE, "192.0.2.2", "192.0.2.1", 17, 53), glen;
     struct mbuf *m;
 
-    if (set_outside_epoch("net.mbuf_trace.filter", bad, len) != EINVAL)
+    if (kpi_sysctl_set("net.mbuf_trace.filter", bad, len) != EINVAL)
         g_error("%s: not refused with EINVAL", what);
     got = get_filter(&glen);
     g_assert_cmpmem(got, glen, old, oldlen);
@@ -571,7 +557,7 @@ test_invalid_filters_are_refused_and_the_old_one_stays(void)
     guint i;
 
     sel_reset();
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", old, oldlen), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", old, oldlen), ==, 0);
 
     /* A jump past the end of the Ethernet program. */
     bad = g_memdup2(old, oldlen);
@@ -622,8 +608,8 @@ test_invalid_filters_are_refused_and_the_old_one_stays(void)
     /* BPF_MAXINSNS itself is fine (and then "tcp" again). */
     bad->mf_ether_len = BPF_MAXINSNS;
     bad->mf_ip_len = 2;
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", bad, len), ==, 0);
-    g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", old, oldlen), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", bad, len), ==, 0);
+    g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", old, oldlen), ==, 0);
     g_free(bad);
 
     /* Lengths that do not match the bytes written, either way. */
@@ -681,11 +667,11 @@ test_switching_selection_mid_stream_loses_nothing_and_leaks_nothing(void)
                 g_assert_cmpint(kpi_if_addgroup(ifp, "mtrace"), ==, 0);
                 break;
             case 3:
-                g_assert_cmpint(set_outside_epoch("net.mbuf_trace.filter", "", 0), ==, 0);
+                g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", "", 0), ==, 0);
                 break;
             case 4:
                 g_assert_cmpint(kpi_if_delgroup(ifp, "mtrace"), ==, 0);
-                g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", "mtrace", 6), ==, 0);
+                g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", "mtrace", 6), ==, 0);
                 break;
             case 5:
                 mt_set("start_anywhere", 1);
@@ -698,7 +684,7 @@ test_switching_selection_mid_stream_loses_nothing_and_leaks_nothing(void)
             default:
                 mt_set("start_points", 1);
                 mt_set("source_position", 0);
-                g_assert_cmpint(set_outside_epoch("net.mbuf_trace.pf_tag", "", 0), ==, 0);
+                g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.pf_tag", "", 0), ==, 0);
                 break;
         }
         for (i = 0; i < n; i++) {

@@ -116,18 +116,6 @@ stat(const char *name)
     return kpi_sysctl_u64(full);
 }
 
-/* A sysctl that may wait for the network epoch is written from outside. */
-static int
-set_outside_epoch(const char *name, const void *val, size_t len)
-{
-    int error;
-
-    kpi_net_epoch_exit();
-    error = kpi_sysctl_set(name, val, len);
-    kpi_net_epoch_enter();
-    return error;
-}
-
 /* ---- Filters ---- */
 
 /* expr for packets of link type dlt; an expression of the link layer,
@@ -202,7 +190,7 @@ write_filter(const void *f, size_t len)
 {
     const struct mtrace_filter *mf = f;
     bool ok = len == 0 || runnable(mf, len);
-    int error = set_outside_epoch("net.mbuf_trace.filter", f, len);
+    int error = kpi_sysctl_set("net.mbuf_trace.filter", f, len);
 
     if ((error == 0) != ok)
         fail("a filter of %zu bytes (%u + %u instructions): error %d, the model %s it", len,
@@ -264,7 +252,7 @@ op_pf_tag(void)
 
     for (i = 0; i < len; i++)
         buf[i] = (char)(u8() % 4 == 0 ? 0 : 'a' + u8() % 3);
-    error = set_outside_epoch("net.mbuf_trace.pf_tag", buf, len);
+    error = kpi_sysctl_set("net.mbuf_trace.pf_tag", buf, len);
     if ((error == 0) != (len < TAGMAX))
         fail("a pf tag of %zu bytes: error %d", len, error);
     if (error == 0)
@@ -500,7 +488,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kpi_sysctl_set_uint("net.mbuf_trace.start_points", model.start_points = true);
     kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", model.start_anywhere = false);
     kpi_sysctl_set_uint("net.mbuf_trace.source_position", model.source_position = false);
-    if (set_outside_epoch("net.mbuf_trace.pf_tag", "", 0) != 0)
+    if (kpi_sysctl_set("net.mbuf_trace.pf_tag", "", 0) != 0)
         fail("cannot clear the pf tag");
     model.pf_tag[0] = '\0';
     for (g = 0; g < nitems(groups); g++) {
