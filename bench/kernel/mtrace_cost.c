@@ -21,12 +21,13 @@
 #include <net/if_types.h>
 #include <net/if_var.h>
 
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <valgrind/callgrind.h>
+
+#include "filter_for.h"
 
 #include "kpi.h"
 
@@ -207,46 +208,27 @@ static const unsigned char udp_frame[] = {
     'q',  'u',  'e', 'r', 'y', '.',  '.',  '.',
 };
 
-/* expr as libpcap compiles it for packets of link type dlt. */
-static void
-compile(int dlt, const char *expr, struct bpf_program *prog)
-{
-    pcap_t *p = pcap_open_dead(dlt, 65535);
-
-    if (pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
-        abort();
-    pcap_close(p);
-}
-
-static void
+/* Set the filter of expr ("" clears it); the filter set, to free(). */
+static struct mtrace_filter *
 set_filter(const char *expr)
 {
-    struct bpf_program ether, ip;
     struct mtrace_filter *f;
     size_t len;
 
-    compile(DLT_EN10MB, expr, &ether);
-    compile(DLT_RAW, expr, &ip);
-    len = sizeof(*f) + (ether.bf_len + ip.bf_len) * sizeof(struct bpf_insn);
-    f = (calloc)(1, len);
-    f->mf_ether_len = ether.bf_len;
-    f->mf_ip_len = ip.bf_len;
-    memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
-    memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
-    if (kpi_sysctl_set("net.mbuf_trace.filter", expr[0] != '\0' ? (void *)f : "",
+    if ((f = mt_filter_for(expr, &len)) == NULL ||
+        kpi_sysctl_set("net.mbuf_trace.filter", expr[0] != '\0' ? (void *)f : "",
                        expr[0] != '\0' ? len : 0) != 0)
         abort();
-    printf("filter \"%s\": %u + %u instructions\n", expr, ether.bf_len, ip.bf_len);
-    pcap_freecode(&ether);
-    pcap_freecode(&ip);
-    (free)(f);
+    printf("filter \"%s\": %u + %u instructions\n", expr, f->mf_ether_len, f->mf_ip_len);
+    return f;
 }
 
 static void
 select_cases(void)
 {
     struct ifnet *ifp = if_alloc(IFT_OTHER);
-    struct bpf_program ether, ip;
+    struct mtrace_filter *f;
+    const struct bpf_insn *ether, *ip;
     struct mbuf *m;
     int i;
 
@@ -262,31 +244,30 @@ select_cases(void)
         drop(m);
     }
     kpi_sysctl_set_uint("net.mbuf_trace.start_points", 1);
-    set_filter("tcp port 80 and host 192.0.2.1");
-    compile(DLT_EN10MB, "tcp port 80 and host 192.0.2.1", &ether);
-    compile(DLT_RAW, "tcp port 80 and host 192.0.2.1", &ip);
+    f = set_filter("tcp port 80 and host 192.0.2.1");
+    ether = f->mf_insns;
+    ip = f->mf_insns + f->mf_ether_len;
     for (i = 0; i < IDLE; i++) {
         m = kpi_mbuf_chain(udp_frame, sizeof(udp_frame), NULL, 0);
         MEASURE("select: filter rejects: mtrace_start_ether (L2)", mtrace_start_ether(m, ifp));
         /* What the start point costs above this is the facility's. */
         MEASURE("select: filter rejects: its program alone (L2)",
-                (void)bpf_filter(ether.bf_insns, (u_char *)m, m->m_pkthdr.len, 0));
+                (void)bpf_filter(ether, (u_char *)m, m->m_pkthdr.len, 0));
         drop(m);
         m = kpi_mbuf_chain(udp_frame + 14, sizeof(udp_frame) - 14, NULL, 0);
         MEASURE("select: filter rejects: mtrace_start (L3)", mtrace_start(m));
         MEASURE("select: filter rejects: its program alone (L3)",
-                (void)bpf_filter(ip.bf_insns, (u_char *)m, m->m_pkthdr.len, 0));
+                (void)bpf_filter(ip, (u_char *)m, m->m_pkthdr.len, 0));
         drop(m);
     }
-    pcap_freecode(&ether);
-    pcap_freecode(&ip);
-    set_filter("udp port 53");
+    (free)(f);
+    (free)(set_filter("udp port 53"));
     for (i = 0; i < IDLE; i++) {
         m = kpi_mbuf_chain(udp_frame, sizeof(udp_frame), NULL, 0);
         MEASURE("select: filter passes: mtrace_start_ether (L2)", mtrace_start_ether(m, ifp));
         drop(m);
     }
-    set_filter("");
+    (free)(set_filter(""));
     /* start_anywhere on: every call on an untraced packet starts its trace. */
     kpi_sysctl_set_uint("net.mbuf_trace.start_anywhere", 1);
     for (i = 0; i < IDLE; i++) {

@@ -6,6 +6,7 @@
  * switching loses and leaks nothing, source_position and start_anywhere
  * do what the deployed switches did.
  */
+#include "filter_for.h"
 #include "mt_test.h"
 
 #include <net/bpf.h>
@@ -14,7 +15,6 @@
 #include <net/if_var.h>
 
 #include <arpa/inet.h>
-#include <pcap/pcap.h>
 
 /* Every selection sysctl back to its default; frames so far gone. */
 static void
@@ -158,23 +158,9 @@ chain(const guint8 *buf, size_t len, size_t seg)
 static struct mtrace_filter *
 filter_for(const char *expr, size_t *len)
 {
-    pcap_t *pe = pcap_open_dead(DLT_EN10MB, 65535), *pi = pcap_open_dead(DLT_RAW, 65535);
-    struct bpf_program ether, ip;
-    struct mtrace_filter *f;
+    struct mtrace_filter *f = mt_filter_for(expr, len);
 
-    g_assert_cmpint(pcap_compile(pe, &ether, expr, 1, PCAP_NETMASK_UNKNOWN), ==, 0);
-    g_assert_cmpint(pcap_compile(pi, &ip, expr, 1, PCAP_NETMASK_UNKNOWN), ==, 0);
-    *len = sizeof(*f) + (ether.bf_len + ip.bf_len) * sizeof(struct bpf_insn);
-    f = g_malloc0(*len);
-    g_strlcpy(f->mf_text, expr, sizeof(f->mf_text));
-    f->mf_ether_len = ether.bf_len;
-    f->mf_ip_len = ip.bf_len;
-    memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
-    memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
-    pcap_freecode(&ether);
-    pcap_freecode(&ip);
-    pcap_close(pe);
-    pcap_close(pi);
+    g_assert_nonnull(f);
     return f;
 }
 
@@ -185,7 +171,7 @@ set_filter(const char *expr)
     struct mtrace_filter *f = filter_for(expr, &len);
 
     g_assert_cmpint(kpi_sysctl_set("net.mbuf_trace.filter", f, len), ==, 0);
-    g_free(f);
+    (free)(f);
 }
 
 /* The filter's value as read back; *len its size. */
@@ -526,7 +512,7 @@ test_filter_reads_back_as_written_and_an_empty_one_clears_it(void)
     m = chain(buf, len, 0);
     mtrace_start_ether(m, NULL);
     g_assert_true(was_traced(m));
-    g_free(f);
+    (free)(f);
 }
 
 /* Write bad, of len bytes: EINVAL, and the filter is still "tcp". */
@@ -624,7 +610,7 @@ test_invalid_filters_are_refused_and_the_old_one_stays(void)
     assert_refused("half an instruction more", bad, oldlen + 4, old, oldlen);
     g_free(bad);
     assert_refused("shorter than the header", old, sizeof(*old) - 1, old, oldlen);
-    g_free(old);
+    (free)(old);
 }
 
 /* --- Switching mid-stream ------------------------------------------------------- */

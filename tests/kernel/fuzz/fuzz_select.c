@@ -41,12 +41,12 @@
 #include <net/if_var.h>
 #include <sys/mbuf_trace.h>
 
-#include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../filter_for.h"
 #include "kpi.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -118,43 +118,14 @@ stat(const char *name)
 
 /* ---- Filters ---- */
 
-/* expr for packets of link type dlt; an expression of the link layer,
- * which IP packets have not, rejects every one, as in mtracectl(8). */
-static void
-compile(int dlt, const char *expr, struct bpf_program *prog)
-{
-    static struct bpf_insn reject = BPF_STMT(BPF_RET | BPF_K, 0);
-    pcap_t *p = pcap_open_dead(dlt, 65535);
-
-    if (pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        if (dlt != DLT_RAW)
-            fail("libpcap cannot compile \"%s\"", expr);
-        prog->bf_len = 1;
-        prog->bf_insns = (calloc)(1, sizeof(reject));
-        memcpy(prog->bf_insns, &reject, sizeof(reject));
-    }
-    pcap_close(p);
-}
-
 /* The structure for expr, as mtracectl(8) makes it. */
 static struct mtrace_filter *
 filter_for(const char *expr, size_t *len)
 {
-    struct bpf_program ether, ip;
-    struct mtrace_filter *f;
+    struct mtrace_filter *f = mt_filter_for(expr, len);
 
-    compile(DLT_EN10MB, expr, &ether);
-    compile(DLT_RAW, expr, &ip);
-    *len = sizeof(*f) + (ether.bf_len + ip.bf_len) * sizeof(struct bpf_insn);
-    if ((f = (calloc)(1, *len)) == NULL)
-        fail("out of memory");
-    snprintf(f->mf_text, sizeof(f->mf_text), "%s", expr);
-    f->mf_ether_len = ether.bf_len;
-    f->mf_ip_len = ip.bf_len;
-    memcpy(f->mf_insns, ether.bf_insns, ether.bf_len * sizeof(struct bpf_insn));
-    memcpy(f->mf_insns + ether.bf_len, ip.bf_insns, ip.bf_len * sizeof(struct bpf_insn));
-    pcap_freecode(&ether);
-    pcap_freecode(&ip);
+    if (f == NULL)
+        fail("cannot make the filter of \"%s\"", expr);
     return f;
 }
 
