@@ -26,6 +26,12 @@
 #define val_to_str(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
 #endif
 
+/* 4.6 named the byte-order readers after the C99 types. */
+#include <wsutil/pint.h>
+#if !MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
+#define pntohu16(p) pntoh16(p)
+#endif
+
 /* 4.2 renamed wmem_strbuf_sized_new() and dropped its maximum size. */
 #if !MBUF_TRACE_WIRESHARK_AT_LEAST(4, 2)
 #define wmem_strbuf_new_sized(allocator, size) wmem_strbuf_sized_new((allocator), (size), 0)

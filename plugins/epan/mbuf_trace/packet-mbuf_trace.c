@@ -172,7 +172,8 @@ typedef struct record {
      * the frame's one copy (scan_records), and for a string (STRING,
      * STRING_DYNAMIC) what parsing it once found. */
     const uint8_t *raw;
-    int text_len; /* the bytes that are text (string_text_len) */
+    const uint8_t *nul; /* its first NUL byte, or NULL */
+    int text_len;       /* the bytes that are text (string_text_len) */
     parsed_t parsed;
 } record_t;
 
@@ -340,6 +341,19 @@ add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const uint8_t *r
                                  utf8_copy(pinfo->pool, tvb, off, raw, len));
 }
 
+/* An item that repeats what its record or frame says (an index, a header
+ * field, a generated value): made only when someone looks (a visible tree:
+ * -V, the GUI) or asks (a filter, a column or -e naming it). Under a record
+ * item Wireshark keeps for a field that is asked for, an invisible tree would
+ * otherwise get every such item made, walked by -T fields and freed. */
+static proto_item *
+add_uint_if_wanted(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int len, uint32_t value)
+{
+    if (!proto_field_is_referenced(tree, hf))
+        return NULL;
+    return proto_tree_add_uint(tree, hf, tvb, off, len, value);
+}
+
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
  * (the wire has no encoding; kernel strings are ASCII in practice). A NUL
  * would end the C string a field value is, hiding what follows it, so each
@@ -406,7 +420,7 @@ record_kind(unsigned generation, uint16_t type)
 static bool
 is_c_string(const record_t *r)
 {
-    return r->len > 0 && r->avail == r->len && memchr(r->raw, 0, r->len) == r->raw + r->len - 1;
+    return r->len > 0 && r->avail == r->len && r->nul == r->raw + r->len - 1;
 }
 
 /* docs/format.md, "Generations": a type 0 record is generation 2's packet,
@@ -499,13 +513,14 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *s
         record_t *r = &st->recs[st->n_recs++];
 
         r->off = off;
-        r->len = tvb_get_ntohs(tvb, off);
-        r->type = tvb_get_ntohs(tvb, off + 2);
+        r->len = pntohu16(bytes + off);
+        r->type = pntohu16(bytes + off + 2);
         r->avail = MIN(r->len, frame_len - off - MTRACE_RECORD_HDRLEN);
         /* Types 1-3 are strings in some generation: both detections below
          * ask whether they are C strings. */
         if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC) {
             r->raw = bytes + off + MTRACE_RECORD_HDRLEN;
+            r->nul = r->avail > 0 ? (const uint8_t *)memchr(r->raw, 0, r->avail) : NULL;
             r->c_string = is_c_string(r);
         }
         off += MTRACE_RECORD_HDRLEN + r->avail;
@@ -641,7 +656,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
     bool complete = r->avail == r->len;
     const uint8_t *raw = r->raw;
     int len = r->text_len;
-    const uint8_t *nul = len > 0 ? (const uint8_t *)memchr(raw, 0, len) : NULL;
+    const uint8_t *nul = r->nul != NULL && r->nul < raw + len ? r->nul : NULL;
     const parsed_t p = r->parsed;
     const char *text = NULL, *label = NULL;
     proto_item *pi;
@@ -665,8 +680,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
      * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
      * existing filters and columns match what they matched. */
     if (complete && proto_field_is_referenced(tree, hf_data)) {
-        const uint8_t *end = r->len > 0 ? (const uint8_t *)memchr(raw, 0, r->len) : NULL;
-        int data_len = end == NULL ? r->len : (int)(end - raw);
+        int data_len = r->nul == NULL ? r->len : (int)(r->nul - raw);
 
         pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
                                    string_copy(pinfo->pool, tvb, off, raw, data_len, ENC_ASCII));
@@ -683,7 +697,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
         const char *url;
 
         add_text_item(tree, hf_file, tvb, off, raw, p.file_len, pinfo);
-        proto_tree_add_uint(tree, hf_line, tvb, off + p.line_off, p.line_len, p.line);
+        add_uint_if_wanted(tree, hf_line, tvb, off + p.line_off, p.line_len, p.line);
         url = source_url(pinfo->pool, raw, p.file_len, p.line);
         if (url != NULL) {
             pi = proto_tree_add_string(tree, hf_source_url, tvb, off, p.line_off + p.line_len, url);
@@ -696,9 +710,9 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record
     if (p.arg_off >= 0)
         add_text_item(tree, hf_arg, tvb, off + p.arg_off, raw + p.arg_off, p.arg_len, pinfo);
     if (p.event != EVENT_NONE) {
-        pi = proto_tree_add_uint(tree, hf_event, tvb,
-                                 off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
-                                 p.sign_off >= 0 ? 1 : 0, p.event);
+        pi = add_uint_if_wanted(tree, hf_event, tvb,
+                                off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
+                                p.sign_off >= 0 ? 1 : 0, p.event);
         proto_item_set_generated(pi);
     }
     if (p.text_off >= 0 && proto_field_is_referenced(tree, hf_text)) {
@@ -826,10 +840,12 @@ stamp_record(tvbuff_t *tvb, proto_tree *tree, frame_state_t *st)
 {
     proto_item *pi;
 
-    pi = proto_tree_add_time(tree, hf_time, tvb, st->pending_time_off, MTRACE_TIME_LEN,
-                             &st->pending_time);
-    proto_item_set_generated(pi);
-    if (st->have_stamp) {
+    if (proto_field_is_referenced(tree, hf_time)) {
+        pi = proto_tree_add_time(tree, hf_time, tvb, st->pending_time_off, MTRACE_TIME_LEN,
+                                 &st->pending_time);
+        proto_item_set_generated(pi);
+    }
+    if (st->have_stamp && proto_field_is_referenced(tree, hf_time_delta)) {
         nstime_t delta;
 
         nstime_delta(&delta, &st->pending_time, &st->last_stamp);
@@ -865,18 +881,25 @@ check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, i
 }
 
 /* "Record N, TYPE" or, newest first, "Record N (step S), TYPE", and ": TEXT"
- * when there is one: one formatting per record (proto_item_set_text does
- * nothing unless the tree is visible). A label longer than Wireshark's
- * ITEM_LABEL_LENGTH is cut: proto_item_set_text would mark that with
- * "[truncated]", the append that labels have always used cuts silently,
- * so a text that may not fit is still appended. */
+ * when there is one: one formatting per record, and none where labels are
+ * not shown (an invisible tree hides its items). A label longer than
+ * Wireshark's ITEM_LABEL_LENGTH is cut: proto_item_set_text would mark that
+ * with "[truncated]", the append that labels have always used cuts
+ * silently, so a text that may not fit is still appended. */
 #define LABEL_PREFIX_MAX ((int)sizeof("Record 65535 (step 65535), STRING_DYNAMIC: ") - 1)
 static void
-set_record_label(proto_item *rec_item, const frame_state_t *st, unsigned number, unsigned step,
-                 const char *name, const char *text)
+set_record_label(proto_item *rec_item, const frame_state_t *st, const record_t *r, unsigned number,
+                 unsigned step, const char *text)
 {
-    const char *sep = ": ";
+    char unknown[sizeof("type 65535")];
+    const char *sep = ": ", *name = unknown;
 
+    if (rec_item == NULL || proto_item_is_hidden(rec_item))
+        return;
+    if (r->kind == MBUF_TRACE_UNKNOWN)
+        snprintf(unknown, sizeof(unknown), "type %u", r->type);
+    else
+        name = val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
     if (text == NULL || (int)strlen(text) >= ITEM_LABEL_LENGTH - 1 - LABEL_PREFIX_MAX)
         sep = "";
     if (st->newest_first)
@@ -896,28 +919,31 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     const record_t *r = &st->recs[number - 1];
     int off = r->off + MTRACE_RECORD_HDRLEN;
     unsigned step = st->newest_first ? st->n_recs - number + 1 : number;
-    proto_item *rec_item, *len_item, *type_item, *pi;
+    proto_item *rec_item, *len_item = NULL, *type_item = NULL, *pi;
     proto_tree *rec_tree;
     bool is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
-    const char *name = r->kind == MBUF_TRACE_UNKNOWN
-                           ? wmem_strdup_printf(pinfo->pool, "type %u", r->type)
-                           : val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
+    int type_hf = st->generation == 2 ? hf_record_type_gen2 : hf_record_type;
 
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
     /* A string's label is written once, with its text, below. */
     if (!is_string)
-        set_record_label(rec_item, st, number, step, name, NULL);
+        set_record_label(rec_item, st, r, number, step, NULL);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
+    pi = add_uint_if_wanted(rec_tree, hf_record_index, tvb, r->off, 0, number);
     proto_item_set_generated(pi);
-    pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
+    pi = add_uint_if_wanted(rec_tree, hf_record_step, tvb, r->off, 0, step);
     proto_item_set_generated(pi);
-    /* The header's values, read once by scan_records(). */
-    len_item = proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
-    type_item =
-        proto_tree_add_uint(rec_tree, st->generation == 2 ? hf_record_type_gen2 : hf_record_type,
-                            tvb, r->off + 2, 2, r->type);
+    /* The header's values, read once by scan_records(). The checks below
+     * point expert items at them for the fixed-size and unknown types. */
+    if (is_string || r->kind == MTRACE_REC_DATA) {
+        add_uint_if_wanted(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
+        add_uint_if_wanted(rec_tree, type_hf, tvb, r->off + 2, 2, r->type);
+    } else {
+        len_item =
+            proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
+        type_item = proto_tree_add_uint(rec_tree, type_hf, tvb, r->off + 2, 2, r->type);
+    }
 
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
@@ -938,7 +964,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
             break;
         case MTRACE_REC_STRING:
         case MTRACE_REC_STRING_DYNAMIC:
-            set_record_label(rec_item, st, number, step, name,
+            set_record_label(rec_item, st, r, number, step,
                              dissect_string(tvb, pinfo, rec_tree, r));
             break;
         case MTRACE_REC_DATA_L3:
@@ -1036,14 +1062,18 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     }
     build_path(tvb, pinfo, &st);
 
-    pi = proto_tree_add_uint(mt_tree, hf_generation, tvb, 0, 0, st.generation);
+    pi = add_uint_if_wanted(mt_tree, hf_generation, tvb, 0, 0, st.generation);
     proto_item_set_generated(pi);
     if (pref_generation != 0)
         proto_item_append_text(pi, " (set by preference)");
-    pi = proto_tree_add_boolean(mt_tree, hf_newest_first, tvb, 0, 0, st.newest_first);
-    proto_item_set_generated(pi);
-    pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
-    proto_item_set_generated(pi);
+    if (proto_field_is_referenced(mt_tree, hf_newest_first)) {
+        pi = proto_tree_add_boolean(mt_tree, hf_newest_first, tvb, 0, 0, st.newest_first);
+        proto_item_set_generated(pi);
+    }
+    if (proto_field_is_referenced(mt_tree, hf_path)) {
+        pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
+        proto_item_set_generated(pi);
+    }
 
     /* Sub-dissectors must not take over the columns: Info is ours, and only
      * the packet's own snapshot gives Src/Dst (restored below). */
