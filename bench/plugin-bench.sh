@@ -41,6 +41,14 @@
 #   BASE_PLUGIN=FILE      callgrind also counts this build of the plugin
 #                         (the "before" column), e.g. one built from main
 #   MATRIX=1              0: only the scale series and callgrind
+#   ROOT=DIR              run tshark (and valgrind) of that Debian root
+#                         instead of this host's: a root of tools/release-roots
+#                         (Wireshark 4.4, 4.6), with valgrind installed for
+#                         callgrind; needs root (chroot, /proc mounted there)
+#   PLUGIN=FILE           the plugin to load (default BUILD_DIR/mbuf_trace.so);
+#                         with ROOT, one built for that root's Wireshark, e.g.
+#                         the release matrix's, /var/cache/mbuf_trace/matrix/
+#                         build/4.6/gcc/mbuf_trace.so
 #
 # The whole matrix at 200 000 frames is hours of CPU on a small machine;
 # docs/performance.md says which parts its table ran.
@@ -61,7 +69,14 @@ base_plugin=${BASE_PLUGIN:-}
 warmup=${WARMUP:-1}
 matrix=${MATRIX:-1}
 lua=${MBUF_TRACE_LUA:-}
-version=$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+root=${ROOT:-}
+plugin=${PLUGIN:-$build/mbuf_trace.so}
+in_root=""
+if [ -n "$root" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "plugin-bench.sh: ROOT needs root (chroot)" >&2; exit 1; }
+	in_root="chroot --userspec=65534:65534 $root"
+fi
+version=$($in_root tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
 
 command -v hyperfine >/dev/null || { echo "plugin-bench.sh: needs hyperfine" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "plugin-bench.sh: needs /usr/bin/time (GNU time)" >&2; exit 1; }
@@ -70,8 +85,8 @@ if [ -z "$lua" ] || [ ! -r "$lua" ]; then
 	    "(now: '${lua}')" >&2
 	lua=""
 fi
-if [ "$cg_frames" != 0 ] && ! command -v valgrind >/dev/null; then
-	echo "plugin-bench.sh: callgrind SKIPPED: no valgrind" >&2
+if [ "$cg_frames" != 0 ] && ! ${root:+chroot "$root"} sh -c 'command -v valgrind' >/dev/null; then
+	echo "plugin-bench.sh: callgrind SKIPPED: no valgrind${root:+ in $root (chroot $root apt-get install valgrind)}" >&2
 	cg_frames=0
 fi
 
@@ -84,37 +99,52 @@ kind_of() {
 	T) echo typical ;; E) echo typical-ether ;; S) echo strings ;; G1) echo gen1 ;; G2) echo gen2 ;;
 	esac
 }
-# capture NAME N: the path of that capture, generated if missing.
+# seen PATH: the path as tshark sees it (in ROOT: without ROOT's prefix).
+seen() {
+	echo "${1#"$root"}"
+}
+# capture NAME N: the path of that capture as tshark sees it, generated if
+# missing (with ROOT, a copy in the work directory, inside the root).
 capture() {
 	f="$build/bench/$(kind_of "$1")-$2.pcap"
 	[ -f "$f" ] || nice -n 19 "$gen" "--bench-$(kind_of "$1")" "$2" "$f"
-	echo "$f"
+	if [ -n "$root" ]; then
+		[ -f "$work/${f##*/}" ] || { cp "$f" "$work/" && chmod a+r "$work/${f##*/}"; }
+		f=$work/${f##*/}
+	fi
+	seen "$f"
 }
 
-work=$(mktemp -d /tmp/mbuf_trace-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d "$root/tmp/mbuf_trace-bench.XXXXXX")
+mounted=""
+trap 'rm -rf "$work"; [ -z "$mounted" ] || umount "$root/proc"' EXIT
+if [ -n "$root" ] && [ ! -r "$root/proc/self/maps" ]; then
+	mount --bind /proc "$root/proc"   # valgrind reads /proc/self
+	mounted=1
+fi
 mkdir -p "$work/native/.local/lib/wireshark/plugins/$version/epan" "$work/empty" "$work/config"
-cp "$build/mbuf_trace.so" "$work/native/.local/lib/wireshark/plugins/$version/epan/"
+cp "$plugin" "$work/native/.local/lib/wireshark/plugins/$version/epan/"
 if [ -n "$base_plugin" ]; then
 	mkdir -p "$work/base/.local/lib/wireshark/plugins/$version/epan"
 	cp "$base_plugin" "$work/base/.local/lib/wireshark/plugins/$version/epan/mbuf_trace.so"
 fi
 [ -z "$lua" ] || cp "$lua" "$work/mbuf_trace.lua"
 chmod -R a+rX "$work"
-drop=""
+drop=$in_root
 if [ "$(id -u)" -eq 0 ]; then
 	# tshark as root ignores Lua scripts; the same user for every variant.
 	chown -R 65534:65534 "$work"
-	drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	[ -n "$drop" ] || drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
 fi
-env="env WIRESHARK_CONFIG_DIR=$work/config TZ=UTC"
-native="$drop $env HOME=$work/native tshark -n"
-luacmd="$drop $env HOME=$work/empty tshark -n -X lua_script:$work/mbuf_trace.lua"
-basecmd="$drop $env HOME=$work/base tshark -n"
+w=$(seen "$work")
+env="env WIRESHARK_CONFIG_DIR=$w/config TZ=UTC"
+native="$drop $env HOME=$w/native tshark -n"
+luacmd="$drop $env HOME=$w/empty tshark -n -X lua_script:$w/mbuf_trace.lua"
+basecmd="$drop $env HOME=$w/base tshark -n"
 
 # The plugin must really be the one decoding, and the Lua script loaded.
 small=$(capture T 10)
-chmod a+r "$small"
+chmod a+r "$root$small"
 $native -r "$small" -c 1 | grep -q 'mbuf_trace' ||
     { echo "plugin-bench.sh: plugin not loaded" >&2; exit 1; }
 if [ -n "$lua" ]; then
@@ -171,9 +201,9 @@ print("%.2f" % (r["user"] + r["system"]))' "$1" "$2"
 
 results="$out/results.md"
 {
-	echo "# plugin-bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), Wireshark $version, $(nproc) cores"
+	echo "# plugin-bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), Wireshark $version${root:+ (root $root)}, $(nproc) cores"
 	echo
-	echo "Plugin: $build/mbuf_trace.so, source $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- plugins 2>/dev/null || echo ' (modified)')"
+	echo "Plugin: $plugin, source $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- plugins 2>/dev/null || echo ' (modified)')"
 	echo
 	echo "FRAMES=$frames RUNS=$runs WARMUP=$warmup CAPTURES='$captures' MODES='$modes' SCALE='$scale' CALLGRIND=$cg_frames CG_CAPTURES='$cg_captures' CG_MODES='$cg_modes' BASE_PLUGIN=${base_plugin:-none} Lua: ${lua:-skipped}"
 	echo
@@ -258,10 +288,17 @@ fi
 cg() {
 	log="$out/callgrind-$3-$2-$1"
 	eval "$(cmd "$1" "$2" "$3" "$cg_frames" |
-	    sed "s|tshark |valgrind --tool=callgrind --callgrind-out-file=$work/cg.out tshark |")" \
+	    sed "s|tshark |valgrind --tool=callgrind --callgrind-out-file=$w/cg.out tshark |")" \
 	    >/dev/null 2>"$log.log"
 	cp "$work/cg.out" "$log.out"
 	sed -n 's/^==[0-9]*== Collected : //p' "$log.log"
+}
+# plugin_ir PROFILE: the instructions of dissect_mbuf_trace and all it
+# calls (Wireshark's items, the snapshots' dissectors) in that profile:
+# the largest of the entries callgrind_annotate may split it into.
+plugin_ir() {
+	callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+	    awk '/packet-mbuf_trace\.c:dissect_mbuf_trace( |$)/ { gsub(",", "", $1); print $1; exit }'
 }
 
 if [ "$cg_frames" != 0 ]; then
@@ -269,8 +306,10 @@ if [ "$cg_frames" != 0 ]; then
 		echo
 		echo "## Instructions (callgrind, $cg_frames frames; per frame and per record above the floor)"
 		echo
-		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | plugin share (a-d)/a | (c) stock, as Ethernet | a/c |"
-		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+		echo "dissect_mbuf_trace per record: its inclusive count (all it calls) over the records."
+		echo
+		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | dissect_mbuf_trace per record | plugin share (a-d)/a | (c) stock, as Ethernet | a/c |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $cg_captures; do
 		f=$(capture "$c" "$cg_frames")
@@ -280,11 +319,13 @@ if [ "$cg_frames" != 0 ]; then
 			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0="" irc=""
 			[ -z "$base_plugin" ] || ir0=$(cg a0 "$m" "$c")
 			[ "$c" != T ] || irc=$(cg c "$m" "$c")
+			inc=$(plugin_ir "$out/callgrind-$c-$m-a.out")
 			awk -v c="$c" -v m="$m" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" -v b="$ir0" \
-			    -v s="$irc" 'BEGIN {
-			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %.1f %% | %s | %s |\n", c, m, rec, a,
+			    -v s="$irc" -v inc="$inc" 'BEGIN {
+			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %s | %.1f %% | %s | %s |\n", c, m, rec, a,
 				b == "" ? "–" : b, d, (a - d) / n, (a - d) / rec,
-				b == "" ? "–" : sprintf("%.0f", (b - d) / rec), 100 * (a - d) / a,
+				b == "" ? "–" : sprintf("%.0f", (b - d) / rec),
+				inc == "" ? "–" : sprintf("%.0f", inc / rec), 100 * (a - d) / a,
 				s == "" ? "–" : s, s == "" ? "–" : sprintf("%.2f", a / s)
 			}' >>"$results"
 		done
