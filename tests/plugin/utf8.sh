@@ -15,17 +15,32 @@ args=""
 for f in $fields; do
 	args="$args -e $f"
 done
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-for pcap in "$@"; do
-	# shellcheck disable=SC2086 # one -e per field
-	"$here/../../tools/tshark-with-plugin" "$plugin" -r - -T fields $args \
-	    -o "mbuf_trace.source_url_template:file:///src/%f#%l" <"$pcap" >"$out"
-	if ! iconv -f UTF-8 -t UTF-8 "$out" >/dev/null 2>&1; then
-		echo "utf8.sh: invalid UTF-8 in the string fields of $pcap:" >&2
-		LC_ALL=C grep -n -v -a '^[[:print:][:space:]]*$' "$out" | head -5 >&2
-		exit 1
-	fi
-	[ -s "$out" ] || { echo "utf8.sh: no output for $pcap" >&2; exit 1; }
-done
-echo "utf8.sh: $(echo $fields | wc -w) string fields, valid UTF-8 in $#" captures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# One tshark run over the captures one after the other; a line of output
+# per frame, so a line number tells which capture it came from.
+if [ $# -eq 1 ]; then
+	cp "$1" "$tmp/all"
+else
+	mergecap -a -w "$tmp/all" "$@"
+fi
+# shellcheck disable=SC2086 # one -e per field
+"$here/../../tools/tshark-with-plugin" "$plugin" -r - -T fields $args \
+    -o "mbuf_trace.source_url_template:file:///src/%f#%l" <"$tmp/all" >"$tmp/out"
+capinfos -T -r -c "$@" >"$tmp/counts"
+frames=$(awk -F '\t' '{ n += $2 } END { print n + 0 }' "$tmp/counts")
+if [ "$(wc -l <"$tmp/out")" -ne "$frames" ] || [ "$frames" -eq 0 ]; then
+	echo "utf8.sh: $(wc -l <"$tmp/out") lines of fields for $frames frames" >&2
+	exit 1
+fi
+if ! iconv -f UTF-8 -t UTF-8 "$tmp/out" >/dev/null 2>&1; then
+	echo "utf8.sh: invalid UTF-8 in the string fields:" >&2
+	LC_ALL=C grep -n -v -a '^[[:print:][:space:]]*$' "$tmp/out" | head -5 |
+	    while IFS=: read -r line rest; do
+		awk -F '\t' -v l="$line" -v rest="$rest" \
+		    '!done && l <= at + $2 { print $1 ", frame " l - at ": " rest; done = 1 } { at += $2 }' \
+		    "$tmp/counts"
+	done >&2
+	exit 1
+fi
+echo "utf8.sh: $(echo $fields | wc -w) string fields, valid UTF-8 in $#" captures "($frames frames)"
