@@ -45,26 +45,24 @@ if [ -s "$out/tshark.err" ] || [ "$frames" -eq 0 ]; then
 else
 	pass "tshark decodes the trace: $frames frames"
 fi
-ts -q -z expert,note >"$out/expert.txt" 2>&1
-errors=$(ts -Y '_ws.expert.severity == "Error" || _ws.malformed' \
-    -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
-if [ -z "$errors" ]; then
-	pass "no frame has an expert error or is malformed"
-else
-	fail "frames with expert errors or malformed: $errors (see expert.txt)"
-fi
 nopath=$(awk -F'\t' '$3 == "" { printf "%s ", $1 }' "$out/paths.txt")
 if [ -z "$nopath" ]; then
 	pass "every frame has a path"
 else
 	fail "frames without a path: $nopath"
 fi
-nosnap=$(ts -Y '!mbuf_trace.packet' -T fields -e frame.number | tr '\n' ' ')
-if [ -z "$nosnap" ]; then
-	pass "every frame has a snapshot of its packet"
-else
-	fail "frames without a snapshot: $nosnap"
-fi
+# The frames of a filter that must select none, counted in the io,stat run
+# below; only a count above 0 runs tshark again, to name them.
+errors_filter='_ws.expert.severity == "Error" || _ws.malformed'
+nosnap_filter='!mbuf_trace.packet'
+none()
+{
+	if [ "$3" -eq 0 ]; then
+		pass "$1"
+	else
+		fail "$2: $(ts -Y "$4" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')(see taps.txt)"
+	fi
+}
 
 # --- the counters agree with the capture ---------------------------------------
 stat()
@@ -110,14 +108,22 @@ path()
 	esac
 }
 . "$(dirname "$0")/paths.sh"
-stat=io,stat,0
+stat="io,stat,0,$errors_filter,$nosnap_filter"
 while IFS='	' read -r _what _filter _path; do
 	stat="$stat,($_filter) && mbuf_trace.path == \"$_path\""
 done <"$paths"
-# The row of the one interval: | start <> end | frames | bytes | frames | ...
-ts -q -z "$stat" 2>"$out/io-stat.err" |
-    awk -F'|' '/<>/ { for (i = 3; i < NF; i += 2) print $i + 0 }' >"$out/io-stat.txt"
+# One run: the expert items (taps.txt) and the frames each filter selects,
+# from the row of io,stat's one interval: | start <> end | frames | bytes |
+# frames | ...
+ts -q -z expert,note -z "$stat" >"$out/taps.txt" 2>"$out/io-stat.err"
+awk -F'|' '/<>/ { for (i = 3; i < NF; i += 2) print $i + 0 }' "$out/taps.txt" \
+    >"$out/io-stat.txt"
 exec 3<"$out/io-stat.txt"
+read -r _n <&3 || _n=1
+none "no frame has an expert error or is malformed" \
+    "frames with expert errors or malformed" "$_n" "$errors_filter"
+read -r _n <&3 || _n=1
+none "every frame has a snapshot of its packet" "frames without a snapshot" "$_n" "$nosnap_filter"
 while IFS='	' read -r _what _filter _path; do
 	read -r _n <&3 || _n=0
 	if [ "$_n" -gt 0 ]; then
