@@ -202,6 +202,9 @@ typedef struct frame_state {
     nstime_t last_stamp;
     mbuf_trace_tap_info_t *tap; /* NULL when nobody listens */
     mbuf_trace_point_t *points;
+    /* Whether the tree wants each record's number and header items: asked
+     * once a frame (proto_field_is_referenced), each about its own field. */
+    bool want_index, want_step, want_length, want_type;
 } frame_state_t;
 
 /* The function of a location's TEXT: "[+-]?NAME" or "[+-]?NAME(ARG)" with
@@ -922,6 +925,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     proto_item *rec_item, *len_item = NULL, *type_item = NULL, *pi;
     proto_tree *rec_tree;
     bool is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
+    bool header_checked = !is_string && r->kind != MTRACE_REC_DATA;
     int type_hf = st->generation == 2 ? hf_record_type_gen2 : hf_record_type;
 
     rec_item =
@@ -930,20 +934,21 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     if (!is_string)
         set_record_label(rec_item, st, r, number, step, NULL);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    pi = add_uint_if_wanted(rec_tree, hf_record_index, tvb, r->off, 0, number);
-    proto_item_set_generated(pi);
-    pi = add_uint_if_wanted(rec_tree, hf_record_step, tvb, r->off, 0, step);
-    proto_item_set_generated(pi);
+    if (st->want_index) {
+        pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
+        proto_item_set_generated(pi);
+    }
+    if (st->want_step) {
+        pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
+        proto_item_set_generated(pi);
+    }
     /* The header's values, read once by scan_records(). The checks below
      * point expert items at them for the fixed-size and unknown types. */
-    if (is_string || r->kind == MTRACE_REC_DATA) {
-        add_uint_if_wanted(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
-        add_uint_if_wanted(rec_tree, type_hf, tvb, r->off + 2, 2, r->type);
-    } else {
+    if (st->want_length || header_checked)
         len_item =
             proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
+    if (st->want_type || header_checked)
         type_item = proto_tree_add_uint(rec_tree, type_hf, tvb, r->off + 2, 2, r->type);
-    }
 
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
@@ -1061,6 +1066,11 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         st.tap->points = st.points;
     }
     build_path(tvb, pinfo, &st);
+    st.want_index = proto_field_is_referenced(mt_tree, hf_record_index);
+    st.want_step = proto_field_is_referenced(mt_tree, hf_record_step);
+    st.want_length = proto_field_is_referenced(mt_tree, hf_record_length);
+    st.want_type = proto_field_is_referenced(mt_tree, st.generation == 2 ? hf_record_type_gen2
+                                                                         : hf_record_type);
 
     pi = add_uint_if_wanted(mt_tree, hf_generation, tvb, 0, 0, st.generation);
     proto_item_set_generated(pi);
