@@ -202,6 +202,7 @@ typedef struct frame_state {
     nstime_t last_stamp;
     mbuf_trace_tap_info_t *tap; /* NULL when nobody listens */
     mbuf_trace_point_t *points;
+    int type_hf; /* the Type field of the frame's generation */
     /* Whether the tree wants each record's number and header items: asked
      * once a frame (proto_field_is_referenced), each about its own field. */
     bool want_index, want_step, want_length, want_type;
@@ -926,7 +927,6 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     proto_tree *rec_tree;
     bool is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
     bool header_checked = !is_string && r->kind != MTRACE_REC_DATA;
-    int type_hf = st->generation == 2 ? hf_record_type_gen2 : hf_record_type;
 
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
@@ -948,7 +948,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
         len_item =
             proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
     if (st->want_type || header_checked)
-        type_item = proto_tree_add_uint(rec_tree, type_hf, tvb, r->off + 2, 2, r->type);
+        type_item = proto_tree_add_uint(rec_tree, st->type_hf, tvb, r->off + 2, 2, r->type);
 
     if (st->tap != NULL)
         st->tap->per_type[r->kind]++;
@@ -1066,11 +1066,11 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         st.tap->points = st.points;
     }
     build_path(tvb, pinfo, &st);
+    st.type_hf = st.generation == 2 ? hf_record_type_gen2 : hf_record_type;
     st.want_index = proto_field_is_referenced(mt_tree, hf_record_index);
     st.want_step = proto_field_is_referenced(mt_tree, hf_record_step);
     st.want_length = proto_field_is_referenced(mt_tree, hf_record_length);
-    st.want_type = proto_field_is_referenced(mt_tree, st.generation == 2 ? hf_record_type_gen2
-                                                                         : hf_record_type);
+    st.want_type = proto_field_is_referenced(mt_tree, st.type_hf);
 
     pi = add_uint_if_wanted(mt_tree, hf_generation, tvb, 0, 0, st.generation);
     proto_item_set_generated(pi);
