@@ -33,16 +33,9 @@ tab=$(printf '\t')
 # The captures in the order LIST names them first, one after the other,
 # and the frame each begins after.
 cut -f2 "$list" | awk '!seen[$0]++' >"$tmp/captures"
-pcaps=$(cat "$tmp/captures")
-# shellcheck disable=SC2086 # the capture paths, which have no blanks
-if [ "$(wc -l <"$tmp/captures")" -eq 1 ]; then
-	cp $pcaps "$tmp/all"
-else
-	mergecap -a -w "$tmp/all" $pcaps
-fi
-# shellcheck disable=SC2086
-capinfos -T -r -c $pcaps | awk -F '\t' -v OFS='\t' '{ print $1, at + 0, $2; at += $2 }' \
-    >"$tmp/starts"
+# shellcheck disable=SC2046 # the capture paths, which have no blanks
+sh "$here/../concat-captures.sh" "$tmp/all" $(cat "$tmp/captures") |
+    awk -F '\t' -v OFS='\t' '{ print $1, at + 0, $2; at += $2 }' >"$tmp/starts"
 {
 	cat <<'EOF'
 local order, frames, errors = {}, {}, {}

@@ -19,15 +19,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # One tshark run over the captures one after the other; a line of output
 # per frame, so a line number tells which capture it came from.
-if [ $# -eq 1 ]; then
-	cp "$1" "$tmp/all"
-else
-	mergecap -a -w "$tmp/all" "$@"
-fi
+sh "$here/../concat-captures.sh" "$tmp/all" "$@" >"$tmp/counts"
 # shellcheck disable=SC2086 # one -e per field
 "$here/../../tools/tshark-with-plugin" "$plugin" -r - -T fields $args \
     -o "mbuf_trace.source_url_template:file:///src/%f#%l" <"$tmp/all" >"$tmp/out"
-capinfos -T -r -c "$@" >"$tmp/counts"
 frames=$(awk -F '\t' '{ n += $2 } END { print n + 0 }' "$tmp/counts")
 if [ "$(wc -l <"$tmp/out")" -ne "$frames" ] || [ "$frames" -eq 0 ]; then
 	echo "utf8.sh: $(wc -l <"$tmp/out") lines of fields for $frames frames" >&2

@@ -249,8 +249,7 @@ decode_all)
 	# Every trace, one after the other in one capture, decoded at once,
 	# then cut up again by the frame counts capinfos tells; each trace's
 	# frames numbered from 1 again (frame.number is the first field).
-	mergecap -a -w "$dir/all.pcapng" "$@"
-	capinfos -T -r -c "$@" >"$dir/counts"
+	sh "$(dirname "$0")/../concat-captures.sh" "$dir/all.pcapng" "$@" >"$dir/counts"
 	decode_trace "$dir/all.trace" <"$dir/all.pcapng"
 	# One pass cuts all.trace into DIR/KEY.trace, each trace's frames
 	# numbered from 1 again, and lists every snapshot (as snapshots does)
@@ -768,7 +767,7 @@ filter_selects_exactly_the_matching_packets)
 		printf '%s\t%s\t%s\n' "$expr" "$work/all.pcap" "$display" >>"$work/filters"
 	done
 	set -- "$work/all.pcap" "$work"/sel[0-9].pcap
-	mergecap -a -w "$work/every.pcapng" "$@"
+	sh "$(dirname "$0")/../concat-captures.sh" "$work/every.pcapng" "$@" >"$work/counts"
 	# The runner's tshark reads stdin: it may not be allowed into $work.
 	"$MBUF_TRACE_RUNNER" "$MBUF_TRACE_PLUGIN" -r - -T fields -e frame.time_epoch \
 	    -e mbuf_trace.string <"$work/every.pcapng" >"$work/every.txt" || fail "tshark"
@@ -776,7 +775,6 @@ filter_selects_exactly_the_matching_packets)
 	    "$MBUF_TRACE_PLUGIN" >/dev/null || fail "display filters: filter_batch.sh"
 	# every.txt, cut at the frame counts: all.txt, then sel1.txt...
 	at=0
-	capinfos -T -r -c "$@" >"$work/counts"
 	while IFS='	' read -r f count; do
 		awk -v from=$at -v to=$((at + count)) 'NR > from && NR <= to' \
 		    "$work/every.txt" >"${f%.pcap}.txt"
