@@ -60,15 +60,6 @@
 #include <ddb/ddb.h>
 #endif
 
-/*
- * The tag: a private cookie (date -u +%s when the facility was written) and
- * a persistent type, so that the trace survives the
- * m_tag_delete_nonpersistent() of if_loop, if_epair and icmp_reflect() and
- * follows the packet through them.
- */
-#define	MTAG_MBUF_TRACE		1795380751
-#define	MTAG_MBUF_TRACE_TRACE	(1 | MTAG_PERSISTENT)
-
 struct mtrace {
 	struct m_tag	mt_tag;
 	STAILQ_ENTRY(mtrace) mt_queue;	/* emit queue; stale on a packet */
@@ -113,6 +104,8 @@ struct mtrace_loc {
 	const char	*ml_file;
 	const char	*ml_func;
 };
+/* mbuf_trace_location() writes it as two pointers. */
+CTASSERT(sizeof(struct mtrace_loc) == 2 * sizeof(const char *));
 
 #define	MTRACE_TIME_SIZE	(sizeof(struct mtrace_rec) + sizeof(uint64_t))
 #define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + MTRACE_LOST_LEN)
@@ -568,27 +561,17 @@ mtrace_rec_size(const struct mtrace_rec *r)
 }
 
 /*
- * The trace on m, or NULL: the whole cost of a call on an untraced packet.
- * mbuf_trace_start() prepends the trace to the tags, so it is usually the
- * first one and found without a call.  A tag copied by m_tag_copy() comes
- * with m_tag_free_default() as its free routine; the first call that finds
- * such a copy makes it emit too.
+ * The trace on m, or NULL.  A tag copied by m_tag_copy() comes with
+ * m_tag_free_default() as its free routine; the first call that finds such
+ * a copy makes it emit too.
  */
 static __inline struct mtrace *
 mtrace_lookup(struct mbuf *m)
 {
 	struct m_tag *t;
 
-	if (!mtrace_tagged(m))
+	if ((t = mtrace_tag(m)) == NULL)
 		return (NULL);
-	t = SLIST_FIRST(&m->m_pkthdr.tags);
-	if (t->m_tag_cookie != MTAG_MBUF_TRACE ||
-	    t->m_tag_id != MTAG_MBUF_TRACE_TRACE) {
-		t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
-		    NULL);
-		if (t == NULL)
-			return (NULL);
-	}
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
 		counter_u64_add(mtrace_copies, 1);
@@ -934,9 +917,79 @@ mtrace_position_set(struct mtrace_rec *r, size_t pos, const char *file,
 	*(const char **)(r + 1) = file;
 }
 
-void
-mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
-    size_t len, bool copy)
+/*
+ * Records whose payload is one or two pointers to text that stays: a
+ * static string (its file first with source_position) and a location (a
+ * struct mtrace_loc).  They are most of a trace, so appending one costs the
+ * least: while the trace is the packet's own, has room and no TIME record
+ * is due, no call; otherwise a tail call given all it writes.  Neither path
+ * saves a register.  head gives the record's type, event, length and
+ * argument, and says how many pointers follow.
+ */
+static __inline size_t
+mtrace_pointers_len(const struct mtrace_rec *head)
+{
+
+	return (head->mr_type == MTRACE_REC_LOCATION ||
+	    head->mr_event == MTRACE_STR_POS ? 2 * sizeof(char *) :
+	    sizeof(char *));
+}
+
+static __inline void
+mtrace_pointers_put(struct mtrace_rec *r, const struct mtrace_rec *head,
+    const char *p0, const char *p1)
+{
+	const char **p;
+
+	r->mr_event = head->mr_event;
+	r->mr_len = head->mr_len;
+	r->mr_arg = head->mr_arg;
+	p = (const char **)(r + 1);
+	p[0] = p0;
+	if (mtrace_pointers_len(head) > sizeof(p0))
+		p[1] = p1;
+}
+
+static __noinline void
+mtrace_pointers_slow(struct mbuf *m, struct mtrace_rec head, const char *p0,
+    const char *p1)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+
+	if ((mt = mtrace_get(m, 0)) != NULL &&
+	    (r = mtrace_append(m, &mt, head.mr_type,
+	    mtrace_pointers_len(&head))) != NULL)
+		mtrace_pointers_put(r, &head, p0, p1);
+}
+
+static __always_inline void
+mtrace_pointers(struct mbuf *m, struct mtrace_rec head, const char *p0,
+    const char *p1)
+{
+	struct m_tag *t;
+	struct mtrace *mt;
+	size_t len;
+
+	len = mtrace_pointers_len(&head);
+	t = mtrace_tag(m);
+	mt = (struct mtrace *)t;
+	if (__predict_false(t == NULL || t->m_tag_free != mtrace_tag_free ||
+	    atomic_load_int(&mtrace_timestamps) != 0 ||
+	    mt->mt_used + mtrace_need(false, len) > mtrace_cap(mt))) {
+		mtrace_pointers_slow(m, head, p0, p1);
+		return;
+	}
+	mtrace_pointers_put(mtrace_commit(mt, false, head.mr_type, len), &head,
+	    p0, p1);
+}
+
+/*
+ * mbuf_trace_string() for a string it copies, or one too long to record.
+ */
+static __noinline void
+mtrace_string_copy(struct mbuf *m, const char *file, int line, const char *s,
+    size_t len)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
@@ -950,22 +1003,34 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
 		return;
 	}
 	pos = mtrace_position_len();
-	if (copy) {
-		r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC,
-		    pos + len + 1);
-		if (r == NULL)
-			return;
-		text = (char *)(r + 1) + pos;
-		memcpy(text, s, len);
-		text[len] = '\0';
-	} else {
-		r = mtrace_append(m, &mt, MTRACE_REC_STRING, pos + sizeof(s));
-		if (r == NULL)
-			return;
-		*(const char **)((char *)(r + 1) + pos) = s;
-	}
+	r = mtrace_append(m, &mt, MTRACE_REC_STRING_DYNAMIC, pos + len + 1);
+	if (r == NULL)
+		return;
+	text = (char *)(r + 1) + pos;
+	memcpy(text, s, len);
+	text[len] = '\0';
 	r->mr_len = len;
 	mtrace_position_set(r, pos, file, line);
+}
+
+void
+mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
+    size_t len, bool copy)
+{
+	struct mtrace_rec head;
+
+	if (__predict_false(copy || len > UINT16_MAX)) {
+		mtrace_string_copy(m, file, line, s, len);
+		return;
+	}
+	head = (struct mtrace_rec){ .mr_type = MTRACE_REC_STRING,
+	    .mr_len = len };
+	if (mtrace_position_len() != 0) {
+		head.mr_event = MTRACE_STR_POS;
+		head.mr_arg = line;
+		mtrace_pointers(m, head, file, s);
+	} else
+		mtrace_pointers(m, head, s, NULL);
 }
 
 /*
@@ -1018,20 +1083,9 @@ void
 mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
     const char *func)
 {
-	struct mtrace *mt;
-	struct mtrace_rec *r;
-	struct mtrace_loc *loc;
 
-	if ((mt = mtrace_get(m, 0)) == NULL)
-		return;
-	r = mtrace_append(m, &mt, MTRACE_REC_LOCATION, sizeof(*loc));
-	if (r == NULL)
-		return;
-	r->mr_event = event;
-	r->mr_arg = line;
-	loc = (struct mtrace_loc *)(r + 1);
-	loc->ml_file = file;
-	loc->ml_func = func;
+	mtrace_pointers(m, (struct mtrace_rec){ .mr_type = MTRACE_REC_LOCATION,
+	    .mr_event = event, .mr_arg = line }, file, func);
 }
 
 /*

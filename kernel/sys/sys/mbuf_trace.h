@@ -116,28 +116,45 @@ extern u_int mbuf_trace_if_readers;
 extern u_int mbuf_trace_anywhere;
 
 /*
- * Only a packet that carries tags can carry a trace.  The macros test that
- * inline, so that a call on a packet without tags, nearly every untraced
- * packet, costs a test and a branch rather than a call and a tag lookup.
+ * The trace is an mbuf tag: a private cookie (date -u +%s when the facility
+ * was written) and a persistent type, so that the trace survives the
+ * m_tag_delete_nonpersistent() of if_loop, if_epair and icmp_reflect() and
+ * follows the packet through them.
  */
-static __inline bool
-mtrace_tagged(const struct mbuf *m)
-{
+#define	MTAG_MBUF_TRACE		1795380751
+#define	MTAG_MBUF_TRACE_TRACE	(1 | MTAG_PERSISTENT)
 
-	return (m != NULL && (m->m_flags & M_PKTHDR) != 0 &&
-	    !SLIST_EMPTY(&m->m_pkthdr.tags));
+/*
+ * The trace m carries, or NULL.  The macros ask this inline, so that a call
+ * on an untraced packet costs a few loads and branches, not a call, whatever
+ * other tags the packet carries (pf's, IPsec's, ...).  The list is walked
+ * here rather than by m_tag_locate() for that reason; mbuf_trace_start()
+ * prepends the trace, so it is usually the first tag.
+ */
+static __inline struct m_tag *
+mtrace_tag(const struct mbuf *m)
+{
+	struct m_tag *t;
+
+	if (m == NULL || (m->m_flags & M_PKTHDR) == 0)
+		return (NULL);
+	SLIST_FOREACH(t, &m->m_pkthdr.tags, m_tag_link)
+		if (t->m_tag_cookie == MTAG_MBUF_TRACE &&
+		    t->m_tag_id == MTAG_MBUF_TRACE_TRACE)
+			return (t);
+	return (NULL);
 }
 
 #ifdef MBUF_TRACE
 /*
- * Call fn with m, evaluated once, and the rest when m may be traced: when
- * it carries tags, or when start_anywhere is on in some VNET (then fn
- * starts the trace of an untraced packet).
+ * Call fn with m, evaluated once, and the rest when m is traced, or when
+ * start_anywhere is on in some VNET (then fn starts the trace of an
+ * untraced packet).
  */
 #define	MTRACE_CALL(m, fn, ...) __extension__ ({			\
 	struct mbuf *_mtrace_m = (m);					\
 									\
-	if (__predict_false(mtrace_tagged(_mtrace_m) ||			\
+	if (__predict_false(mtrace_tag(_mtrace_m) != NULL ||		\
 	    atomic_load_int(&mbuf_trace_anywhere) != 0))		\
 		fn(_mtrace_m, ##__VA_ARGS__);				\
 })

@@ -25,6 +25,9 @@ min(unsigned int a, unsigned int b)
     return a < b ? a : b;
 }
 
+/* <sys/kassert.h>, which systm.h includes. */
+#define CTASSERT(x) _Static_assert(x, "compile-time assertion failed")
+
 #define MPASS(ex) KASSERT((ex), ("Assertion %s failed at %s:%d", #ex, __FILE__, __LINE__))
 
 #endif
