@@ -9,8 +9,8 @@
  * show the distribution, not only the mean.  Outside callgrind the client
  * requests do nothing and the program only runs the cases.
  *
- * The counts include what the stand-ins do for the kernel (m_tag_locate(),
- * malloc(9), counter(9), the bpf tap); they are written like FreeBSD's, but
+ * The counts include what the stand-ins do for the kernel (malloc(9),
+ * counter(9), the bpf tap); they are written like FreeBSD's, but
  * they are not FreeBSD's code, and glibc's snprintf() stands in for the
  * kernel's.
  */

@@ -1503,7 +1503,7 @@ DB_SHOW_COMMAND(mtrace, db_show_mtrace)
 		db_printf("mbuf %p has no packet header\n", m);
 		return;
 	}
-	t = m_tag_locate(m, MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE, NULL);
+	t = mtrace_tag(m);
 	if (t == NULL) {
 		db_printf("mbuf %p is not traced\n", m);
 		return;
