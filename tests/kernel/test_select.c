@@ -728,9 +728,9 @@ test_source_position_writes_file_line_text(void)
     mtrace_static_length(m, "static text", 6);
     mtrace_dynamic_length(m, "dynamic text", 7);
     /* As the kernel's builds spell __FILE__, shortened as locations are. */
-    mbuf_trace_string(m, "/usr/src/sys/netinet/ip_input.c", 512, "abs", 3, false);
-    mbuf_trace_string(m, "../../../netinet/tcp_input.c", 77, "rel", 3, true);
-    mbuf_trace_printf(m, "../../../netinet6/ip6_output.c", 1184, "%s", "printf");
+    mbuf_trace_string(m, NULL, "/usr/src/sys/netinet/ip_input.c", 512, "abs", 3);
+    mbuf_trace_string_copy(m, NULL, "../../../netinet/tcp_input.c", 77, "rel", 3);
+    mbuf_trace_printf(m, NULL, "../../../netinet6/ip6_output.c", 1184, "%s", "printf");
     enter_line = __LINE__ + 1;
     mtrace_enter(m);
     mt_set("source_position", 0);
@@ -782,7 +782,7 @@ test_source_position_strings_fill_and_grow_the_trace(void)
     mtrace_start(m);
     /* Past the first 256 bytes of the trace: printf formats again after growing. */
     for (i = 0; i < 3; i++)
-        mbuf_trace_printf(m, "sys/x.c", (int)i, "%s", text);
+        mbuf_trace_printf(m, NULL, "sys/x.c", (int)i, "%s", text);
     m_freem(m);
     f = mt_one_frame(&frames);
     g_assert_cmpuint(f->records->len, ==, 3);

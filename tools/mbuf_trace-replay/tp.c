@@ -29,27 +29,29 @@ tp(struct mbuf *m, enum tp_id id)
             mbuf_trace_start_socket(m, NULL);
             break;
         case TP_KIND_ENTER:
-            mbuf_trace_location(m, MTRACE_EV_ENTER, t->file, t->line, t->func);
+            mbuf_trace_location(m, NULL, MTRACE_EV_ENTER, t->file, t->line, t->func);
             break;
         case TP_KIND_LEAVE:
-            mbuf_trace_location(m, MTRACE_EV_LEAVE, t->file, t->line, t->func);
+            mbuf_trace_location(m, NULL, MTRACE_EV_LEAVE, t->file, t->line, t->func);
             break;
         case TP_KIND_FUNC:
-            mbuf_trace_location(m, MTRACE_EV_MARK, t->file, t->line, t->func);
+            mbuf_trace_location(m, NULL, MTRACE_EV_MARK, t->file, t->line, t->func);
             break;
         case TP_KIND_LOCATION:
-            mbuf_trace_location(m, MTRACE_EV_LOCATION, t->file, t->line, NULL);
+            mbuf_trace_location(m, NULL, MTRACE_EV_LOCATION, t->file, t->line, NULL);
             break;
         case TP_KIND_DATA:
-            mbuf_trace_data(m, MTRACE_L2);
+            mbuf_trace_data(m, NULL, MTRACE_L2);
             break;
         case TP_KIND_END:
-            mbuf_trace_end(m);
+            mbuf_trace_end(m, NULL);
             break;
         case TP_KIND_STATIC:
         case TP_KIND_DYNAMIC:
-            mbuf_trace_string(m, t->file, t->line, t->text, strlen(t->text),
-                              t->kind == TP_KIND_DYNAMIC);
+            if (t->kind == TP_KIND_DYNAMIC)
+                mbuf_trace_string_copy(m, NULL, t->file, t->line, t->text, strlen(t->text));
+            else
+                mbuf_trace_string(m, NULL, t->file, t->line, t->text, strlen(t->text));
             tp_count_drop(t->text);
             break;
         default:
@@ -75,7 +77,7 @@ tp_printf(struct mbuf *m, enum tp_id id, int arg)
     char text[128];
 
     KASSERT(t->kind == TP_KIND_PRINTF, ("tp_printf: %s:%d is no printf", t->file, t->line));
-    mbuf_trace_printf(m, t->file, t->line, t->text, arg);
+    mbuf_trace_printf(m, NULL, t->file, t->line, t->text, arg);
     snprintf(text, sizeof(text), t->text, arg);
     tp_count_drop(text);
 }

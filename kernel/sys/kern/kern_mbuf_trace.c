@@ -561,22 +561,28 @@ mtrace_rec_size(const struct mtrace_rec *r)
 }
 
 /*
- * The trace on m, or NULL.  A tag copied by m_tag_copy() comes with
- * m_tag_free_default() as its free routine; the first call that finds such
- * a copy makes it emit too.
+ * A packet's trace tag t as a trace that takes records.  A tag copied by
+ * m_tag_copy() comes with m_tag_free_default() as its free routine; the
+ * first call that finds such a copy makes it emit too.
  */
 static __inline struct mtrace *
-mtrace_lookup(struct mbuf *m)
+mtrace_adopt(struct m_tag *t)
 {
-	struct m_tag *t;
 
-	if ((t = mtrace_tag(m)) == NULL)
-		return (NULL);
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
 		counter_u64_add(mtrace_copies, 1);
 	}
 	return ((struct mtrace *)t);
+}
+
+/* The trace on m, or NULL. */
+static __inline struct mtrace *
+mtrace_lookup(struct mbuf *m)
+{
+	struct m_tag *t;
+
+	return ((t = mtrace_tag(m)) != NULL ? mtrace_adopt(t) : NULL);
 }
 
 static void
@@ -755,7 +761,7 @@ mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 	if ((ifid = mbuf_trace_if_listener()) == 0 ||
 	    mtrace_begin(m, ifid) == NULL || why == NULL)
 		return;
-	mbuf_trace_string(m, __FILE__, __LINE__, why, strlen(why), false);
+	mbuf_trace_string(m, NULL, __FILE__, __LINE__, why, strlen(why));
 	if (!snap)
 		return;
 	if (proto == 0 && m->m_len > 0) {
@@ -763,7 +769,7 @@ mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 		proto = v == 4 ? ETHERTYPE_IP : v == 6 ? ETHERTYPE_IPV6 : 0;
 	}
 	if (proto != 0)
-		mbuf_trace_data(m, proto);
+		mbuf_trace_data(m, NULL, proto);
 }
 
 /*
@@ -854,29 +860,33 @@ mtrace_anywhere(struct mbuf *m, int proto)
 }
 
 /*
- * The trace a record goes to: the one on m, or with start_anywhere a new
- * one, started as at a start point whose bytes begin as proto says.
+ * The trace a record goes to: t, m's trace if the caller found it, else the
+ * one on m, or with start_anywhere a new one, started as at a start point
+ * whose bytes begin as proto says.
  */
 static __inline struct mtrace *
-mtrace_get(struct mbuf *m, int proto)
+mtrace_get(struct mbuf *m, struct m_tag *t, int proto)
 {
-	struct mtrace *mt;
 
-	mt = mtrace_lookup(m);
-	if (mt == NULL && __predict_false(
-	    atomic_load_int(&mbuf_trace_anywhere) != 0))
-		mt = mtrace_anywhere(m, proto);
-	return (mt);
+	KASSERT(t == NULL || t == mtrace_tag(m),
+	    ("%s: tag %p is not the trace of mbuf %p", __func__, t, m));
+	if (t == NULL)
+		t = mtrace_tag(m);
+	if (t != NULL)
+		return (mtrace_adopt(t));
+	if (__predict_false(atomic_load_int(&mbuf_trace_anywhere) != 0))
+		return (mtrace_anywhere(m, proto));
+	return (NULL);
 }
 
 void
-mbuf_trace_data(struct mbuf *m, int ethertype)
+mbuf_trace_data(struct mbuf *m, struct m_tag *t, int ethertype)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 	u_int len, pktlen;
 
-	if ((mt = mtrace_get(m, ethertype)) == NULL)
+	if ((mt = mtrace_get(m, t, ethertype)) == NULL)
 		return;
 	pktlen = m_length(m, NULL);
 	/* min(), not MIN(): the limit is read once, a sysctl may change it. */
@@ -923,7 +933,8 @@ mtrace_position_set(struct mtrace_rec *r, size_t pos, const char *file,
  * struct mtrace_loc).  They are most of a trace, so appending one costs the
  * least: while the trace is the packet's own, has room and no TIME record
  * is due, no call; otherwise a tail call given all it writes.  Neither path
- * saves a register.  head gives the record's type, event, length and
+ * saves a register.  t is m's trace as the caller found it, or NULL (the
+ * slow path looks); head gives the record's type, event, length and
  * argument, and says how many pointers follow.
  */
 static __inline size_t
@@ -957,22 +968,20 @@ mtrace_pointers_slow(struct mbuf *m, struct mtrace_rec head, const char *p0,
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 
-	if ((mt = mtrace_get(m, 0)) != NULL &&
+	if ((mt = mtrace_get(m, NULL, 0)) != NULL &&
 	    (r = mtrace_append(m, &mt, head.mr_type,
 	    mtrace_pointers_len(&head))) != NULL)
 		mtrace_pointers_put(r, &head, p0, p1);
 }
 
 static __always_inline void
-mtrace_pointers(struct mbuf *m, struct mtrace_rec head, const char *p0,
-    const char *p1)
+mtrace_pointers(struct mbuf *m, struct m_tag *t, struct mtrace_rec head,
+    const char *p0, const char *p1)
 {
-	struct m_tag *t;
 	struct mtrace *mt;
 	size_t len;
 
 	len = mtrace_pointers_len(&head);
-	t = mtrace_tag(m);
 	mt = (struct mtrace *)t;
 	if (__predict_false(t == NULL || t->m_tag_free != mtrace_tag_free ||
 	    atomic_load_int(&mtrace_timestamps) != 0 ||
@@ -984,19 +993,16 @@ mtrace_pointers(struct mbuf *m, struct mtrace_rec head, const char *p0,
 	    p0, p1);
 }
 
-/*
- * mbuf_trace_string() for a string it copies, or one too long to record.
- */
-static __noinline void
-mtrace_string_copy(struct mbuf *m, const char *file, int line, const char *s,
-    size_t len)
+void
+mbuf_trace_string_copy(struct mbuf *m, struct m_tag *t, const char *file,
+    int line, const char *s, size_t len)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 	size_t pos;
 	char *text;
 
-	if ((mt = mtrace_get(m, 0)) == NULL)
+	if ((mt = mtrace_get(m, t, 0)) == NULL)
 		return;
 	if (len > UINT16_MAX) {
 		mtrace_lose(mt);
@@ -1014,13 +1020,14 @@ mtrace_string_copy(struct mbuf *m, const char *file, int line, const char *s,
 }
 
 void
-mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
-    size_t len, bool copy)
+mbuf_trace_string(struct mbuf *m, struct m_tag *t, const char *file, int line,
+    const char *s, size_t len)
 {
 	struct mtrace_rec head;
 
-	if (__predict_false(copy || len > UINT16_MAX)) {
-		mtrace_string_copy(m, file, line, s, len);
+	/* A string too long to record is counted lost there. */
+	if (__predict_false(len > UINT16_MAX)) {
+		mbuf_trace_string_copy(m, t, file, line, s, len);
 		return;
 	}
 	head = (struct mtrace_rec){ .mr_type = MTRACE_REC_STRING,
@@ -1028,9 +1035,9 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
 	if (mtrace_position_len() != 0) {
 		head.mr_event = MTRACE_STR_POS;
 		head.mr_arg = line;
-		mtrace_pointers(m, head, file, s);
+		mtrace_pointers(m, t, head, file, s);
 	} else
-		mtrace_pointers(m, head, s, NULL);
+		mtrace_pointers(m, t, head, s, NULL);
 }
 
 /*
@@ -1039,7 +1046,7 @@ mbuf_trace_string(struct mbuf *m, const char *file, int line, const char *s,
  * formatted again, after the trace has grown to hold it.
  */
 void
-mbuf_trace_printf(struct mbuf *m, const char *file, int line,
+mbuf_trace_printf(struct mbuf *m, struct m_tag *t, const char *file, int line,
     const char *fmt, ...)
 {
 	struct mtrace *mt;
@@ -1050,7 +1057,7 @@ mbuf_trace_printf(struct mbuf *m, const char *file, int line,
 	int len;
 	bool stamp;
 
-	if ((mt = mtrace_get(m, 0)) == NULL)
+	if ((mt = mtrace_get(m, t, 0)) == NULL)
 		return;
 	stamp = atomic_load_int(&mtrace_timestamps) != 0;
 	pos = mtrace_position_len();
@@ -1080,12 +1087,13 @@ mbuf_trace_printf(struct mbuf *m, const char *file, int line,
 }
 
 void
-mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
-    const char *func)
+mbuf_trace_location(struct mbuf *m, struct m_tag *t, int event,
+    const char *file, int line, const char *func)
 {
 
-	mtrace_pointers(m, (struct mtrace_rec){ .mr_type = MTRACE_REC_LOCATION,
-	    .mr_event = event, .mr_arg = line }, file, func);
+	mtrace_pointers(m, t, (struct mtrace_rec){
+	    .mr_type = MTRACE_REC_LOCATION, .mr_event = event, .mr_arg = line },
+	    file, func);
 }
 
 /*
@@ -1094,13 +1102,14 @@ mbuf_trace_location(struct mbuf *m, int event, const char *file, int line,
  * The packet goes on untraced; a later mtrace_start() begins a new trace.
  */
 void
-mbuf_trace_end(struct mbuf *m)
+mbuf_trace_end(struct mbuf *m, struct m_tag *t)
 {
-	struct mtrace *mt;
 
-	if ((mt = mtrace_lookup(m)) == NULL)
+	KASSERT(t == NULL || t == mtrace_tag(m),
+	    ("%s: tag %p is not the trace of mbuf %p", __func__, t, m));
+	if (t == NULL && (t = mtrace_tag(m)) == NULL)
 		return;
-	m_tag_delete(m, &mt->mt_tag);
+	m_tag_delete(m, &mtrace_adopt(t)->mt_tag);
 }
 
 /*

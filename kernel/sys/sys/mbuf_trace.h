@@ -86,20 +86,27 @@ struct socket;
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
- * macros disappear without the option.  mbuf_trace_pf_tagged() is pf's:
- * it starts the trace of a packet pf tagged with the name that
- * net.mbuf_trace.pf_tag holds.
+ * macros disappear without the option.  The record functions take the
+ * packet's trace as mtrace_tag() below found it, which the macros pass so
+ * that it is not looked for twice, or NULL: then they look for it
+ * themselves and, while start_anywhere is on, may start it.
+ * mbuf_trace_string() keeps the string's address, mbuf_trace_string_copy()
+ * its bytes.  mbuf_trace_pf_tagged() is pf's: it starts the trace of a
+ * packet pf tagged with the name that net.mbuf_trace.pf_tag holds.
  */
 void mbuf_trace_start(struct mbuf *, int, struct ifnet *, bool);
 void mbuf_trace_start_socket(struct mbuf *, struct socket *);
 void mbuf_trace_pf_tagged(struct mbuf *, const char *);
-void mbuf_trace_data(struct mbuf *, int);
-void mbuf_trace_string(struct mbuf *, const char *, int, const char *, size_t,
-    bool);
-void mbuf_trace_printf(struct mbuf *, const char *, int, const char *, ...)
-    __printflike(4, 5);
-void mbuf_trace_location(struct mbuf *, int, const char *, int, const char *);
-void mbuf_trace_end(struct mbuf *);
+void mbuf_trace_data(struct mbuf *, struct m_tag *, int);
+void mbuf_trace_string(struct mbuf *, struct m_tag *, const char *, int,
+    const char *, size_t);
+void mbuf_trace_string_copy(struct mbuf *, struct m_tag *, const char *, int,
+    const char *, size_t);
+void mbuf_trace_printf(struct mbuf *, struct m_tag *, const char *, int,
+    const char *, ...) __printflike(5, 6);
+void mbuf_trace_location(struct mbuf *, struct m_tag *, int, const char *, int,
+    const char *);
+void mbuf_trace_end(struct mbuf *, struct m_tag *);
 
 /*
  * The mbuf_trace interface (sys/net/if_mbuf_trace.c), as the facility
@@ -147,16 +154,17 @@ mtrace_tag(const struct mbuf *m)
 
 #ifdef MBUF_TRACE
 /*
- * Call fn with m, evaluated once, and the rest when m is traced, or when
- * start_anywhere is on in some VNET (then fn starts the trace of an
+ * Call fn with m, evaluated once, its trace and the rest when m is traced,
+ * or when start_anywhere is on in some VNET (then fn starts the trace of an
  * untraced packet).
  */
 #define	MTRACE_CALL(m, fn, ...) __extension__ ({			\
 	struct mbuf *_mtrace_m = (m);					\
+	struct m_tag *_mtrace_t = mtrace_tag(_mtrace_m);		\
 									\
-	if (__predict_false(mtrace_tag(_mtrace_m) != NULL ||		\
+	if (__predict_false(_mtrace_t != NULL ||			\
 	    atomic_load_int(&mbuf_trace_anywhere) != 0))		\
-		fn(_mtrace_m, ##__VA_ARGS__);				\
+		fn(_mtrace_m, _mtrace_t, ##__VA_ARGS__);		\
 })
 
 /*
@@ -191,21 +199,23 @@ mtrace_tag(const struct mbuf *m)
 
 /* A static string is kept by its address, a dynamic one is copied. */
 #define	mtrace_static_length(m, s, l)					\
-	MTRACE_CALL((m), mbuf_trace_string, __FILE__, __LINE__, (s), (l), \
-	    false)
+	MTRACE_CALL((m), mbuf_trace_string, __FILE__, __LINE__, (s), (l))
 #define	mtrace_dynamic_length(m, s, l)					\
-	MTRACE_CALL((m), mbuf_trace_string, __FILE__, __LINE__, (s), (l), \
-	    true)
+	MTRACE_CALL((m), mbuf_trace_string_copy, __FILE__, __LINE__, (s), (l))
 /*
  * The same for NUL-terminated strings.  Once inlined, the length of a
  * string literal is a constant: the trace call does not measure it.
  */
 static __inline void
-mtrace_string_nul(struct mbuf *m, const char *file, int line, const char *s,
-    bool copy)
+mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
+    const char *s, bool copy)
 {
 
-	mbuf_trace_string(m, file, line, s, __builtin_strlen(s), copy);
+	if (copy)
+		mbuf_trace_string_copy(m, t, file, line, s,
+		    __builtin_strlen(s));
+	else
+		mbuf_trace_string(m, t, file, line, s, __builtin_strlen(s));
 }
 #define	mtrace_static(m, s)						\
 	MTRACE_CALL((m), mtrace_string_nul, __FILE__, __LINE__, (s), false)

@@ -990,9 +990,8 @@ op_location(struct slot *s)
     if (s->m == NULL)
         return;
     before = kpi_malloc_nowait_calls();
-    /* As the macros did before they looked for the trace: on any tags. */
-    if ((s->m->m_flags & M_PKTHDR) != 0 && !SLIST_EMPTY(&s->m->m_pkthdr.tags))
-        mbuf_trace_location(s->m, event, file, (int)line, func);
+    /* Called directly, the function looks for the trace itself. */
+    mbuf_trace_location(s->m, NULL, event, file, (int)line, func);
     expect_location(s, event, file, line, func, before);
 }
 
