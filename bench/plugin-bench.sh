@@ -40,7 +40,13 @@
 #   CG_CAPTURES="$CAPTURES" CG_MODES=fields   what callgrind counts
 #   BASE_PLUGIN=FILE      callgrind also counts this build of the plugin
 #                         (the "before" column), e.g. one built from main
-#   MATRIX=1              0: only the scale series and callgrind
+#   MATRIX=1              0: only the pairs, the scale series and callgrind
+#   PAIRS=0               N: also a against c and against b run in turn,
+#                         A B A B, WARMUP + N pairs (/usr/bin/time), with
+#                         the CPU-time ratio taken pair by pair: a ratio
+#                         that holds while the machine's speed drifts,
+#                         which hyperfine's one-command-after-another
+#                         groups do not give
 #   ROOT=DIR              run tshark (and valgrind) of that Debian root
 #                         instead of this host's: a root of tools/release-roots
 #                         (Wireshark 4.4, 4.6), with valgrind installed for
@@ -68,6 +74,7 @@ cg_modes=${CG_MODES:-fields}
 base_plugin=${BASE_PLUGIN:-}
 warmup=${WARMUP:-1}
 matrix=${MATRIX:-1}
+pairs=${PAIRS:-0}
 lua=${MBUF_TRACE_LUA:-}
 root=${ROOT:-}
 plugin=${PLUGIN:-$build/mbuf_trace.so}
@@ -244,6 +251,54 @@ if [ "$matrix" != 0 ]; then
 			ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v x="$2" -v y="$3" -v z="${4:-0}" 'BEGIN { printf "%.2f", (x - z) / (y - z) }' || echo "–"; }
 			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$wa" "$wc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") |"
 			echo "$row" >>"$results"
+		done
+	done
+fi
+
+# cpu_rss COMMAND: "cpu-seconds peak-RSS-KiB" of one run, /usr/bin/time.
+cpu_rss() {
+	/usr/bin/time -f '%U %S %M' sh -c "exec $1 >/dev/null" 2>&1 >/dev/null |
+	    awk 'END { printf "%.3f %d\n", $1 + $2, $3 }'
+}
+
+if [ "$pairs" != 0 ]; then
+	{
+		echo
+		echo "## Pairs: a against c and b, run in turn ($warmup + $pairs pairs, $frames frames)"
+		echo
+		echo "CPU time (user + sys) and peak RSS: medians; the ratio taken pair by pair."
+		echo
+		echo "| capture | mode | against | a CPU | other CPU | a/other CPU, median (min–max) | a RSS | other RSS | a/other RSS |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+	} >>"$results"
+	for c in $captures; do
+		for m in $modes; do
+			for y in c b; do
+				case " $(variants "$c" "$m") " in *" $y "*) ;; *) continue ;; esac
+				echo "plugin-bench.sh: pairs $c $m a/$y ($frames frames)" >&2
+				runs_file="$out/pairs-$c-$m-$y.txt"
+				: >"$runs_file"
+				i=0
+				while [ "$i" -lt $((warmup + pairs)) ]; do
+					set -- $(cpu_rss "$(cmd a "$m" "$c" "$frames")") \
+					    $(cpu_rss "$(cmd "$y" "$m" "$c" "$frames")")
+					[ "$i" -lt "$warmup" ] || echo "$1 $2 $3 $4" >>"$runs_file"
+					i=$((i + 1))
+				done
+				awk -v c="$c" -v m="$m" -v y="$y" '
+				    function med(v, n,   i, j, t) {
+					for (i = 2; i <= n; i++)
+						for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+					return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+				    }
+				    { n++; ca[n] = $1; ra[n] = $2; co[n] = $3; ro[n] = $4; q[n] = $1 / $3
+				      lo = n == 1 || q[n] < lo ? q[n] : lo; hi = n == 1 || q[n] > hi ? q[n] : hi }
+				    END {
+					a = med(ca, n); o = med(co, n); r = med(q, n); x = med(ra, n); z = med(ro, n)
+					printf "| %s | %s | %s | %.2f s | %.2f s | %.2f (%.2f–%.2f) | %.0f MiB | %.0f MiB | %.2f |\n",
+					    c, m, y, a, o, r, lo, hi, x / 1024, z / 1024, x / z
+				    }' "$runs_file" >>"$results"
+			done
 		done
 	done
 fi
