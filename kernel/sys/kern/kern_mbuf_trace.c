@@ -585,6 +585,19 @@ mtrace_lookup(struct mbuf *m)
 	return ((t = mtrace_tag(m)) != NULL ? mtrace_adopt(t) : NULL);
 }
 
+/*
+ * m's trace tag: t, which the caller found with mtrace_tag() (the macros
+ * do), or, when t is NULL, the one looked for now; NULL if m has none.
+ */
+static __inline struct m_tag *
+mtrace_found(struct mbuf *m, struct m_tag *t)
+{
+
+	KASSERT(t == NULL || t == mtrace_tag(m),
+	    ("%s: tag %p is not the trace of mbuf %p", __func__, t, m));
+	return (t != NULL ? t : mtrace_tag(m));
+}
+
 static void
 mtrace_lose(struct mtrace *mt)
 {
@@ -868,11 +881,7 @@ static __inline struct mtrace *
 mtrace_get(struct mbuf *m, struct m_tag *t, int proto)
 {
 
-	KASSERT(t == NULL || t == mtrace_tag(m),
-	    ("%s: tag %p is not the trace of mbuf %p", __func__, t, m));
-	if (t == NULL)
-		t = mtrace_tag(m);
-	if (t != NULL)
+	if ((t = mtrace_found(m, t)) != NULL)
 		return (mtrace_adopt(t));
 	if (__predict_false(atomic_load_int(&mbuf_trace_anywhere) != 0))
 		return (mtrace_anywhere(m, proto));
@@ -962,13 +971,13 @@ mtrace_pointers_put(struct mtrace_rec *r, const struct mtrace_rec *head,
 }
 
 static __noinline void
-mtrace_pointers_slow(struct mbuf *m, struct mtrace_rec head, const char *p0,
-    const char *p1)
+mtrace_pointers_slow(struct mbuf *m, struct m_tag *t, struct mtrace_rec head,
+    const char *p0, const char *p1)
 {
 	struct mtrace *mt;
 	struct mtrace_rec *r;
 
-	if ((mt = mtrace_get(m, NULL, 0)) != NULL &&
+	if ((mt = mtrace_get(m, t, 0)) != NULL &&
 	    (r = mtrace_append(m, &mt, head.mr_type,
 	    mtrace_pointers_len(&head))) != NULL)
 		mtrace_pointers_put(r, &head, p0, p1);
@@ -986,7 +995,7 @@ mtrace_pointers(struct mbuf *m, struct m_tag *t, struct mtrace_rec head,
 	if (__predict_false(t == NULL || t->m_tag_free != mtrace_tag_free ||
 	    atomic_load_int(&mtrace_timestamps) != 0 ||
 	    mt->mt_used + mtrace_need(false, len) > mtrace_cap(mt))) {
-		mtrace_pointers_slow(m, head, p0, p1);
+		mtrace_pointers_slow(m, t, head, p0, p1);
 		return;
 	}
 	mtrace_pointers_put(mtrace_commit(mt, false, head.mr_type, len), &head,
@@ -1105,9 +1114,7 @@ void
 mbuf_trace_end(struct mbuf *m, struct m_tag *t)
 {
 
-	KASSERT(t == NULL || t == mtrace_tag(m),
-	    ("%s: tag %p is not the trace of mbuf %p", __func__, t, m));
-	if (t == NULL && (t = mtrace_tag(m)) == NULL)
+	if ((t = mtrace_found(m, t)) == NULL)
 		return;
 	m_tag_delete(m, &mtrace_adopt(t)->mt_tag);
 }
