@@ -255,10 +255,14 @@ if [ "$matrix" != 0 ]; then
 	done
 fi
 
-# cpu_rss COMMAND: "cpu-seconds peak-RSS-KiB" of one run, /usr/bin/time.
-cpu_rss() {
-	/usr/bin/time -f '%U %S %M' sh -c "exec $1 >/dev/null" 2>&1 >/dev/null |
-	    awk 'END { printf "%.3f %d\n", $1 + $2, $3 }'
+# timed COMMAND: "elapsed-seconds peak-RSS-KiB cpu-seconds" of one run,
+# /usr/bin/time -v.
+timed() {
+	/usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 >/dev/null | awk -F': ' '
+	    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+	    /User time|System time/ { c += $2 }
+	    /Maximum resident set size/ { r = $2 }
+	    END { printf "%.2f %d %.2f\n", s, r, c }'
 }
 
 if [ "$pairs" != 0 ]; then
@@ -280,9 +284,10 @@ if [ "$pairs" != 0 ]; then
 				: >"$runs_file"
 				i=0
 				while [ "$i" -lt $((warmup + pairs)) ]; do
-					set -- $(cpu_rss "$(cmd a "$m" "$c" "$frames")") \
-					    $(cpu_rss "$(cmd "$y" "$m" "$c" "$frames")")
-					[ "$i" -lt "$warmup" ] || echo "$1 $2 $3 $4" >>"$runs_file"
+					# timed: elapsed, peak RSS, CPU; kept: CPU and RSS of each
+					set -- $(timed "$(cmd a "$m" "$c" "$frames")") \
+					    $(timed "$(cmd "$y" "$m" "$c" "$frames")")
+					[ "$i" -lt "$warmup" ] || echo "$3 $2 $6 $5" >>"$runs_file"
 					i=$((i + 1))
 				done
 				awk -v c="$c" -v m="$m" -v y="$y" '
@@ -302,16 +307,6 @@ if [ "$pairs" != 0 ]; then
 		done
 	done
 fi
-
-# timed COMMAND: "elapsed-seconds peak-RSS-KiB cpu-seconds" of one run,
-# /usr/bin/time -v.
-timed() {
-	/usr/bin/time -v sh -c "exec $1 >/dev/null" 2>&1 >/dev/null | awk -F': ' '
-	    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
-	    /User time|System time/ { c += $2 }
-	    /Maximum resident set size/ { r = $2 }
-	    END { printf "%.2f %d %.2f\n", s, r, c }'
-}
 
 if [ -n "$scale" ]; then
 	{
