@@ -20,6 +20,11 @@
 #			refuse unless exactly M match (a place added or
 #			removed would shift the Nth); 0 means the anchor
 #			must match exactly once
+#	MT_INDENT	"1": each line of text gets the indentation of the
+#			anchor's first line, and a text put before a
+#			statement that is the body of an if, else, for or
+#			while without braces is refused (it would change
+#			what the condition governs)
 #
 # If the text already stands where it would go (for "replace": the anchor
 # is gone and the text is there; for "sorted": the line is in the file),
@@ -164,6 +169,19 @@ END {
 		die("wanted match " nth " of " of " places matching \"" shown \
 		    "\", found " nmatch ": the code around it changed")
 	a = match_at[nth > 0 ? nth : 1]
+
+	if (ENVIRON["MT_INDENT"] == "1") {
+		indent = line[a]
+		sub(/[^ \t].*/, "", indent)
+		for (k = 1; k <= ntext; k++)
+			text[k] = indent text[k]
+		for (i = a - 1; i >= 1 && line[i] ~ /^[ \t]*$/; i--)
+			;
+		prev = i >= 1 ? line[i] : ""
+		sub(/[ \t]*(\/\*.*\*\/)?[ \t]*$/, "", prev)
+		if (where == "before" && (prev ~ /\)$/ || prev ~ /^[ \t]*else$/))
+			die("\"" line[a] "\" is the body of a statement without braces")
+	}
 
 	if (where == "replace") {
 		for (i = 1; i <= NR; i++) {

@@ -25,6 +25,18 @@
 #				lines skipped) into FILE, a sys/conf/files
 #				style list, among the entries of its directory
 #	mt_need FILE ERE WHY	refuse unless FILE has a line matching ERE
+#	mt_include FILE		include <sys/mbuf_trace.h> after <sys/mbuf.h>
+#	mt_fate FILE FUNC STATEMENT TEXT [NTH]
+#				insert TEXT (lines without indentation) in
+#				front of the statement of FUNC that the ERE
+#				STATEMENT matches as a whole line (leading and
+#				trailing blanks aside), indented like it;
+#				refused in front of the body of an if, else,
+#				for or while without braces
+#	mt_skip FILE FUNC COUNTER WHY
+#				no edit: a drop counter's site that gets no
+#				fate record, and why (mbuf_trace-dropsites
+#				reads these lines)
 #
 # ANCHOR and TEXT may span several lines (separated by newlines); TEXT is
 # inserted literally, so it carries its own tabs.  $T is one tab.
@@ -80,6 +92,26 @@ mt_insert()
 	    MT_NTH=${6:-0} awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
 	    >"$mt_stage/$1.new" || { mt_missed; return 0; }
 	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_include()
+{
+	mt_insert "$1" "" after '^#include <sys/mbuf\.h>$' '#include <sys/mbuf_trace.h>'
+}
+
+mt_fate()
+{
+	mt_stage_file "$1"
+	MT_FILE=$1 MT_FUNC=$2 MT_WHERE=before MT_INDENT=1 \
+	    MT_ANCHOR="^[ 	]*$3[ 	]*\$" MT_TEXT=$4 MT_NTH=${5:-0} \
+	    awk -f "$mt_tools/insert.awk" "$mt_stage/$1" \
+	    >"$mt_stage/$1.new" || { mt_missed; return 0; }
+	mv "$mt_stage/$1.new" "$mt_stage/$1"
+}
+
+mt_skip()
+{
+	:
 }
 
 mt_replace()

@@ -77,6 +77,16 @@ int kpi_if_delgroup(struct ifnet *ifp, const char *group);
 void kpi_net_epoch_enter(void);
 void kpi_net_epoch_exit(void);
 
+/*
+ * The calling thread is a kernel thread named name (P_SYSTEM, pid 0), as
+ * the taskqueue threads are; any other thread is this process's.
+ */
+void kpi_thread_is_kernel(const char *name);
+/* Symbol lookups the stand-in linker has made (linker_search_symbol_name). */
+long kpi_linker_lookups(void);
+/* A module is unloaded: the kld_unload event. */
+void kpi_kld_unload(void);
+
 /* Wait until every taskqueue is empty and idle. */
 void kpi_taskqueue_drain_all(void);
 /* Hold (true) or release (false) every taskqueue, like taskqueue_block(). */

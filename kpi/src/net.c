@@ -232,6 +232,12 @@ if_getindex(const if_t ifp)
     return ifp->if_index;
 }
 
+const char *
+if_name(if_t ifp)
+{
+    return ifp->if_xname;
+}
+
 int
 if_setsoftc(if_t ifp, void *softc)
 {

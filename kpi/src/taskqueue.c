@@ -93,6 +93,7 @@ taskqueue_thread_loop(void *arg)
 {
     struct taskqueue *tq = arg;
 
+    kpi_thread_is_kernel(tq->tq_name);
     pthread_mutex_lock(&tq->tq_mutex);
     for (;;) {
         while (!tq->tq_exiting && (tq->tq_held || STAILQ_EMPTY(&tq->tq_queue)))

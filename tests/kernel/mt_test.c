@@ -6,8 +6,8 @@
 static struct kpi_bpf_listener *listener;
 static size_t frames_seen;
 
-static const char *const limits[] = { "enable", "timestamps", "trace_max", "snap_max",
-                                      "queue_max" };
+static const char *const limits[] = { "enable",   "timestamps", "trace_max",
+                                      "snap_max", "queue_max",  "free_site" };
 static unsigned int limit_defaults[G_N_ELEMENTS(limits)];
 
 void
@@ -119,7 +119,59 @@ mt_decode(const guint8 *data, gsize len)
         g_array_append_val(f->records, r);
     }
     g_assert_cmpuint(off, ==, size); /* no trailing bytes */
+    /* The FREE record: after every other, before the LOST record. */
+    for (i = 0; i < f->records->len; i++) {
+        const MtRecord *r = &g_array_index(f->records, MtRecord, i);
+        guint after = f->records->len - 1 - i;
+
+        if (r->type != MTRACE_REC_FREE)
+            continue;
+        g_assert_false(f->has_free);
+        g_assert_true(
+            after == 0 ||
+            (after == 1 && g_array_index(f->records, MtRecord, i + 1).type == MTRACE_REC_LOST));
+        g_assert_cmpuint(r->len, >=, MTRACE_FREE_HDRLEN);
+        g_assert_cmpuint(r->payload[6 + MTRACE_FREE_THREADLEN - 1], ==, 0);
+        g_assert_null(memchr(r->payload + MTRACE_FREE_HDRLEN, 0, r->len - MTRACE_FREE_HDRLEN));
+        f->free = *r;
+        f->has_free = true;
+        g_array_remove_index(f->records, i);
+        break;
+    }
     return f;
+}
+
+char *
+mt_free_frames(const MtFrame *f)
+{
+    g_assert_true(f->has_free);
+    return g_strndup((const char *)f->free.payload + MTRACE_FREE_HDRLEN,
+                     f->free.len - MTRACE_FREE_HDRLEN);
+}
+
+guint32
+mt_free_pid(const MtFrame *f)
+{
+    g_assert_true(f->has_free);
+    return be32dec(f->free.payload);
+}
+
+char *
+mt_free_thread(const MtFrame *f)
+{
+    g_assert_true(f->has_free);
+    return g_strndup((const char *)f->free.payload + 6, MTRACE_FREE_THREADLEN);
+}
+
+char *
+mt_fate(const MtFrame *f, guint i, guint fate, guint reason)
+{
+    const MtRecord *r = mt_record(f, i, MTRACE_REC_FATE);
+
+    g_assert_cmpuint(r->len, >=, MTRACE_FATE_HDRLEN);
+    g_assert_cmpuint(r->payload[0], ==, fate);
+    g_assert_cmpuint(be16dec(r->payload + 2), ==, reason);
+    return g_strndup((const char *)r->payload + MTRACE_FATE_HDRLEN, r->len - MTRACE_FATE_HDRLEN);
 }
 
 GPtrArray *

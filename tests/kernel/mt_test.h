@@ -26,8 +26,10 @@ typedef struct {
 
 typedef struct {
     GBytes *bytes;     /* the frame as tapped */
-    GArray *records;   /* MtRecord */
+    GArray *records;   /* MtRecord, the FREE record left out */
     struct timeval ts; /* BPF timestamp */
+    bool has_free;     /* a FREE record came after the records */
+    MtRecord free;     /* that record, checked to be well formed */
 } MtFrame;
 
 /* Boot, listen on mbuf_trace, default sysctls; call once from main(). */
@@ -44,7 +46,8 @@ const guint8 *mt_pattern(size_t len);
 /*
  * Drain the emit queue and return the frames tapped since the last call,
  * each decoded; a frame that does not decode exactly (count, lengths, no
- * trailing bytes) fails the test.  Free with g_ptr_array_unref().
+ * trailing bytes, at most one FREE record, after the others and before
+ * LOST) fails the test.  Free with g_ptr_array_unref().
  */
 GPtrArray *mt_frames(void);
 /* The only frame tapped since the last call; fails unless exactly one. */
@@ -60,6 +63,12 @@ void mt_assert_string(const MtFrame *f, guint i, guint type, const char *s);
 void mt_assert_data(const MtFrame *f, guint i, int ethertype, const guint8 *bytes, gsize len);
 /* The frame's LOST count: its last record, or 0 when it has none. */
 guint32 mt_lost(const MtFrame *f);
+/* The FREE record's frames text ("f+0x1a < g+0x2b"), its pid and thread. */
+char *mt_free_frames(const MtFrame *f);
+guint32 mt_free_pid(const MtFrame *f);
+char *mt_free_thread(const MtFrame *f);
+/* Record i is a FATE of this fate and reason (MTRACE_R_*); its detail. */
+char *mt_fate(const MtFrame *f, guint i, guint fate, guint reason);
 
 /* net.mbuf_trace.stats.NAME, e.g. "started" or "dropped.nomem". */
 guint64 mt_stat(const char *name);

@@ -246,7 +246,11 @@ test_interface_keeps_emitting_after_its_vnet_is_recreated(void)
     }
 }
 
-/* Trace two packets into a pcap file, with the clock set: same bytes each time. */
+/*
+ * Trace two packets into a pcap file, with the clock set: same bytes each
+ * time.  Without free sites: they name the call that freed the packets,
+ * which differs.
+ */
 static GBytes *
 write_pcap(const char *path)
 {
@@ -258,6 +262,7 @@ write_pcap(const char *path)
 
     mt_reset();
     mt_set("timestamps", 1);
+    mt_set("free_site", 0);
     kpi_clock_set(UINT64_C(42) * 1000000000, 1500);
     l = kpi_bpf_listen("mbuf_trace", path);
     g_assert_nonnull(l);
@@ -397,7 +402,7 @@ test_ddb_show_mtrace_prints_the_trace(void)
     g_string_append(want, "  time +10 ns\n"
                           "  string \"static\"\n"
                           "  time +20 ns\n"
-                          "  dynamic \"dyn\"\n"
+                          "  string_dynamic \"dyn\"\n"
                           "  time +30 ns\n"
                           "  data_l3 ethertype 0x0800 40 bytes:");
     for (i = 0; i < 32; i++)

@@ -407,6 +407,11 @@ main(int argc, char **argv)
     }
 
     kpi_boot();
+    /*
+     * No FREE records: their frames would be this program's functions,
+     * which stand in for FreeBSD's only by their names (docs/replay.md).
+     */
+    kpi_sysctl_set_uint("net.mbuf_trace.free_site", 0);
     /* A new filter waits for the network epoch: set it before entering. */
     if (!set_selection()) {
         kpi_shutdown();

@@ -25,6 +25,8 @@
 
 #include <sys/cdefs.h>
 #include "opt_ddb.h"
+#include "opt_inet.h"
+#include "opt_inet6.h"
 
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -32,15 +34,21 @@
 #include <sys/counter.h>
 #include <sys/endian.h>
 #include <sys/epoch.h>
+#include <sys/eventhandler.h>
 #include <sys/kernel.h>
+#include <sys/linker.h>
 #include <sys/lock.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
 #include <sys/mutex.h>
 #include <sys/priority.h>
+#include <sys/proc.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#ifdef DDB
+#include <sys/stack.h>
+#endif
 #include <sys/stdarg.h>
 #include <sys/sysctl.h>
 #include <sys/taskqueue.h>
@@ -56,9 +64,20 @@
 #include <net/if_private.h>
 #include <net/vnet.h>
 
+#include <netinet/in.h>
+#include <netinet/in_pcb.h>
+
 #ifdef DDB
 #include <ddb/ddb.h>
 #endif
+
+/*
+ * The free site: the return addresses stack_save() finds where the trace
+ * ends, the tag and mbuf code's frames among them, and the thread.
+ */
+#define	MTRACE_FREE_PCS		16
+/* mt_free_flags: the free site was recorded (free_site was on). */
+#define	MTRACE_FREE_KEPT	0x80
 
 struct mtrace {
 	struct m_tag	mt_tag;
@@ -67,6 +86,12 @@ struct mtrace {
 	uint32_t	mt_ifid;	/* interface the frame goes to */
 	uint32_t	mt_lost;	/* records that could not be stored */
 	uint32_t	mt_used;	/* bytes of mt_recs in use */
+	/* Set where the trace ends (mtrace_free_site()). */
+	pid_t		mt_free_pid;
+	uint8_t		mt_free_flags;	/* MTRACE_FREE_*, _KEPT */
+	uint8_t		mt_free_depth;	/* of mt_free_pcs */
+	char		mt_free_thread[MTRACE_FREE_THREADLEN];
+	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];
 	u_char		mt_recs[] __aligned(8);
 };
 
@@ -107,6 +132,26 @@ struct mtrace_loc {
 /* mbuf_trace_location() writes it as two pointers. */
 CTASSERT(sizeof(struct mtrace_loc) == 2 * sizeof(const char *));
 
+/*
+ * A stored FATE record: mr_event is the fate, mr_arg the reason and, from
+ * bit 16, the MTRACE_FD_* of its detail; mr_len the detail's text length.
+ * The payload is the value, then the detail: a static string's address, a
+ * copied text (NUL-terminated, for ddb), or a socket's endpoints.
+ */
+#define	MTRACE_FATE_STORED	8	/* the value, padded */
+#define	MTRACE_FATE_TEXT	64	/* the longest copied text */
+#define	MTRACE_FATE_HOW(r)	((r)->mr_arg >> 16)
+#define	MTRACE_FATE_REASON(r)	((r)->mr_arg & 0xffff)
+
+struct mtrace_endpoint {
+	uint8_t		me_v6;		/* the addresses are IPv6 */
+	uint8_t		me_proto;	/* IPPROTO_* */
+	uint16_t	me_lport;	/* network byte order */
+	uint16_t	me_fport;
+	uint8_t		me_laddr[16];
+	uint8_t		me_faddr[16];
+};
+
 #define	MTRACE_TIME_SIZE	(sizeof(struct mtrace_rec) + sizeof(uint64_t))
 #define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + MTRACE_LOST_LEN)
 #define	MTRACE_CUT_SIZE		(MTRACE_RECORD_HDRLEN + MTRACE_CUT_LEN)
@@ -125,6 +170,11 @@ SYSCTL_INT(_net_mbuf_trace, OID_AUTO, enable, CTLFLAG_RWTUN, &mtrace_enable, 0,
 static int mtrace_timestamps = 0;
 SYSCTL_INT(_net_mbuf_trace, OID_AUTO, timestamps, CTLFLAG_RWTUN,
     &mtrace_timestamps, 0, "Precede every record with a TIME record");
+
+static int mtrace_free_site_on = 1;
+SYSCTL_INT(_net_mbuf_trace, OID_AUTO, free_site, CTLFLAG_RWTUN,
+    &mtrace_free_site_on, 0,
+    "End every trace with where it ended: the code and the thread");
 
 static u_int mtrace_trace_max = 8192;
 static u_int mtrace_snap_max = 256;
@@ -530,6 +580,24 @@ mtrace_cap(const struct mtrace *mt)
 	return (mt->mt_tag.m_tag_len - MTRACE_HDRLEN);
 }
 
+/* The bytes a FATE record's detail takes in the store. */
+static size_t
+mtrace_fate_detail_size(u_int how, size_t textlen)
+{
+
+	switch (how) {
+	case MTRACE_FD_STATIC:
+		return (sizeof(const char *));
+	case MTRACE_FD_COPY:
+	case MTRACE_FD_IFP:
+		return (textlen + 1);
+	case MTRACE_FD_SOCKET:
+		return (sizeof(struct mtrace_endpoint));
+	default:
+		return (0);
+	}
+}
+
 static size_t
 mtrace_rec_size(const struct mtrace_rec *r)
 {
@@ -552,6 +620,10 @@ mtrace_rec_size(const struct mtrace_rec *r)
 	case MTRACE_REC_DATA:
 	case MTRACE_REC_DATA_L3:
 		len = MTRACE_SNAP_HDRLEN + r->mr_len;
+		break;
+	case MTRACE_REC_FATE:
+		len = MTRACE_FATE_STORED + mtrace_fate_detail_size(
+		    MTRACE_FATE_HOW(r), r->mr_len);
 		break;
 	default:
 		len = r->mr_len;
@@ -732,6 +804,8 @@ mtrace_begin(struct mbuf *m, uint32_t ifid)
 	mt->mt_ifid = ifid;
 	mt->mt_lost = 0;
 	mt->mt_used = 0;
+	mt->mt_free_flags = 0;
+	mt->mt_free_depth = 0;
 	t->m_tag_free = mtrace_tag_free;
 	m_tag_prepend(m, t);
 	counter_u64_add(mtrace_started, 1);
@@ -1105,6 +1179,74 @@ mbuf_trace_location(struct mbuf *m, struct m_tag *t, int event,
 	    file, func);
 }
 
+/* A socket's endpoints, from its connection info (struct in_conninfo). */
+static void
+mtrace_endpoint(struct mtrace_endpoint *e, const struct in_conninfo *inc,
+    u_int proto)
+{
+
+	memset(e, 0, sizeof(*e));
+	e->me_proto = proto;
+	e->me_lport = inc->inc_lport;
+	e->me_fport = inc->inc_fport;
+	if ((inc->inc_flags & INC_ISIPV6) != 0) {
+		e->me_v6 = 1;
+		memcpy(e->me_laddr, &inc->inc6_laddr, 16);
+		memcpy(e->me_faddr, &inc->inc6_faddr, 16);
+	} else {
+		memcpy(e->me_laddr, &inc->inc_laddr, 4);
+		memcpy(e->me_faddr, &inc->inc_faddr, 4);
+	}
+}
+
+/*
+ * What became of the packet: rf is MTRACE_RF(reason), how says what p is
+ * (MTRACE_FD_*).  Once per trace, or a few times: the detail is copied
+ * here, and only a socket's endpoints are made into text later.  A fate of
+ * SENT ends the trace: the driver frees the packet when it pleases.
+ */
+void
+mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
+    uint32_t value, const void *p)
+{
+	struct mtrace *mt;
+	struct mtrace_rec *r;
+	const char *text;
+	size_t len;
+	u_char *d;
+
+	if ((mt = mtrace_get(m, t, 0)) == NULL)
+		return;
+	text = NULL;
+	len = 0;
+	if (how == MTRACE_FD_COPY && p != NULL)
+		text = p;
+	else if (how == MTRACE_FD_IFP)
+		text = if_name(__DECONST(struct ifnet *, p));
+	if (text != NULL)
+		len = strnlen(text, MTRACE_FATE_TEXT);
+	r = mtrace_append(m, &mt, MTRACE_REC_FATE,
+	    MTRACE_FATE_STORED + mtrace_fate_detail_size(how, len));
+	if (r != NULL) {
+		r->mr_event = rf >> 16;
+		r->mr_arg = (rf & 0xffff) | (uint32_t)how << 16;
+		r->mr_len = len;
+		d = (u_char *)(r + 1);
+		*(uint32_t *)d = value;
+		d += MTRACE_FATE_STORED;
+		if (how == MTRACE_FD_STATIC)
+			*(const void **)d = p;
+		else if (how == MTRACE_FD_SOCKET)
+			mtrace_endpoint((struct mtrace_endpoint *)d, p, value);
+		else if (text != NULL) {
+			memcpy(d, text, len);
+			d[len] = '\0';
+		}
+	}
+	if ((rf >> 16) == MTRACE_FATE_SENT)
+		m_tag_delete(m, &mt->mt_tag);
+}
+
 /*
  * The packet goes where the trace cannot follow (a driver's transmit ring,
  * freed when the driver pleases): take the trace off it and emit it now.
@@ -1120,6 +1262,31 @@ mbuf_trace_end(struct mbuf *m, struct m_tag *t)
 }
 
 /*
+ * Where the trace ends, in the tag's free routine: the call stack (with
+ * frame pointers, which DDB kernels keep) and the thread.  The stack holds
+ * the mbuf and tag code's frames too; the emit task leaves them out.
+ */
+static void
+mtrace_free_site(struct mtrace *mt)
+{
+	struct thread *td;
+#ifdef DDB
+	struct stack st;
+	int i;
+
+	stack_save(&st);
+	mt->mt_free_depth = MIN(st.depth, MTRACE_FREE_PCS);
+	for (i = 0; i < mt->mt_free_depth; i++)
+		mt->mt_free_pcs[i] = st.pcs[i];
+#endif
+	td = curthread;
+	mt->mt_free_pid = td->td_proc->p_pid;
+	mt->mt_free_flags = MTRACE_FREE_KEPT |
+	    ((td->td_proc->p_flag & P_SYSTEM) == 0 ? MTRACE_FREE_USER : 0);
+	memcpy(mt->mt_free_thread, td->td_name, sizeof(mt->mt_free_thread));
+}
+
+/*
  * The tag's free routine, called wherever the packet is freed: queue the
  * trace for the emit task, or drop it when queue_max traces wait already.
  */
@@ -1131,6 +1298,8 @@ mtrace_tag_free(struct m_tag *t)
 	KASSERT(t->m_tag_cookie == MTAG_MBUF_TRACE &&
 	    t->m_tag_id == MTAG_MBUF_TRACE_TRACE,
 	    ("%s: tag %p is not a trace", __func__, t));
+	if (atomic_load_int(&mtrace_free_site_on) != 0)
+		mtrace_free_site(mt);
 	mtx_lock(&mtrace_queue_mtx);
 	if (mtrace_queued >= atomic_load_int(&mtrace_queue_max)) {
 		mtx_unlock(&mtrace_queue_mtx);
@@ -1217,6 +1386,24 @@ mtrace_text_uint(struct mtrace_text *x, u_int val)
 	mtrace_text_cat(x, digits + i, sizeof(digits) - i);
 }
 
+/* "ADDR:PORT", "[ADDR]:PORT" for IPv6, "*" for an unspecified address. */
+static void
+mtrace_text_addr(struct mtrace_text *x, bool v6, const char *addr,
+    u_int port)
+{
+
+	if (strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0)
+		mtrace_text_cat(x, "*", 1);
+	else if (v6) {
+		mtrace_text_cat(x, "[", 1);
+		mtrace_text_cat(x, addr, strlen(addr));
+		mtrace_text_cat(x, "]", 1);
+	} else
+		mtrace_text_cat(x, addr, strlen(addr));
+	mtrace_text_cat(x, ":", 1);
+	mtrace_text_uint(x, port);
+}
+
 /* "FILE:LINE", the file as mtrace_srcpath() shortens it. */
 static void
 mtrace_text_position(struct mtrace_text *x, const char *file, u_int line)
@@ -1276,6 +1463,62 @@ mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
 	return ((int)x.mx_len);
 }
 
+/* "udp 192.0.2.1:7002 < 192.0.2.2:5353": a socket, as sockstat says it. */
+static void
+mtrace_text_endpoint(struct mtrace_text *x, const struct mtrace_endpoint *e)
+{
+	char addr[INET6_ADDRSTRLEN];
+	static const uint8_t any[16];
+	int af;
+
+	af = e->me_v6 ? AF_INET6 : AF_INET;
+	switch (e->me_proto) {
+	case IPPROTO_TCP:
+		mtrace_text_cat(x, "tcp ", 4);
+		break;
+	case IPPROTO_UDP:
+		mtrace_text_cat(x, "udp ", 4);
+		break;
+	default:
+		mtrace_text_cat(x, "proto ", 6);
+		mtrace_text_uint(x, e->me_proto);
+		mtrace_text_cat(x, " ", 1);
+		break;
+	}
+	inet_ntop(af, e->me_laddr, addr, sizeof(addr));
+	mtrace_text_addr(x, e->me_v6, addr, ntohs(e->me_lport));
+	if (e->me_fport == 0 &&
+	    memcmp(e->me_faddr, any, e->me_v6 ? 16 : 4) == 0)
+		return;
+	mtrace_text_cat(x, " < ", 3);
+	inet_ntop(af, e->me_faddr, addr, sizeof(addr));
+	mtrace_text_addr(x, e->me_v6, addr, ntohs(e->me_fport));
+}
+
+/* The text of a FATE record's detail. */
+static void
+mtrace_text_fate(struct mtrace_text *x, const struct mtrace_rec *r)
+{
+	const u_char *d;
+	const char *s;
+
+	d = (const u_char *)(r + 1) + MTRACE_FATE_STORED;
+	switch (MTRACE_FATE_HOW(r)) {
+	case MTRACE_FD_STATIC:
+		s = *(const char *const *)d;
+		if (s != NULL)
+			mtrace_text_cat(x, s, strlen(s));
+		break;
+	case MTRACE_FD_COPY:
+	case MTRACE_FD_IFP:
+		mtrace_text_cat(x, (const char *)d, r->mr_len);
+		break;
+	case MTRACE_FD_SOCKET:
+		mtrace_text_endpoint(x, (const struct mtrace_endpoint *)d);
+		break;
+	}
+}
+
 /*
  * Write record r in wire format to dst, which has room bytes: one record,
  * or a cut snapshot and its CUT record, *nrec says.  Returns the bytes
@@ -1318,6 +1561,22 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 			return (0);
 		be64enc(out, *(const uint64_t *)payload);
 		break;
+	case MTRACE_REC_FATE:
+		if (room < MTRACE_FATE_HDRLEN)
+			return (0);
+		x = (struct mtrace_text) { (char *)out + MTRACE_FATE_HDRLEN,
+		    room - MTRACE_FATE_HDRLEN, 0 };
+		mtrace_text_fate(&x, r);
+		len = MTRACE_FATE_HDRLEN + x.mx_len;
+		if (len > room || len > UINT16_MAX)
+			return (0);
+		out[0] = r->mr_event;
+		out[1] = MTRACE_FATE_HOW(r) != MTRACE_FD_NONE &&
+		    MTRACE_FATE_HOW(r) != MTRACE_FD_STATIC &&
+		    MTRACE_FATE_HOW(r) != MTRACE_FD_IFP ? MTRACE_FATE_VALUE : 0;
+		be16enc(out + 2, MTRACE_FATE_REASON(r));
+		be32enc(out + 4, *(const uint32_t *)payload);
+		break;
 	case MTRACE_REC_DATA:
 	case MTRACE_REC_DATA_L3:
 		hdr = type == MTRACE_REC_DATA_L3 ? MTRACE_DATA_L3_HDRLEN : 0;
@@ -1352,10 +1611,148 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 }
 
 /*
+ * The symbols of the free sites' return addresses.
+ * linker_search_symbol_name() scans the kernel's symbol table, and a free
+ * site's frames are mostly the same few dozen functions, so the emit task
+ * keeps what it found in a direct-mapped cache, emptied when a module is
+ * unloaded (its addresses may then name other code).
+ */
+#define	MTRACE_SYMS		256
+#define	MTRACE_SYMLEN		48
+
+struct mtrace_sym {
+	uintptr_t	ms_pc;
+	long		ms_off;
+	char		ms_name[MTRACE_SYMLEN];	/* "": none found */
+};
+
+static struct mtrace_sym *mtrace_syms;	/* only the emit task's */
+static u_int mtrace_syms_gen;		/* of mtrace_kld_gen, when filled */
+static u_int mtrace_kld_gen;		/* bumped by every module unload */
+static eventhandler_tag mtrace_kld_tag;
+
+static void
+mtrace_kld_unload(void *arg __unused, const char *name __unused,
+    caddr_t address __unused, size_t size __unused)
+{
+
+	atomic_add_int(&mtrace_kld_gen, 1);
+}
+
+static const struct mtrace_sym *
+mtrace_symbol(uintptr_t pc)
+{
+	struct mtrace_sym *ms;
+	u_int gen;
+
+	gen = atomic_load_int(&mtrace_kld_gen);
+	if (gen != mtrace_syms_gen) {
+		memset(mtrace_syms, 0, MTRACE_SYMS * sizeof(*mtrace_syms));
+		mtrace_syms_gen = gen;
+	}
+	ms = &mtrace_syms[(pc ^ pc >> 10) % MTRACE_SYMS];
+	if (ms->ms_pc != pc) {
+		ms->ms_pc = pc;
+		if (linker_search_symbol_name((caddr_t)pc, ms->ms_name,
+		    sizeof(ms->ms_name), &ms->ms_off) != 0)
+			ms->ms_name[0] = '\0';
+	}
+	return (ms);
+}
+
+/*
+ * Is a free site's innermost frame in the code that frees a packet or
+ * deletes its tags, rather than in the code that decided to?
+ */
+static bool
+mtrace_internal_frame(const char *name)
+{
+	static const char *const prefix[] = { "mtrace_", "mbuf_trace_",
+	    "m_tag_", "mb_dtor_", "mb_free", "uma_", "item_", "zone_",
+	    "cache_", "stack_" };
+	static const char *const whole[] = { "m_free", "m_freem",
+	    "m_freemp", "m_demote", "m_demote_pkthdr" };
+	u_int i;
+
+	for (i = 0; i < nitems(prefix); i++)
+		if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
+			return (true);
+	for (i = 0; i < nitems(whole); i++)
+		if (strcmp(name, whole[i]) == 0)
+			return (true);
+	return (false);
+}
+
+static void
+mtrace_text_hex(struct mtrace_text *x, uintmax_t val)
+{
+	char digits[2 + 16];
+	size_t i;
+
+	i = sizeof(digits);
+	do {
+		digits[--i] = "0123456789abcdef"[val & 0xf];
+		val >>= 4;
+	} while (val != 0);
+	digits[--i] = 'x';
+	digits[--i] = '0';
+	mtrace_text_cat(x, digits + i, sizeof(digits) - i);
+}
+
+/* The frames a FREE record names, and the bytes of text they may take. */
+#define	MTRACE_FREE_FRAMES	6
+#define	MTRACE_FREE_SIZE_MAX						\
+	(MTRACE_RECORD_HDRLEN + MTRACE_FREE_HDRLEN + MTRACE_FREE_TEXTMAX)
+
+/*
+ * The FREE record of mt into dst, which has room for it: the free site's
+ * frames from the first that is not the freeing code's, innermost first,
+ * "func+0xoff < caller+0xoff < ...".  Returns the bytes written.
+ */
+static u_int
+mtrace_put_free(const struct mtrace *mt, u_char *dst)
+{
+	const struct mtrace_sym *ms;
+	u_char *out = dst + MTRACE_RECORD_HDRLEN;
+	struct mtrace_text x;
+	u_int fit, i, n;
+
+	be32enc(out, mt->mt_free_pid);
+	out[4] = mt->mt_free_flags & MTRACE_FREE_USER;
+	out[5] = 0;
+	memcpy(out + 6, mt->mt_free_thread, MTRACE_FREE_THREADLEN);
+	out[6 + MTRACE_FREE_THREADLEN - 1] = '\0';
+	x = (struct mtrace_text) { (char *)out + MTRACE_FREE_HDRLEN,
+	    MTRACE_FREE_TEXTMAX, 0 };
+	fit = n = 0;
+	for (i = 0; i < mt->mt_free_depth && n < MTRACE_FREE_FRAMES; i++) {
+		ms = mtrace_symbol(mt->mt_free_pcs[i]);
+		if (n == 0 && mtrace_internal_frame(ms->ms_name))
+			continue;
+		if (n++ > 0)
+			mtrace_text_cat(&x, " < ", 3);
+		if (ms->ms_name[0] == '\0')
+			mtrace_text_hex(&x, mt->mt_free_pcs[i]);
+		else {
+			mtrace_text_cat(&x, ms->ms_name, strlen(ms->ms_name));
+			mtrace_text_cat(&x, "+", 1);
+			mtrace_text_hex(&x, ms->ms_off);
+		}
+		/* Whole frames only: a cut one would name another function. */
+		if (x.mx_len > x.mx_size)
+			break;
+		fit = x.mx_len;
+	}
+	be16enc(dst, MTRACE_FREE_HDRLEN + fit);
+	be16enc(dst + 2, MTRACE_REC_FREE);
+	return (MTRACE_RECORD_HDRLEN + MTRACE_FREE_HDRLEN + fit);
+}
+
+/*
  * Serialise trace mt into buf, which has size bytes.  A record (with the
  * TIME record that stamps it) that does not fit ends the frame: it and all
- * records after it are counted lost.  The LOST record, always given room,
- * comes last.  Returns the frame's length.
+ * records after it are counted lost.  The FREE and LOST records, always
+ * given room, come last.  Returns the frame's length.
  */
 static u_int
 mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
@@ -1365,9 +1762,11 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 	u_int count, limit, lost, n, nrec, pos, unit_count, unit_pos;
 	bool full;
 
-	KASSERT(size >= MTRACE_FRAME_HDRLEN + MTRACE_LOST_SIZE,
-	    ("%s: frame buffer of %u bytes", __func__, size));
-	limit = size - MTRACE_LOST_SIZE;
+	KASSERT(size >= MTRACE_FRAME_HDRLEN + MTRACE_FREE_SIZE_MAX +
+	    MTRACE_LOST_SIZE, ("%s: frame buffer of %u bytes", __func__, size));
+	limit = size - MTRACE_LOST_SIZE -
+	    ((mt->mt_free_flags & MTRACE_FREE_KEPT) != 0 ?
+	    MTRACE_FREE_SIZE_MAX : 0);
 	pos = MTRACE_FRAME_HDRLEN;
 	count = 0;
 	lost = 0;
@@ -1401,6 +1800,10 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 	if (lost > 0) {
 		counter_u64_add(mtrace_truncated, 1);
 		counter_u64_add(mtrace_records_lost, lost);
+	}
+	if ((mt->mt_free_flags & MTRACE_FREE_KEPT) != 0) {
+		pos += mtrace_put_free(mt, buf + pos);
+		count++;
 	}
 	lost += mt->mt_lost;
 	if (lost > 0) {
@@ -1444,6 +1847,10 @@ mtrace_init(void *arg __unused)
 {
 
 	mtrace_frame = malloc(MTRACE_FRAME_MAX, M_MBUF_TRACE, M_WAITOK);
+	mtrace_syms = malloc(MTRACE_SYMS * sizeof(*mtrace_syms), M_MBUF_TRACE,
+	    M_WAITOK | M_ZERO);
+	mtrace_kld_tag = EVENTHANDLER_REGISTER(kld_unload, mtrace_kld_unload,
+	    NULL, EVENTHANDLER_PRI_ANY);
 	TASK_INIT(&mtrace_task, 0, mtrace_emit, NULL);
 	mtrace_tq = taskqueue_create("mbuf_trace", M_WAITOK,
 	    taskqueue_thread_enqueue, &mtrace_tq);
@@ -1454,15 +1861,49 @@ mtrace_init(void *arg __unused)
 SYSINIT(mbuf_trace, SI_SUB_INIT_IF, SI_ORDER_ANY, mtrace_init, NULL);
 
 #ifdef DDB
+/* A record type's name in lower case, "data_l3"; any other is "type N". */
+static const char *
+mtrace_db_type(u_int type, char *buf, size_t size)
+{
+	static const char *const names[] = {
+#define	MTRACE_DB_NAME(name, type, len, exact)	[type] = #name,
+		MTRACE_RECORD_TYPES(MTRACE_DB_NAME)
+#undef MTRACE_DB_NAME
+	};
+	size_t i;
+
+	if (type < nitems(names) && names[type] != NULL) {
+		for (i = 0; i + 1 < size && names[type][i] != '\0'; i++)
+			buf[i] = names[type][i] >= 'A' && names[type][i] <= 'Z' ?
+			    names[type][i] - 'A' + 'a' : names[type][i];
+		buf[i] = '\0';
+	} else
+		snprintf(buf, size, "type %u", type);
+	return (buf);
+}
+
+/* A reason's name, "IP_BADSUM", or its number. */
+static const char *
+mtrace_db_reason(u_int reason, char *buf, size_t size)
+{
+
+	switch (reason) {
+#define	MTRACE_DB_REASON(name, code, fate, group, counter, text)	\
+	case code:							\
+		return (#name);
+	MTRACE_REASONS(MTRACE_DB_REASON)
+#undef MTRACE_DB_REASON
+	}
+	snprintf(buf, size, "reason %u", reason);
+	return (buf);
+}
+
 static void
 mtrace_db_print(const struct mtrace *mt)
 {
-	static const char *const name[] = {
-		[MTRACE_REC_DATA] = "data",
-		[MTRACE_REC_STRING] = "string",
-		[MTRACE_REC_STRING_DYNAMIC] = "dynamic",
-		[MTRACE_REC_DATA_L3] = "data_l3",
-	};
+	static const char *const fates[] = { "unknown", "dropped",
+	    "consumed", "delivered", "sent" };
+	char name[24];
 	const struct mtrace_rec *r;
 	const u_char *data, *p, *end;
 	struct mtrace_text x;
@@ -1490,10 +1931,21 @@ mtrace_db_print(const struct mtrace *mt)
 			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
 			mtrace_text_string(&x, r);
 			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
-			db_printf("  %s \"%s\"\n", name[r->mr_type], text);
+			db_printf("  %s \"%s\"\n",
+			    mtrace_db_type(r->mr_type, name, sizeof(name)), text);
+			continue;
+		case MTRACE_REC_FATE:
+			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
+			mtrace_text_fate(&x, r);
+			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
+			db_printf("  fate %s %s %u \"%s\"\n",
+			    r->mr_event < nitems(fates) ? fates[r->mr_event] : "?",
+			    mtrace_db_reason(MTRACE_FATE_REASON(r), name,
+			    sizeof(name)), *(const uint32_t *)data, text);
 			continue;
 		}
-		db_printf("  %s", name[r->mr_type]);
+		db_printf("  %s", mtrace_db_type(r->mr_type, name,
+		    sizeof(name)));
 		if (r->mr_type == MTRACE_REC_DATA_L3)
 			db_printf(" ethertype %#06x", r->mr_arg);
 		db_printf(" %u bytes:", r->mr_len);

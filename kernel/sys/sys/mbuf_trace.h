@@ -23,17 +23,29 @@
  * decoders that read it (docs/format.md explains it).  A frame is
  * "count:u16 record{count}", a record "length:u16 type:u16
  * payload[length]", all integers big-endian.  Types 1-3 are the format
- * deployed consumers already decode; 4-7 are extensions they skip.  CUT
- * follows a snapshot cut at snap_max and gives the packet's length.
+ * deployed consumers already decode; the others are extensions they skip.
+ *
+ * MTRACE_RECORD_TYPES(X) lists every type as X(NAME, type, length, exact):
+ * its payload is at least length bytes, exactly length when exact.  Each
+ * becomes MTRACE_REC_NAME; readers make their names and checks from it.
  */
-#define	MTRACE_REC_DATA		1	/* bytes from the Ethernet header */
-#define	MTRACE_REC_STRING	2	/* text that is static in the kernel */
-#define	MTRACE_REC_STRING_DYNAMIC 3	/* text copied at trace time */
-#define	MTRACE_REC_DATA_L3	4	/* ethertype:u16, then packet bytes */
-#define	MTRACE_REC_TIME		5	/* ns:u64 since mtrace_start() */
-#define	MTRACE_REC_LOST		6	/* records:u32 that were not stored */
-#define	MTRACE_REC_CUT		7	/* length:u32 of the cut packet */
-#define	MTRACE_REC_MAX		MTRACE_REC_CUT	/* the highest type defined */
+#define	MTRACE_RECORD_TYPES(X)						\
+	X(DATA,			1, 0, 0) /* bytes from the Ethernet header */ \
+	X(STRING,		2, 0, 0) /* text static in the kernel */ \
+	X(STRING_DYNAMIC,	3, 0, 0) /* text copied at trace time */ \
+	X(DATA_L3,		4, 2, 0) /* ethertype:u16, packet bytes */ \
+	X(TIME,			5, 8, 1) /* ns:u64 since mtrace_start() */ \
+	X(LOST,			6, 4, 1) /* records:u32 not stored */	\
+	X(CUT,			7, 4, 1) /* length:u32 of the cut packet */ \
+	X(FATE,			8, 8, 0) /* what became of the packet */ \
+	X(FREE,			9, 26, 0) /* where the trace ended */
+
+enum mtrace_record_type {
+#define	MTRACE_REC_ENUM(name, type, len, exact)	MTRACE_REC_##name = type,
+	MTRACE_RECORD_TYPES(MTRACE_REC_ENUM)
+#undef MTRACE_REC_ENUM
+	MTRACE_REC_MAX = MTRACE_REC_FREE	/* the highest type defined */
+};
 
 #define	MTRACE_FRAME_HDRLEN	2	/* count:u16 */
 #define	MTRACE_RECORD_HDRLEN	4	/* length:u16 type:u16 */
@@ -42,6 +54,28 @@
 #define	MTRACE_TIME_LEN		8	/* TIME's payload */
 #define	MTRACE_LOST_LEN		4	/* LOST's payload */
 #define	MTRACE_CUT_LEN		4	/* CUT's payload */
+
+/*
+ * FATE: "fate:u8 flags:u8 reason:u16 value:u32 detail", the detail text
+ * to the end of the record.  What became of the packet: the fate and the
+ * reason (MTRACE_FATE_* and the reasons of <sys/mbuf_trace_reason.h>) and, when MTRACE_FATE_VALUE is
+ * set, a number the reason explains (a pf rule, an error).  A trace may
+ * hold several; the last one tells what became of the packet.
+ */
+#define	MTRACE_FATE_HDRLEN	8
+#define	MTRACE_FATE_VALUE	0x01	/* flags: value is given */
+
+/*
+ * FREE: "pid:u32 flags:u8 reserved:u8 thread:char[20] frames", the frames
+ * text to the end of the record: where the trace ended (the packet was
+ * freed, or its tags deleted), as "func+0xoff < caller+0xoff < ...",
+ * innermost first, the mbuf and tag code left out; the thread that did it,
+ * NUL-padded, and its process.
+ */
+#define	MTRACE_FREE_HDRLEN	26
+#define	MTRACE_FREE_THREADLEN	20	/* MAXCOMLEN + 1 */
+#define	MTRACE_FREE_TEXTMAX	256	/* bytes of frames text at most */
+#define	MTRACE_FREE_USER	0x01	/* flags: a user process, not the kernel */
 
 /*
  * The filter of net.mbuf_trace.filter: a tcpdump expression compiled in
@@ -61,6 +95,8 @@ struct mtrace_filter {
 	struct bpf_insn	mf_insns[];	/* the Ethernet, then the IP program */
 };
 #endif
+
+#include <sys/mbuf_trace_reason.h>
 
 #ifdef _KERNEL
 #include <sys/mbuf.h>
@@ -85,6 +121,20 @@ struct ifnet;
 struct socket;
 
 /*
+ * What a FATE record's detail is, for mbuf_trace_fate(): nothing, the
+ * value alone, a static string (kept by its address), a string copied now,
+ * an interface (its name copied), or a socket (its addresses and ports).
+ */
+#define	MTRACE_FD_NONE		0
+#define	MTRACE_FD_VALUE		1
+#define	MTRACE_FD_STATIC	2
+#define	MTRACE_FD_COPY		3
+#define	MTRACE_FD_IFP		4
+#define	MTRACE_FD_SOCKET	5	/* a struct in_conninfo */
+/* A reason and its fate in one argument, as mbuf_trace_fate() takes them. */
+#define	MTRACE_RF(name)	((uint32_t)MTRACE_RF_##name << 16 | MTRACE_R_##name)
+
+/*
  * The functions behind the macros.  Call the macros, not these: only the
  * macros disappear without the option.  The record functions take the
  * packet's trace as mtrace_tag() below found it, which the macros pass so
@@ -106,6 +156,8 @@ void mbuf_trace_printf(struct mbuf *, struct m_tag *, const char *, int,
     const char *, ...) __printflike(5, 6);
 void mbuf_trace_location(struct mbuf *, struct m_tag *, int, const char *, int,
     const char *);
+void mbuf_trace_fate(struct mbuf *, struct m_tag *, uint32_t, int,
+    uint32_t, const void *);
 void mbuf_trace_end(struct mbuf *, struct m_tag *);
 
 /*
@@ -231,6 +283,44 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
 #define	mtrace_leave(m)	MTRACE_LOCATION((m), MTRACE_EV_LEAVE, __func__)
 #define	mtrace_func(m)	MTRACE_LOCATION((m), MTRACE_EV_MARK, __func__)
 
+/*
+ * What became of the packet: a reason of <sys/mbuf_trace_reason.h>, by
+ * name.  mtrace_drop() takes only the reasons whose fate is a drop, the
+ * compiler checks; the _why and _value forms add a static string or a
+ * number.
+ */
+#define	MTRACE_IS_DROP(why)						\
+	(sizeof(char[MTRACE_RF_##why == MTRACE_FATE_DROPPED ? 1 : -1]) * 0)
+#define	MTRACE_FATE(m, why, how, val, p)				\
+	MTRACE_CALL((m), mbuf_trace_fate, MTRACE_RF(why), (how), (val), (p))
+#define	mtrace_fate(m, why)						\
+	MTRACE_FATE((m), why, MTRACE_FD_NONE, 0, NULL)
+#define	mtrace_drop(m, why)						\
+	MTRACE_FATE((m), why, MTRACE_FD_NONE, MTRACE_IS_DROP(why), NULL)
+#define	mtrace_drop_why(m, why, s)					\
+	MTRACE_FATE((m), why, MTRACE_FD_STATIC, MTRACE_IS_DROP(why), (s))
+#define	mtrace_drop_value(m, why, v)					\
+	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v) + MTRACE_IS_DROP(why), NULL)
+#define	mtrace_fate_value(m, why, v)					\
+	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v), NULL)
+/* pf's drop: reason is a PFRES_* number, the rule's number and label. */
+#define	mtrace_drop_pf(m, reason, rule, label)				\
+	MTRACE_CALL((m), mbuf_trace_fate,				\
+	    (uint32_t)MTRACE_FATE_DROPPED << 16 | (MTRACE_R_PF_BASE + (reason)), \
+	    MTRACE_FD_COPY, (rule), (label))
+/*
+ * Delivered to the socket of inpcb inp, protocol proto (IPPROTO_*), which
+ * the record names by its addresses and ports.
+ */
+#define	mtrace_deliver(m, inp, proto)					\
+	MTRACE_FATE((m), SOCKET, MTRACE_FD_SOCKET, (proto), &(inp)->inp_inc)
+/*
+ * Handed to ifp's driver, which frees it when it pleases: the trace says
+ * so and ends now (a fate of SENT always ends the trace).
+ */
+#define	mtrace_sent(m, ifp)						\
+	MTRACE_FATE((m), SENT, MTRACE_FD_IFP, 0, (ifp))
+
 /* The trace is complete: emit it now, not when the packet is freed. */
 #define	mtrace_end(m)		MTRACE_CALL((m), mbuf_trace_end)
 #else /* !MBUF_TRACE */
@@ -251,6 +341,14 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
 #define	mtrace_enter(m)			((void)0)
 #define	mtrace_leave(m)			((void)0)
 #define	mtrace_func(m)			((void)0)
+#define	mtrace_fate(m, why)		((void)0)
+#define	mtrace_drop(m, why)		((void)0)
+#define	mtrace_drop_why(m, why, s)	((void)0)
+#define	mtrace_drop_value(m, why, v)	((void)0)
+#define	mtrace_fate_value(m, why, v)	((void)0)
+#define	mtrace_drop_pf(m, reason, rule, label) ((void)0)
+#define	mtrace_deliver(m, inp, proto)	((void)0)
+#define	mtrace_sent(m, ifp)		((void)0)
 #define	mtrace_end(m)			((void)0)
 #endif /* MBUF_TRACE */
 

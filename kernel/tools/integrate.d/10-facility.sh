@@ -3,6 +3,7 @@
 # so that LINT kernels build it.
 
 mt_install sys/sys/mbuf_trace.h sys/sys/mbuf_trace.h
+mt_install sys/sys/mbuf_trace_reason.h sys/sys/mbuf_trace_reason.h
 mt_install sys/kern/kern_mbuf_trace.c sys/kern/kern_mbuf_trace.c
 mt_install sys/net/if_mbuf_trace.c sys/net/if_mbuf_trace.c
 mt_install share/man/man4/mbuf_trace.4 share/man/man4/mbuf_trace.4

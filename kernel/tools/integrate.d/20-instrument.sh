@@ -20,12 +20,6 @@
 # - Insertions never split an if without braces; where a record must go
 #   into one, the statement is replaced by a braced block.
 
-# Every instrumented file gets the header right after <sys/mbuf.h>.
-mt_include()
-{
-	mt_insert "$1" "" after '^#include <sys/mbuf\.h>$' '#include <sys/mbuf_trace.h>'
-}
-
 # mt_drop FILE FUNC ANCHOR TABS REASON [NTH]: "drop: REASON" before ANCHOR.
 mt_drop()
 {

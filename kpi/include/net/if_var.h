@@ -72,6 +72,7 @@ void if_settransmitfn(if_t ifp, if_transmit_fn_t fn);
 void if_setqflushfn(if_t ifp, if_qflush_fn_t fn);
 void if_inc_counter(if_t ifp, ift_counter cnt, int64_t inc);
 int if_getindex(const if_t ifp);
+const char *if_name(if_t ifp);
 int if_setsoftc(if_t ifp, void *softc);
 void *if_getsoftc(if_t ifp);
 int if_getidxgen(const if_t ifp);

@@ -14,6 +14,7 @@
 #define __predict_true(e)     __builtin_expect(!!(e), 1)
 #define __dead2               __attribute__((__noreturn__))
 #define __noinline            __attribute__((__noinline__))
+#define __DECONST(type, var)  ((type)(uintptr_t)(const void *)(var))
 
 /*
  * Linker sets, as FreeBSD's <sys/linker_set.h> makes them: an array of

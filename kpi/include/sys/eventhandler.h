@@ -35,4 +35,8 @@ eventhandler_tag kpi_eventhandler_register(struct kpi_eventhandler **list, void 
                                            void *arg);
 void kpi_eventhandler_deregister(struct kpi_eventhandler **list, eventhandler_tag tag);
 
+/* A module was unloaded (kpi_kld_unload() invokes it). */
+typedef void (*kld_unload_fn)(void *, const char *, char *, size_t);
+EVENTHANDLER_DECLARE(kld_unload, kld_unload_fn);
+
 #endif

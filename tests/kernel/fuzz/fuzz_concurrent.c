@@ -223,6 +223,13 @@ check_frame(const uint8_t *f, size_t len)
                     fail("LOST is record %u of %u, not the last", i, count);
                 id = owner;
                 break;
+            case MTRACE_REC_FREE:
+                if (i != count - 1 && (i != count - 2 || be16(f + pos + 2) != MTRACE_REC_LOST))
+                    fail("FREE is record %u of %u, not the last but LOST", i, count);
+                if (rlen < MTRACE_FREE_HDRLEN)
+                    fail("FREE of %zu bytes", rlen);
+                id = owner;
+                break;
             default:
                 fail("record %u: type %u", i, type);
         }

@@ -35,6 +35,9 @@
 #include <sys/mbuf.h>
 #include <sys/mbuf_trace.h>
 
+#include <net/if_var.h>
+#include <netinet/in_pcb.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +170,7 @@ struct tmodel {
     size_t wire;         /* bound on its frame's bytes */
     unsigned min_max;    /* lowest trace_max over its life */
     unsigned known_lost; /* records marked lost */
+    bool free_site;      /* it ended while free_site was on */
     unsigned nrec;
     struct erec rec[MAXREC];
 };
@@ -183,8 +187,9 @@ static struct tmodel *queue[2 * MAXOPS + NSLOT];
 static unsigned nqueue;
 
 /* What the sysctls are, as the model knows them. */
-static unsigned s_enable, s_timestamps, s_trace_max, s_snap_max, s_queue_max;
-static unsigned def_enable, def_timestamps, def_trace_max, def_snap_max, def_queue_max;
+static unsigned s_enable, s_timestamps, s_trace_max, s_snap_max, s_queue_max, s_free_site;
+static unsigned def_enable, def_timestamps, def_trace_max, def_snap_max, def_queue_max,
+    def_free_site;
 
 static struct kpi_bpf_listener *listener;
 static size_t frames_seen;
@@ -277,6 +282,7 @@ trace_freed(struct tmodel *t)
 {
     if (t == NULL || !t->active)
         return;
+    t->free_site = s_free_site != 0;
     if (nqueue >= s_queue_max) {
         want.queue_full++;
         if (!t->exact)
@@ -305,7 +311,9 @@ trace_new(void)
     t->gen = vnet_gen;
     t->exact = true;
     t->min_max = s_trace_max;
-    t->wire = MTRACE_FRAME_HDRLEN + MTRACE_RECORD_HDRLEN + 4;
+    /* The LOST record, and the FREE record's room (kept or not). */
+    t->wire = MTRACE_FRAME_HDRLEN + MTRACE_RECORD_HDRLEN + 4 + MTRACE_RECORD_HDRLEN +
+              MTRACE_FREE_HDRLEN + MTRACE_FREE_TEXTMAX;
     return t;
 }
 
@@ -464,7 +472,7 @@ decode(const uint8_t *f, size_t len, struct wrec *out, unsigned max)
         if (len - pos < out[i].len)
             fail("record %u of %u: %zu payload bytes, %zu left", i, count, out[i].len, len - pos);
         pos += out[i].len;
-        if (out[i].type < MTRACE_REC_DATA || out[i].type > MTRACE_REC_CUT)
+        if (out[i].type < MTRACE_REC_DATA || out[i].type > MTRACE_REC_MAX)
             fail("record %u: type %u", i, out[i].type);
     }
     if (pos != len)
@@ -492,10 +500,14 @@ write_frame(const uint8_t *f, size_t len)
 static const char *
 type_name(unsigned type)
 {
-    static const char *const names[] = { "?",       "DATA", "STRING", "STRING_DYNAMIC",
-                                         "DATA_L3", "TIME", "LOST",   "CUT" };
-
-    return type < nitems(names) ? names[type] : "?";
+    switch (type) {
+#define TYPE_NAME(name, type, len, exact)                                                          \
+    case type:                                                                                     \
+        return #name;
+        MTRACE_RECORD_TYPES(TYPE_NAME)
+#undef TYPE_NAME
+    }
+    return "?";
 }
 
 /* Frame f must hold the records of trace t, as the header comment says. */
@@ -517,6 +529,17 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
         if (lost_rec == 0)
             fail("LOST record of 0 records");
         n--;
+    }
+    /* Where the trace ended, when free_site was on: the model does not know the frames. */
+    if (n > 0 && w[n - 1].type == MTRACE_REC_FREE) {
+        if (w[n - 1].len < MTRACE_FREE_HDRLEN ||
+            w[n - 1].len > MTRACE_FREE_HDRLEN + MTRACE_FREE_TEXTMAX)
+            fail("FREE of %zu bytes", w[n - 1].len);
+        if (w[n - 1].p[6 + MTRACE_FREE_THREADLEN - 1] != 0)
+            fail("FREE record's thread name is not NUL-terminated");
+        n--;
+    } else if (t->free_site) {
+        fail("no FREE record in a trace that ended while free_site was on");
     }
     missing = 0;
     j = 0;
@@ -738,6 +761,7 @@ enum {
     OP_OTHER_TAG,
     OP_DDB,
     OP_EDGE,
+    OP_FATE,
     OP_COUNT
 };
 
@@ -747,7 +771,7 @@ static const char *const op_names[] = { "new",        "start",         "data",  
                                         "m_tag_copy", "prepend",       "m_adj",  "pullup",
                                         "free",       "sysctl",        "listen", "fail",
                                         "emit",       "nonpersistent", "vnet",   "other tag",
-                                        "ddb",        "edge" };
+                                        "ddb",        "edge",          "fate" };
 
 static size_t
 packet_len(void)
@@ -995,6 +1019,130 @@ op_location(struct slot *s)
     expect_location(s, event, file, line, func, before);
 }
 
+/*
+ * What became of the packet, by each macro: its FATE record reads
+ * "fate:u8 flags:u8 reason:u16 value:u32 detail" (docs/format.md).
+ */
+static void
+expect_fate(struct slot *s, unsigned fate, unsigned reason, bool has_value, uint32_t value,
+            const char *detail, size_t store, unsigned long before)
+{
+    size_t dlen = detail != NULL ? strlen(detail) : 0;
+    uint8_t *p = xalloc(MTRACE_FATE_HDRLEN + dlen);
+
+    p[0] = (uint8_t)fate;
+    p[1] = has_value ? MTRACE_FATE_VALUE : 0;
+    p[2] = (uint8_t)(reason >> 8);
+    p[3] = (uint8_t)reason;
+    p[4] = (uint8_t)(value >> 24);
+    p[5] = (uint8_t)(value >> 16);
+    p[6] = (uint8_t)(value >> 8);
+    p[7] = (uint8_t)value;
+    if (dlen > 0)
+        memcpy(p + MTRACE_FATE_HDRLEN, detail, dlen);
+    touch(s->t);
+    expect(s->t, MTRACE_REC_FATE, p, MTRACE_FATE_HDRLEN + dlen, 8 + store, false,
+           fired_since(before));
+    (free)(p);
+}
+
+/* "ADDR:PORT", "[ADDR]:PORT" for IPv6, "*:PORT" for an unspecified address. */
+static char *
+address_text(bool v6, const void *addr, uint16_t port)
+{
+    char a[INET6_ADDRSTRLEN];
+
+    inet_ntop(v6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+    if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0)
+        return xprintf("*:%u", ntohs(port));
+    return xprintf(v6 ? "[%s]:%u" : "%s:%u", a, ntohs(port));
+}
+
+/* "udp 192.0.2.1:7 < [2001:db8::2]:9", as sockstat would say it. */
+static char *
+endpoint_text(const struct in_conninfo *inc, unsigned proto)
+{
+    bool v6 = (inc->inc_flags & INC_ISIPV6) != 0;
+    const void *la = v6 ? (const void *)&inc->inc6_laddr : &inc->inc_laddr;
+    const void *fa = v6 ? (const void *)&inc->inc6_faddr : &inc->inc_faddr;
+    static const uint8_t any[16];
+    char *l = address_text(v6, la, inc->inc_lport), *f = NULL, *name, *text;
+
+    if (inc->inc_fport != 0 || memcmp(fa, any, v6 ? 16 : 4) != 0)
+        f = address_text(v6, fa, inc->inc_fport);
+    name = proto == 6 ? xprintf("tcp") : proto == 17 ? xprintf("udp") : xprintf("proto %u", proto);
+    text = f != NULL ? xprintf("%s %s < %s", name, l, f) : xprintf("%s %s", name, l);
+    (free)(name);
+    (free)(l);
+    (free)(f);
+    return text;
+}
+
+static void
+op_fate(struct slot *s)
+{
+    static const char *const why[] = { "checksum", "", "a longer static explanation" };
+    unsigned how = u8() % 6, i;
+    unsigned long before = kpi_malloc_nowait_calls();
+    uint32_t value = u32();
+    struct inpcb inp;
+    struct ifnet *ifp;
+    char label[80], *text;
+    size_t len;
+
+    switch (how) {
+        case 0:
+            mtrace_drop(s->m, PF_BADSTATE);
+            expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_BADSTATE, false, 0, NULL, 0, before);
+            break;
+        case 1:
+            i = u8() % nitems(why);
+            mtrace_drop_why(s->m, PF_BADSTATE, why[i]);
+            expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_BADSTATE, false, 0, why[i], 8, before);
+            break;
+        case 2:
+            mtrace_fate_value(s->m, ICMP_ERROR, value);
+            expect_fate(s, MTRACE_FATE_CONSUMED, MTRACE_R_ICMP_ERROR, true, value, NULL, 0, before);
+            break;
+        case 3:
+            /* A label of the input's bytes: copied up to its NUL, 64 at most. */
+            len = u8() % sizeof(label);
+            len = MIN(len, in_len - in_pos);
+            memcpy(label, in_data + in_pos, len);
+            label[len] = '\0';
+            in_pos += len;
+            mtrace_drop_pf(s->m, 0 /* PFRES_MATCH */, value, label);
+            len = strnlen(label, 64);
+            label[len] = '\0';
+            expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_MATCH, true, value, label, len + 1,
+                        before);
+            break;
+        case 4:
+            memset(&inp, 0, sizeof(inp));
+            inp.inp_inc.inc_flags = u8() % 2 ? INC_ISIPV6 : 0;
+            for (i = 0; i < 16; i++)
+                inp.inp_inc.inc6_laddr.s6_addr[i] = (uint8_t)(u8() % 3);
+            for (i = 0; i < 16; i++)
+                inp.inp_inc.inc6_faddr.s6_addr[i] = (uint8_t)(u8() % 3);
+            inp.inp_inc.inc_lport = (uint16_t)u16();
+            inp.inp_inc.inc_fport = (uint16_t)(u8() % 2 ? 0 : u16());
+            value = u8() % 3 == 0 ? 6 : u8() % 2 ? 17 : u8();
+            mtrace_deliver(s->m, &inp, value);
+            text = endpoint_text(&inp.inp_inc, value);
+            expect_fate(s, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, true, value, text, 38, before);
+            (free)(text);
+            break;
+        default:
+            /* Sent: the record, and the trace ends as with mtrace_end(). */
+            ifp = kpi_ifunit("mbuf_trace");
+            mtrace_sent(s->m, ifp);
+            expect_fate(s, MTRACE_FATE_SENT, MTRACE_R_SENT, false, 0, "mbuf_trace", 11, before);
+            trace_freed(s->t);
+            s->t = NULL;
+            break;
+    }
+}
+
 static void
 op_copy(struct slot *from, struct slot *to, int how)
 {
@@ -1043,10 +1191,11 @@ op_copy(struct slot *from, struct slot *to, int how)
 static void
 op_sysctl(void)
 {
-    static const char *const names[] = { "enable", "timestamps", "trace_max", "snap_max",
-                                         "queue_max" };
+    static const char *const names[] = { "enable",   "timestamps", "trace_max",
+                                         "snap_max", "queue_max",  "free_site" };
     unsigned which = u8() % nitems(names), val;
-    unsigned *var[] = { &s_enable, &s_timestamps, &s_trace_max, &s_snap_max, &s_queue_max };
+    unsigned *var[] = { &s_enable,   &s_timestamps, &s_trace_max,
+                        &s_snap_max, &s_queue_max,  &s_free_site };
     char full[64];
     bool good;
     int error;
@@ -1160,6 +1309,7 @@ program_end(void)
     kpi_sysctl_set_uint("net.mbuf_trace.trace_max", s_trace_max = def_trace_max);
     kpi_sysctl_set_uint("net.mbuf_trace.snap_max", s_snap_max = def_snap_max);
     kpi_sysctl_set_uint("net.mbuf_trace.queue_max", s_queue_max = def_queue_max);
+    kpi_sysctl_set_uint("net.mbuf_trace.free_site", s_free_site = def_free_site);
     arena_free();
 }
 
@@ -1179,6 +1329,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     s_trace_max = def_trace_max = kpi_sysctl_uint("net.mbuf_trace.trace_max");
     s_snap_max = def_snap_max = kpi_sysctl_uint("net.mbuf_trace.snap_max");
     s_queue_max = def_queue_max = kpi_sysctl_uint("net.mbuf_trace.queue_max");
+    s_free_site = def_free_site = kpi_sysctl_uint("net.mbuf_trace.free_site");
     long_static = xalloc(LONGSTR + 1);
     for (i = 0; i < LONGSTR; i++)
         long_static[i] = (char)('a' + i % 26);
@@ -1351,6 +1502,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        fired_since(before));
                 break;
             }
+            case OP_FATE:
+                op_fate(s);
+                break;
             case OP_VNET: {
                 bool was = listener != NULL;
 

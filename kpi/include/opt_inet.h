@@ -1,0 +1,2 @@
+/* The userspace build has IPv4. */
+#define INET 1

@@ -1,0 +1,2 @@
+/* The userspace build has IPv6. */
+#define INET6 1
