@@ -44,9 +44,9 @@ build()
 	cmake --build "$build_dir" --parallel "$(nproc)"
 }
 
-# The sample trace of examples/ (mbuf_trace-replay made it from real
-# loopback traffic): one line per trace, frame, path and what became of the
-# packet, then one trace in full, decoded by the freshly built plugin.
+# The demo: what a real FreeBSD 15.1 kernel traced in qemu
+# (examples/freebsd-15.1-vm, kernel/tools/mbuf_trace-vm), one line per
+# packet trace, then one trace in full, decoded by the freshly built plugin.
 # paths TRACE TITLE: one line per packet trace: frame, source > destination:
 # path, and the packet's drop or reply.
 paths()
@@ -68,10 +68,8 @@ paths()
 
 demo()
 {
-	paths examples/freebsd-15.1-vm/trace.pcap \
-	    "a real FreeBSD 15.1 kernel in qemu (kernel/tools/mbuf_trace-vm)"
-	trace=examples/sample-trace.pcap
-	paths "$trace" "real loopback traffic replayed through FreeBSD's paths (mbuf_trace-replay)"
+	trace=examples/freebsd-15.1-vm/trace.pcap
+	paths "$trace" "a real FreeBSD 15.1 kernel in qemu (kernel/tools/mbuf_trace-vm)"
 	echo "== a TCP segment to a closed port becomes the RST, in full:"
 	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace \
 	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
