@@ -90,6 +90,7 @@ struct mtrace {
 	pid_t		mt_free_pid;
 	uint8_t		mt_free_flags;	/* MTRACE_FREE_*, _KEPT */
 	uint8_t		mt_free_depth;	/* of mt_free_pcs */
+	uint8_t		mt_fate;	/* of the last FATE record, or 0 */
 	char		mt_free_thread[MTRACE_FREE_THREADLEN];
 	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];
 	u_char		mt_recs[] __aligned(8);
@@ -804,6 +805,7 @@ mtrace_begin(struct mbuf *m, uint32_t ifid)
 	mt->mt_ifid = ifid;
 	mt->mt_lost = 0;
 	mt->mt_used = 0;
+	mt->mt_fate = 0;
 	mt->mt_free_flags = 0;
 	mt->mt_free_depth = 0;
 	t->m_tag_free = mtrace_tag_free;
@@ -1217,6 +1219,10 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 
 	if ((mt = mtrace_get(m, t, 0)) == NULL)
 		return;
+	if ((rf & MTRACE_RF_DEFAULT) != 0 &&
+	    mt->mt_fate == MTRACE_FATE_DROPPED)
+		return;
+	rf &= ~MTRACE_RF_DEFAULT;
 	text = NULL;
 	len = 0;
 	if (how == MTRACE_FD_COPY && p != NULL)
@@ -1228,6 +1234,7 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 	r = mtrace_append(m, &mt, MTRACE_REC_FATE,
 	    MTRACE_FATE_STORED + mtrace_fate_detail_size(how, len));
 	if (r != NULL) {
+		mt->mt_fate = rf >> 16;
 		r->mr_event = rf >> 16;
 		r->mr_arg = (rf & 0xffff) | (uint32_t)how << 16;
 		r->mr_len = len;

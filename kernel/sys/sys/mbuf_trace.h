@@ -131,8 +131,13 @@ struct socket;
 #define	MTRACE_FD_COPY		3
 #define	MTRACE_FD_IFP		4
 #define	MTRACE_FD_SOCKET	5	/* a struct in_conninfo */
-/* A reason and its fate in one argument, as mbuf_trace_fate() takes them. */
+/*
+ * A reason and its fate in one argument, as mbuf_trace_fate() takes them;
+ * with MTRACE_RF_DEFAULT, only if no drop was recorded since the last fate
+ * of another kind.
+ */
 #define	MTRACE_RF(name)	((uint32_t)MTRACE_RF_##name << 16 | MTRACE_R_##name)
+#define	MTRACE_RF_DEFAULT	0x01000000
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
@@ -301,6 +306,14 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
 	MTRACE_FATE((m), why, MTRACE_FD_STATIC, MTRACE_IS_DROP(why), (s))
 #define	mtrace_drop_value(m, why, v)					\
 	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v) + MTRACE_IS_DROP(why), NULL)
+/*
+ * A drop recorded where several drops meet (a "bad:" label), only if none
+ * was recorded on the way there: the first says more.  v is a value (an
+ * error number), as for mtrace_drop_value().
+ */
+#define	mtrace_drop_default(m, why, v)					\
+	MTRACE_CALL((m), mbuf_trace_fate, MTRACE_RF(why) | MTRACE_RF_DEFAULT, \
+	    MTRACE_FD_VALUE, (v) + MTRACE_IS_DROP(why), NULL)
 #define	mtrace_fate_value(m, why, v)					\
 	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v), NULL)
 /* pf's drop: reason is a PFRES_* number, the rule's number and label. */
@@ -345,6 +358,7 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
 #define	mtrace_drop(m, why)		((void)0)
 #define	mtrace_drop_why(m, why, s)	((void)0)
 #define	mtrace_drop_value(m, why, v)	((void)0)
+#define	mtrace_drop_default(m, why, v)	((void)0)
 #define	mtrace_fate_value(m, why, v)	((void)0)
 #define	mtrace_drop_pf(m, reason, rule, label) ((void)0)
 #define	mtrace_deliver(m, inp, proto)	((void)0)
