@@ -4,12 +4,17 @@
  * (tools/tshark-with-plugin), and every record of every frame must match,
  * field by field, what this test did: types and lengths, strings, file,
  * line, function and event of locations, snapshot bytes and ethertypes,
- * TIME stamps and their deltas, LOST counts.  Fields are those of
- * docs/fields.md, read from tshark's PDML.
+ * TIME stamps and their deltas, LOST counts, fates with their reasons,
+ * values and details, free sites with their process and thread.  Fields
+ * are those of docs/fields.md, read from tshark's PDML.
  *
  * usage: test_roundtrip [g_test options] TSHARK-WITH-PLUGIN PLUGIN.so
  */
 #include "mt_test.h"
+
+#include <sys/endian.h>
+#include <net/if_var.h>
+#include <netinet/in_pcb.h>
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -28,6 +33,14 @@ typedef struct {
     gint64 ethertype;   /* -1: none */
     gint64 time, delta; /* ns on a stamped record; -1: none */
     gint64 lost;        /* -1: none */
+    char *fate;         /* FATE: "dropped", ...; NULL: none */
+    gint64 reason;      /* -1: none */
+    gint64 value;       /* FATE's value, pf's rule; -1: none */
+    char *detail;       /* FATE's detail, pf's label */
+    char *drop_reason;  /* the drop's reason by name */
+    char *free_site;    /* FREE: its frames */
+    char *free_thread;  /* FREE: its thread */
+    gint64 free_pid;    /* -1: none */
 } Rec;
 
 typedef struct {
@@ -48,6 +61,11 @@ rec_free(gpointer p)
     g_free(r->text);
     g_free(r->event);
     g_free(r->packet);
+    g_free(r->fate);
+    g_free(r->detail);
+    g_free(r->drop_reason);
+    g_free(r->free_site);
+    g_free(r->free_thread);
     g_free(r);
 }
 
@@ -59,6 +77,7 @@ rec_new(guint type, guint length)
     r->type = type;
     r->length = length;
     r->line = r->ethertype = r->time = r->delta = r->lost = -1;
+    r->reason = r->value = r->free_pid = -1;
     return r;
 }
 
@@ -168,6 +187,56 @@ expect_lost(Frame *f, guint32 n)
     expect(f, MTRACE_REC_LOST, 4)->lost = n;
 }
 
+/* A FATE record; value < 0: none. */
+static void
+expect_fate(Frame *f, const char *fate, const char *name, guint reason, gint64 value,
+            const char *detail)
+{
+    Rec *r = expect(f, MTRACE_REC_FATE, MTRACE_FATE_HDRLEN + strlen(detail));
+
+    r->fate = g_strdup(fate);
+    r->reason = reason;
+    r->value = value;
+    r->detail = detail[0] != '\0' ? g_strdup(detail) : NULL;
+    r->drop_reason = strcmp(fate, "dropped") == 0 ? g_strdup(name) : NULL;
+}
+
+/*
+ * Each frame's FREE record as the kernel wrote it (where the trace ended
+ * is the test's own code, which the test does not predict), put in place:
+ * after the other records, before LOST.
+ */
+static void
+expect_free_sites(GPtrArray *frames, struct kpi_bpf_listener *l)
+{
+    guint i;
+
+    g_assert_cmpuint(kpi_bpf_nframes(l), ==, frames->len);
+    for (i = 0; i < frames->len; i++) {
+        Frame *f = g_ptr_array_index(frames, i);
+        size_t len;
+        const uint8_t *data = kpi_bpf_frame(l, i, &len, NULL);
+        MtFrame *mf = mt_decode(data, len);
+        Rec *r, *last;
+
+        g_assert_true(mf->has_free);
+        r = rec_new(MTRACE_REC_FREE, mf->free.len);
+        r->free_pid = be32dec(mf->free.payload);
+        r->free_thread = mt_free_thread(mf);
+        r->free_site = mt_free_frames(mf);
+        /* No frames (the stand-in linker names no static function): no item. */
+        if (r->free_site[0] == '\0')
+            g_clear_pointer(&r->free_site, g_free);
+        last = f->recs->len > 0 ? g_ptr_array_index(f->recs, f->recs->len - 1) : NULL;
+        if (last != NULL && last->type == MTRACE_REC_LOST)
+            g_ptr_array_insert(f->recs, (gint)f->recs->len - 1, r);
+        else
+            g_ptr_array_add(f->recs, r);
+        f->count = f->recs->len;
+        mt_frame_free(mf);
+    }
+}
+
 /* The decoded side: tshark -T pdml, parsed with GMarkup. */
 
 typedef struct {
@@ -259,6 +328,27 @@ pdml_start(GMarkupParseContext *ctx G_GNUC_UNUSED, const char *element, const ch
         p->rec->delta = seconds_to_ns(show);
     } else if (strcmp(name, "mbuf_trace.lost") == 0) {
         p->rec->lost = g_ascii_strtoll(show, NULL, 10);
+    } else if (strcmp(name, "mbuf_trace.fate.kind") == 0) {
+        const char *start = showname != NULL ? strstr(showname, ": ") : NULL;
+        const char *end = start != NULL ? strstr(start, " (") : NULL;
+
+        p->rec->fate = end != NULL ? g_strndup(start + 2, end - start - 2) : g_strdup(show);
+    } else if (strcmp(name, "mbuf_trace.fate.reason") == 0) {
+        p->rec->reason = g_ascii_strtoll(show, NULL, 10);
+    } else if (strcmp(name, "mbuf_trace.fate.value") == 0 ||
+               strcmp(name, "mbuf_trace.pf.rule") == 0) {
+        p->rec->value = g_ascii_strtoll(show, NULL, 10);
+    } else if (strcmp(name, "mbuf_trace.fate.detail") == 0 ||
+               strcmp(name, "mbuf_trace.pf.label") == 0) {
+        p->rec->detail = g_strdup(show);
+    } else if (strcmp(name, "mbuf_trace.drop.reason") == 0) {
+        p->rec->drop_reason = g_strdup(show);
+    } else if (strcmp(name, "mbuf_trace.free.pid") == 0) {
+        p->rec->free_pid = g_ascii_strtoll(show, NULL, 10);
+    } else if (strcmp(name, "mbuf_trace.free.thread") == 0) {
+        p->rec->free_thread = g_strdup(show);
+    } else if (strcmp(name, "mbuf_trace.free.site") == 0) {
+        p->rec->free_site = g_strdup(show);
     }
 }
 
@@ -429,6 +519,32 @@ trace_into(const char *pcap)
     m_freem(m);
     kpi_taskqueue_drain_all();
 
+    /* What became of packets: every fate macro, pf's rule and label. */
+    {
+        struct inpcb inp = { { .inc_lport = htons(7104), .inc_fport = htons(51000) } };
+
+        inp.inp_inc.inc_laddr.s_addr = htonl(0xc0000201);
+        inp.inp_inc.inc_faddr.s_addr = htonl(0xc0000202);
+        f = frame_new(frames);
+        m = mt_packet(60, NULL, 0);
+        mtrace_start(m);
+        mtrace_drop(m, PF_MEMORY);
+        expect_fate(f, "dropped", "PF_MEMORY", MTRACE_R_PF_MEMORY, -1, "");
+        mtrace_drop_why(m, PF_SHORT, "shorter than its header");
+        expect_fate(f, "dropped", "PF_SHORT", MTRACE_R_PF_SHORT, -1, "shorter than its header");
+        mtrace_drop_pf(m, 0 /* PFRES_MATCH */, 2, "block-telnet");
+        expect_fate(f, "dropped", "PF_MATCH", MTRACE_R_PF_MATCH, 2, "block-telnet");
+        mtrace_fate_value(m, ICMP_ERROR, 3 << 8 | 3);
+        expect_fate(f, "consumed", NULL, MTRACE_R_ICMP_ERROR, 3 << 8 | 3, "");
+        mtrace_deliver(m, &inp, IPPROTO_UDP);
+        expect_fate(f, "delivered", NULL, MTRACE_R_SOCKET, IPPROTO_UDP,
+                    "udp 192.0.2.1:7104 < 192.0.2.2:51000");
+        mtrace_sent(m, kpi_ifunit("mbuf_trace"));
+        expect_fate(f, "sent", NULL, MTRACE_R_SENT, -1, "mbuf_trace");
+        m_freem(m);
+        kpi_taskqueue_drain_all();
+    }
+
     /* A trace with no record. */
     frame_new(frames)->count = 0;
     m = mt_packet(60, NULL, 0);
@@ -436,6 +552,7 @@ trace_into(const char *pcap)
     m_freem(m);
     kpi_taskqueue_drain_all();
 
+    expect_free_sites(frames, l);
     kpi_bpf_unlisten(l);
     g_ptr_array_unref(mt_frames());
     return frames;
@@ -478,6 +595,14 @@ test_tshark_decodes_every_record_as_traced(void)
             assert_same_int("time", i + 1, j + 1, w->time, g->time);
             assert_same_int("time_delta", i + 1, j + 1, w->delta, g->delta);
             assert_same_int("lost", i + 1, j + 1, w->lost, g->lost);
+            assert_same_str("fate", i + 1, j + 1, w->fate, g->fate);
+            assert_same_int("reason", i + 1, j + 1, w->reason, g->reason);
+            assert_same_int("value", i + 1, j + 1, w->value, g->value);
+            assert_same_str("detail", i + 1, j + 1, w->detail, g->detail);
+            assert_same_str("drop reason", i + 1, j + 1, w->drop_reason, g->drop_reason);
+            assert_same_int("free pid", i + 1, j + 1, w->free_pid, g->free_pid);
+            assert_same_str("free thread", i + 1, j + 1, w->free_thread, g->free_thread);
+            assert_same_str("free site", i + 1, j + 1, w->free_site, g->free_site);
         }
     }
     g_ptr_array_unref(want);

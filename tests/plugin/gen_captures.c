@@ -145,6 +145,40 @@ rec_cut(frame_t *f, guint32 len)
     rec(f, MTRACE_REC_CUT, b, sizeof(b));
 }
 
+/* FATE: what became of the packet (docs/format.md): fate, flags, reason,
+ * value, then the detail text (NULL: none). */
+static void
+rec_fate(frame_t *f, guint fate, guint reason, gboolean has_value, guint32 value,
+         const char *detail)
+{
+    GByteArray *p = g_byte_array_new();
+
+    g_byte_array_append(p, (const guint8[]){ (guint8)fate, has_value ? MTRACE_FATE_VALUE : 0 }, 2);
+    put16(p, reason);
+    put32(p, value);
+    if (detail != NULL)
+        g_byte_array_append(p, (const guint8 *)detail, (guint)strlen(detail));
+    rec(f, MTRACE_REC_FATE, p->data, p->len);
+    g_byte_array_free(p, TRUE);
+}
+
+/* FREE: where the trace ended: the process, whether it is a user's, the
+ * thread (NUL-padded to 20 bytes), the frames. */
+static void
+rec_free(frame_t *f, guint32 pid, gboolean user, const char *thread, const char *frames)
+{
+    GByteArray *p = g_byte_array_new();
+    guint8 name[MTRACE_FREE_THREADLEN] = { 0 };
+
+    put32(p, pid);
+    g_byte_array_append(p, (const guint8[]){ user ? MTRACE_FREE_USER : 0, 0 }, 2);
+    memcpy(name, thread, MIN(strlen(thread), sizeof(name) - 1));
+    g_byte_array_append(p, name, sizeof(name));
+    g_byte_array_append(p, (const guint8 *)frames, (guint)strlen(frames));
+    rec(f, MTRACE_REC_FREE, p->data, p->len);
+    g_byte_array_free(p, TRUE);
+}
+
 static void
 rec_l3(frame_t *f, guint ethertype, const GByteArray *pkt, guint skip)
 {
@@ -472,6 +506,15 @@ scenario_record_types(const char *dir)
     rec_lost(&f, 7);
     frame_write(&c, &f, -1);
     f = frame_new();
+    rec_cut(&f, 1500);
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_fate(&f, MTRACE_FATE_SENT, MTRACE_R_SENT, FALSE, 0, "vtnet0");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_free(&f, 812, TRUE, "nc", "sbappendaddr_locked+0x4a < udp_append+0x1c2");
+    frame_write(&c, &f, -1);
+    f = frame_new();
     rec(&f, 99, unknown, sizeof(unknown));
     rec_str(&f, MTRACE_REC_STRING, "after the unknown record");
     frame_write(&c, &f, -1);
@@ -480,7 +523,7 @@ scenario_record_types(const char *dir)
 }
 
 /* For the stats tree's "unknown" and "Lost records" buckets: types just
- * outside the known ones (0, 7 right after LOST, 0xffff) and LOST records
+ * outside the known ones (0, 10 right after FREE, 0xffff) and LOST records
  * that add up across frames. */
 static void
 scenario_lost_unknown(const char *dir)
@@ -491,17 +534,88 @@ scenario_lost_unknown(const char *dir)
     capture_open(&c, dir, "lost_unknown");
     f = frame_new();
     rec_str(&f, MTRACE_REC_STRING, "sys/net/if.c:100: +if_input");
-    /* Types no generation uses: 0 means generation 2, 7 is CUT. */
-    rec(&f, 8, "\x01", 1);
+    /* Types no generation uses: 0 means generation 2. */
+    rec(&f, MTRACE_REC_MAX + 1, "\x01", 1);
     rec_lost(&f, 3);
     frame_write(&c, &f, -1);
     f = frame_new();
-    rec(&f, 8, "", 0);
+    rec(&f, MTRACE_REC_MAX + 1, "", 0);
     rec(&f, 0xffff, "??", 2);
     rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "dynamic text");
     rec_lost(&f, 5);
     frame_write(&c, &f, -1);
     capture_close(&c);
+}
+
+/* What became of packets, a frame of each (docs/format.md, "FATE"): a
+ * drop pf decided, with its rule and label; drops in a row (the reasons
+ * all tell); a drop, then the packet delivered after all; consumed into an
+ * ICMP error; delivered to a socket; sent; a reason this plugin does not
+ * know; a trace that ends without saying, only where it was freed; and a
+ * free site of a kernel without frame pointers (no frames). */
+static void
+scenario_fates(const char *dir)
+{
+    capture_t c;
+    frame_t f;
+    GByteArray *p = pkt_icmp4(8, TRUE);
+
+    capture_open(&c, dir, "fates");
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+    rec_fate(&f, MTRACE_FATE_DROPPED, MTRACE_R_PF_MATCH, TRUE, 2, "block-telnet");
+    rec_free(&f, 0, FALSE, "swi1: netisr 0",
+             "pf_test+0x4a5 < pf_check_in+0x1d < pfil_mbuf_in+0x3b");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_fate(&f, MTRACE_FATE_DROPPED, MTRACE_R_PF_BADSTATE, TRUE, 4294967295u, NULL);
+    rec_fate(&f, MTRACE_FATE_DROPPED, MTRACE_R_PF_MEMORY, FALSE, 0, NULL);
+    rec_free(&f, 0, FALSE, "swi1: netisr 0", "pf_test+0x4a5");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_fate(&f, MTRACE_FATE_DROPPED, MTRACE_R_PF_MEMORY, FALSE, 0, NULL);
+    rec_fate(&f, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, 17,
+             "udp 192.0.2.1:7104 < 192.0.2.2:51000");
+    rec_free(&f, 0, FALSE, "swi1: netisr 0",
+             "sbappendaddr_locked_internal+0x1a0 < udp_append+0x2cc < udp_input+0x8d1");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/udp_usrreq.c:640: +udp_input");
+    rec_fate(&f, MTRACE_FATE_CONSUMED, MTRACE_R_ICMP_ERROR, TRUE, 3 << 8 | 3, NULL);
+    rec_free(&f, 0, FALSE, "swi1: netisr 0", "icmp_error+0x6f1 < udp_input+0x9c4");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_fate(&f, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, 6,
+             "tcp [2001:db8::1]:7000 < [2001:db8::2]:49152");
+    rec_free(&f, 0, FALSE, "swi1: netisr 0", "m_demote+0x3a < sbappendstream_locked+0x21");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_output.c:360: +ip_output");
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_fate(&f, MTRACE_FATE_SENT, MTRACE_R_SENT, FALSE, 0, "vtnet0");
+    rec_free(&f, 812, TRUE, "ping", "ether_output_frame+0x3c < ether_output+0x6d7");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_fate(&f, MTRACE_FATE_DROPPED, 65000, TRUE, 61, "a future kernel's reason");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+    rec_free(&f, 0, FALSE, "swi1: netisr 0",
+             "ip_dooptions+0x2f4 < ip_input+0x55c < netisr_dispatch_src+0x9a");
+    frame_write(&c, &f, -1);
+    f = frame_new();
+    rec(&f, MTRACE_REC_DATA, p->data, p->len);
+    rec_free(&f, 0, FALSE, "intr", "");
+    frame_write(&c, &f, -1);
+    capture_close(&c);
+    g_byte_array_free(p, TRUE);
 }
 
 /* One malformation per frame; each frame ends with what can still be
@@ -1257,5 +1371,6 @@ main(int argc, char **argv)
     scenario_deployed(argv[1], "gen2", &gen2);
     scenario_strings(argv[1]);
     scenario_cut(argv[1]);
+    scenario_fates(argv[1]);
     return 0;
 }

@@ -149,11 +149,43 @@ add_test(NAME plugin.no_string_field_carries_invalid_utf8
             "${capture_dir}/edges.pcap" "${capture_dir}/compat.pcap")
 set_tests_properties(plugin.no_string_field_carries_invalid_utf8 PROPERTIES LABELS plugin)
 mbuf_trace_uses_checked_plugin(plugin.no_string_field_carries_invalid_utf8)
-add_test(NAME plugin.sample_trace_has_no_expert_error
-    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/frames.sh" none "${plugin}"
-            "${PROJECT_SOURCE_DIR}/examples/sample-trace.pcap" "_ws.expert.severity >= error")
-set_tests_properties(plugin.sample_trace_has_no_expert_error PROPERTIES LABELS "plugin;filter")
-mbuf_trace_uses_checked_plugin(plugin.sample_trace_has_no_expert_error)
+
+# ---- What became of the packet: fates, drop reasons, free sites ----
+plugin_golden(fates_and_free_sites_decode fates-V.txt fates -V -O mbuf_trace)
+plugin_golden(info_column_tells_the_fate fates-summary.txt fates)
+plugin_golden(drops_table_counts_reasons_by_free_site fates-drops.txt fates
+              -q -z mbuf_trace,drops)
+plugin_golden(drops_tree_counts_reasons_by_free_site fates-drops-tree.txt fates
+              -q -z mbuf_trace_drops,tree)
+plugin_golden(stats_tree_counts_fates fates-stats.txt fates -q -z mbuf_trace,tree)
+plugin_golden(expert_info_names_each_drop fates-expert.txt fates -q -z expert)
+plugin_golden(tshark_fields_extracts_fates fates-fields.txt fates
+              -T fields -E header=y -E "aggregator=|" -e frame.number -e mbuf_trace.fate
+              -e mbuf_trace.fate.kind -e mbuf_trace.fate.reason -e mbuf_trace.fate.value
+              -e mbuf_trace.fate.detail -e mbuf_trace.drop.reason -e mbuf_trace.drop.code
+              -e mbuf_trace.drop.counter -e mbuf_trace.pf.rule -e mbuf_trace.pf.label
+              -e mbuf_trace.free.pid -e mbuf_trace.free.user -e mbuf_trace.free.thread
+              -e mbuf_trace.free.site -e mbuf_trace.free.func)
+plugin_filter(filter_on_fate_dropped 1,2,7 fates "mbuf_trace.fate == \"dropped\"")
+plugin_filter(filter_on_fate_unknown 8,9 fates "mbuf_trace.fate == \"unknown\"")
+plugin_filter(deployed_frames_tell_no_fate none gen1 "mbuf_trace.fate")
+plugin_filter(filter_on_fate_kind 3,5 fates "mbuf_trace.fate.kind == \"delivered\"")
+plugin_filter(filter_on_fate_reason 4 fates "mbuf_trace.fate.reason == 3")
+plugin_filter(filter_on_fate_value 3 fates "mbuf_trace.fate.value == 17")
+plugin_filter(filter_on_fate_detail 6 fates "mbuf_trace.fate.detail == \"vtnet0\"")
+plugin_filter(filter_on_drop_reason 1 fates "mbuf_trace.drop.reason == \"PF_MATCH\"")
+plugin_filter(drop_reasons_before_a_delivery_still_count 2,3 fates
+              "mbuf_trace.drop.reason == \"PF_MEMORY\"")
+plugin_filter(filter_on_drop_code 7 fates "mbuf_trace.drop.code == 65000")
+plugin_filter(filter_on_drop_counter 2 fates "mbuf_trace.drop.counter == \"pf.state-mismatch\"")
+plugin_filter(filter_on_pf_rule 1 fates "mbuf_trace.pf.rule == 2")
+plugin_filter(filter_on_pf_label 1 fates "mbuf_trace.pf.label == \"block-telnet\"")
+plugin_filter(filter_on_free_pid 6 fates "mbuf_trace.free.pid == 812")
+plugin_filter(filter_on_free_user 6 fates "mbuf_trace.free.user == 1")
+plugin_filter(filter_on_free_thread 6 fates "mbuf_trace.free.thread == \"ping\"")
+plugin_filter(filter_on_free_site 3 fates "mbuf_trace.free.site contains \"udp_append\"")
+plugin_filter(filter_on_free_func 1,2 fates "mbuf_trace.free.func == \"pf_test\"")
+plugin_filter(each_drop_is_an_expert_item 1,2,3,7 fates "mbuf_trace.dropped")
 
 # ---- Expert items, one filter each ----
 plugin_filter(truncated_record_is_flagged 1,2,4,5,6 malformed "mbuf_trace.truncated")

@@ -1734,7 +1734,9 @@ mtrace_put_free(const struct mtrace *mt, u_char *dst)
 	fit = n = 0;
 	for (i = 0; i < mt->mt_free_depth && n < MTRACE_FREE_FRAMES; i++) {
 		ms = mtrace_symbol(mt->mt_free_pcs[i]);
-		if (n == 0 && mtrace_internal_frame(ms->ms_name))
+		/* The freeing code's frames, and any nameless before them. */
+		if (n == 0 && (ms->ms_name[0] == '\0' ||
+		    mtrace_internal_frame(ms->ms_name)))
 			continue;
 		if (n++ > 0)
 			mtrace_text_cat(&x, " < ", 3);

@@ -30,6 +30,7 @@
 #include <wsutil/pint.h>
 #if !MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
 #define pntohu16(p) pntoh16(p)
+#define pntohu32(p) pntoh32(p)
 #endif
 
 /* 4.2 renamed wmem_strbuf_sized_new() and dropped its maximum size. */

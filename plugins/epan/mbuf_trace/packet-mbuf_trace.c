@@ -58,6 +58,21 @@ static int hf_time = -1;
 static int hf_time_delta = -1;
 static int hf_lost = -1;
 static int hf_packet_length = -1;
+static int hf_fate = -1;
+static int hf_fate_kind = -1;
+static int hf_fate_reason = -1;
+static int hf_fate_value = -1;
+static int hf_fate_detail = -1;
+static int hf_drop_reason = -1;
+static int hf_drop_code = -1;
+static int hf_drop_counter = -1;
+static int hf_pf_rule = -1;
+static int hf_pf_label = -1;
+static int hf_free_pid = -1;
+static int hf_free_user = -1;
+static int hf_free_thread = -1;
+static int hf_free_site = -1;
+static int hf_free_func = -1;
 
 static int ett_mbuf_trace = -1;
 static int ett_record = -1;
@@ -71,6 +86,7 @@ static expert_field ei_nul_in_string = EI_INIT;
 static expert_field ei_lost = EI_INIT;
 static expert_field ei_time_unused = EI_INIT;
 static expert_field ei_cut_unused = EI_INIT;
+static expert_field ei_dropped = EI_INIT;
 
 static int mbuf_trace_tap = -1;
 
@@ -87,14 +103,50 @@ static const char *pref_source_prefix = "/usr/src/";
 static const char *pref_source_url_template = "";
 
 // clang-format off
+/* The record types and the reasons, from the kernel's tables. */
+#define RECORD_TYPE_NAME(name, type, len, exact) { type, #name },
 const value_string mbuf_trace_record_type_vals[] = {
-    { MTRACE_REC_DATA,           "DATA" },
-    { MTRACE_REC_STRING,         "STRING" },
-    { MTRACE_REC_STRING_DYNAMIC, "STRING_DYNAMIC" },
-    { MTRACE_REC_DATA_L3,        "DATA_L3" },
-    { MTRACE_REC_TIME,           "TIME" },
-    { MTRACE_REC_LOST,           "LOST" },
-    { MTRACE_REC_CUT,            "CUT" },
+    MTRACE_RECORD_TYPES(RECORD_TYPE_NAME)
+    { 0, NULL }
+};
+
+/* A fixed-size payload: at least min bytes, exactly min when exact. */
+typedef struct record_size {
+    int min;
+    bool exact;
+} record_size_t;
+
+#define RECORD_TYPE_SIZE(name, type, len, exact) [type] = { len, exact },
+static const record_size_t record_sizes[MTRACE_REC_MAX + 1] = {
+    MTRACE_RECORD_TYPES(RECORD_TYPE_SIZE)
+};
+
+#define REASON_NAME(name, code, fate, group, counter, text) { code, #name },
+static const value_string reason_vals[] = {
+    MTRACE_REASONS(REASON_NAME)
+    { 0, NULL }
+};
+static value_string_ext reason_vals_ext = VALUE_STRING_EXT_INIT(reason_vals);
+
+/* The rest of a reason's row, at its index in reason_vals. */
+typedef struct reason_info {
+    uint8_t fate;
+    const char *counter; /* "ip.ips_badsum", pfctl's "pf.bad-offset", or NULL
+                          * (registration turns the table's spelling into these) */
+    const char *text;
+} reason_info_t;
+
+#define REASON_INFO(name, code, fate, group, counter, text)                                        \
+    { MTRACE_FATE_##fate, #group "." #counter, text },
+static reason_info_t reason_infos[] = {
+    MTRACE_REASONS(REASON_INFO)
+};
+
+static const value_string fate_vals[] = {
+    { MTRACE_FATE_DROPPED,   "dropped" },
+    { MTRACE_FATE_CONSUMED,  "consumed" },
+    { MTRACE_FATE_DELIVERED, "delivered" },
+    { MTRACE_FATE_SENT,      "sent" },
     { 0, NULL }
 };
 
@@ -175,6 +227,13 @@ typedef struct record {
     const uint8_t *nul; /* its first NUL byte, or NULL */
     int text_len;       /* the bytes that are text (string_text_len) */
     parsed_t parsed;
+    /* A complete FATE: what it says, its detail text at detail_off. */
+    uint8_t fate;
+    bool has_value;
+    uint16_t reason;
+    uint32_t value;
+    int detail_off, detail_len;
+    const reason_info_t *info; /* NULL: a reason this plugin does not know */
 } record_t;
 
 /* Everything one frame's dissection accumulates. Lives on the stack of
@@ -200,6 +259,13 @@ typedef struct frame_state {
     proto_item *pending_time_item;
     bool have_stamp;
     nstime_t last_stamp;
+    /* What became of the packet: its last complete FATE, and the FATE
+     * records of the drops that lead to it (those after the last other
+     * fate), oldest first; its complete FREE record. */
+    const record_t *fate_rec;
+    const record_t **drops;
+    unsigned n_drops;
+    const record_t *free_rec;
     mbuf_trace_tap_info_t *tap; /* NULL when nobody listens */
     mbuf_trace_point_t *points;
     int type_hf; /* the Type field of the frame's generation */
@@ -498,6 +564,47 @@ record_at_step(const frame_state_t *st, unsigned step)
     return &st->recs[st->newest_first ? st->n_recs - 1 - step : step];
 }
 
+/* A FATE record's header, when the frame holds it whole. */
+static void
+scan_fate(record_t *r, const uint8_t *p)
+{
+    int idx;
+
+    if (r->len < MTRACE_FATE_HDRLEN || r->avail < MTRACE_FATE_HDRLEN)
+        return;
+    r->fate = p[0];
+    r->has_value = (p[1] & MTRACE_FATE_VALUE) != 0;
+    r->reason = pntohu16(p + 2);
+    r->value = pntohu32(p + 4);
+    r->detail_off = r->off + MTRACE_RECORD_HDRLEN + MTRACE_FATE_HDRLEN;
+    r->detail_len = r->avail - MTRACE_FATE_HDRLEN;
+    if (try_val_to_str_idx_ext(r->reason, &reason_vals_ext, &idx) != NULL)
+        r->info = &reason_infos[idx];
+}
+
+/* What became of the packet: the last whole FATE record in time, the drops
+ * since the last other fate, the last whole FREE record. */
+static void
+scan_fates(packet_info *pinfo, frame_state_t *st)
+{
+    for (unsigned step = 0; step < st->n_recs; step++) {
+        const record_t *r = record_at_step(st, step);
+
+        if (r->kind == MTRACE_REC_FREE && r->len >= MTRACE_FREE_HDRLEN && r->avail == r->len)
+            st->free_rec = r;
+        if (r->kind != MTRACE_REC_FATE || r->fate == 0)
+            continue;
+        st->fate_rec = r;
+        if (r->fate != MTRACE_FATE_DROPPED) {
+            st->n_drops = 0;
+            continue;
+        }
+        if (st->drops == NULL)
+            st->drops = wmem_alloc_array(pinfo->pool, const record_t *, st->n_recs);
+        st->drops[st->n_drops++] = r;
+    }
+}
+
 /* First pass: the records, the generation, what each record is, the CUTs'
  * snapshots, and the snapshot that is the packet itself. */
 static void
@@ -537,8 +644,11 @@ scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *s
         r->kind = record_kind(st->generation, r->type);
         if (r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC)
             parse_record_string(r);
+        else if (r->kind == MTRACE_REC_FATE)
+            scan_fate(r, bytes + r->off + MTRACE_RECORD_HDRLEN);
     }
     st->newest_first = detect_newest_first(st);
+    scan_fates(pinfo, st);
 
     /* A CUT gives the length of the packet the snapshot right before it was
      * cut from. */
@@ -871,19 +981,6 @@ flag_unused_time(packet_info *pinfo, frame_state_t *st)
     st->time_pending = false;
 }
 
-/* A fixed-size payload: decode it if the frame holds enough bytes, flag a
- * length that differs from the format's. */
-static bool
-check_fixed_length(packet_info *pinfo, proto_item *len_item, int declared_len, int avail, int want,
-                   bool exact)
-{
-    if (exact ? declared_len != want : declared_len < want)
-        expert_add_info_format(pinfo, len_item, &ei_bad_length,
-                               "Payload length %d, this record type needs %s%d", declared_len,
-                               exact ? "" : "at least ", want);
-    return avail >= want && declared_len >= want;
-}
-
 /* "Record N, TYPE" or, newest first, "Record N (step S), TYPE", and ": TEXT"
  * when there is one: one formatting per record, and none where labels are
  * not shown (an invisible tree hides its items). A label longer than
@@ -916,6 +1013,181 @@ set_record_label(proto_item *rec_item, const frame_state_t *st, const record_t *
         proto_item_append_text(rec_item, ": %s", text);
 }
 
+/* pf's reasons are 700 + PFRES_*: their value is the rule, their detail
+ * the rule's label. */
+static bool
+is_pf_reason(unsigned reason)
+{
+    return reason >= MTRACE_R_PF_BASE && reason < MTRACE_R_PF_BASE + 100;
+}
+
+/* One fate as a person reads it: "bad header checksum", "pf: blocked by a
+ * rule, rule 2 \"label\"", "udp 192.0.2.1:7 < 192.0.2.2:9", ... */
+static void
+describe_fate(wmem_strbuf_t *buf, tvbuff_t *tvb, packet_info *pinfo, const record_t *r)
+{
+    const char *detail = r->detail_len > 0
+                             ? (const char *)tvb_get_string_enc(pinfo->pool, tvb, r->detail_off,
+                                                                r->detail_len, ENC_UTF_8)
+                             : NULL;
+
+    /* Where the detail says all (a socket, an interface), it is the text. */
+    if (detail != NULL && !is_pf_reason(r->reason) &&
+        (r->fate == MTRACE_FATE_DELIVERED || r->fate == MTRACE_FATE_SENT)) {
+        wmem_strbuf_append(buf, detail);
+        return;
+    }
+    if (r->info != NULL)
+        wmem_strbuf_append(buf, r->info->text);
+    else
+        wmem_strbuf_append_printf(buf, "reason %u", r->reason);
+    if (is_pf_reason(r->reason)) {
+        /* pf's default rule is number -1. */
+        if (r->has_value && r->value == UINT32_MAX)
+            wmem_strbuf_append(buf, ", the default rule");
+        else if (r->has_value)
+            wmem_strbuf_append_printf(buf, ", rule %u", r->value);
+        if (detail != NULL)
+            wmem_strbuf_append_printf(buf, " \"%s\"", detail);
+        return;
+    }
+    if (r->has_value && (r->reason == MTRACE_R_ICMP_ERROR || r->reason == MTRACE_R_ICMP6_ERROR))
+        wmem_strbuf_append_printf(buf, ", type %u code %u", r->value >> 8, r->value & 0xff);
+    else if (r->has_value)
+        wmem_strbuf_append_printf(buf, " (%u)", r->value);
+    if (detail != NULL)
+        wmem_strbuf_append_printf(buf, ": %s", detail);
+}
+
+/* The function of the free site's first frame ("udp_input" of
+ * "udp_input+0x1a2 < ip_input+0x88"), or NULL. */
+static const char *
+free_func(tvbuff_t *tvb, packet_info *pinfo, const record_t *r)
+{
+    const char *site, *end;
+
+    if (r == NULL || r->avail <= MTRACE_FREE_HDRLEN)
+        return NULL;
+    site = (const char *)tvb_get_string_enc(pinfo->pool, tvb,
+                                            r->off + MTRACE_RECORD_HDRLEN + MTRACE_FREE_HDRLEN,
+                                            r->avail - MTRACE_FREE_HDRLEN, ENC_ASCII);
+    end = site + strcspn(site, "+ ");
+    return end > site ? wmem_strndup(pinfo->pool, site, end - site) : NULL;
+}
+
+/* What became of the packet, for the Info column and mbuf_trace.fate:
+ * "dropped: bad header checksum", "sent: vtnet0", "unknown: freed in
+ * udp_input", ... NULL for a frame that says nothing of it (the deployed
+ * kernels'). */
+static const char *
+fate_summary(tvbuff_t *tvb, packet_info *pinfo, const frame_state_t *st)
+{
+    wmem_strbuf_t *buf;
+    const char *func;
+
+    if (st->fate_rec == NULL && st->free_rec == NULL)
+        return NULL;
+    buf = wmem_strbuf_new(pinfo->pool, "");
+    if (st->fate_rec == NULL) {
+        wmem_strbuf_append(buf, "unknown");
+        if ((func = free_func(tvb, pinfo, st->free_rec)) != NULL)
+            wmem_strbuf_append_printf(buf, ": freed in %s", func);
+        return wmem_strbuf_get_str(buf);
+    }
+    wmem_strbuf_append_printf(buf, "%s: ", val_to_str_const(st->fate_rec->fate, fate_vals, "?"));
+    if (st->fate_rec->fate != MTRACE_FATE_DROPPED) {
+        describe_fate(buf, tvb, pinfo, st->fate_rec);
+        return wmem_strbuf_get_str(buf);
+    }
+    for (unsigned i = 0; i < st->n_drops; i++) {
+        if (i > 0)
+            wmem_strbuf_append(buf, "; ");
+        describe_fate(buf, tvb, pinfo, st->drops[i]);
+    }
+    return wmem_strbuf_get_str(buf);
+}
+
+/* FATE: what became of the packet, and why. */
+static const char *
+dissect_fate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r)
+{
+    int off = r->off + MTRACE_RECORD_HDRLEN;
+    bool pf = is_pf_reason(r->reason);
+    proto_item *reason_item, *pi;
+    wmem_strbuf_t *label;
+
+    proto_tree_add_item(tree, hf_fate_kind, tvb, off, 1, ENC_NA);
+    reason_item = proto_tree_add_item(tree, hf_fate_reason, tvb, off + 2, 2, ENC_BIG_ENDIAN);
+    if (r->info != NULL)
+        proto_item_append_text(reason_item, ": %s", r->info->text);
+    if (r->has_value)
+        proto_tree_add_item(tree, pf ? hf_pf_rule : hf_fate_value, tvb, off + 4, 4, ENC_BIG_ENDIAN);
+    if (r->detail_len > 0)
+        proto_tree_add_item(tree, pf ? hf_pf_label : hf_fate_detail, tvb, r->detail_off,
+                            r->detail_len, ENC_UTF_8);
+    if (r->fate == MTRACE_FATE_DROPPED) {
+        const char *name = try_val_to_str_ext(r->reason, &reason_vals_ext);
+
+        if (name != NULL) {
+            pi = proto_tree_add_string(tree, hf_drop_reason, tvb, off + 2, 2, name);
+            proto_item_set_generated(pi);
+        }
+        pi = proto_tree_add_uint(tree, hf_drop_code, tvb, off + 2, 2, r->reason);
+        proto_item_set_generated(pi);
+        if (r->info != NULL && r->info->counter != NULL) {
+            pi = proto_tree_add_string(tree, hf_drop_counter, tvb, off + 2, 2, r->info->counter);
+            proto_item_set_generated(pi);
+        }
+        expert_add_info_format(pinfo, reason_item, &ei_dropped, "Dropped: %s (%s)",
+                               name != NULL ? name : "unknown reason",
+                               r->info != NULL ? r->info->text
+                                               : "a reason this plugin does not know");
+    }
+    if (proto_item_is_hidden(reason_item))
+        return NULL;
+    label = wmem_strbuf_new(pinfo->pool, val_to_str_const(r->fate, fate_vals, "fate ?"));
+    wmem_strbuf_append_printf(label, " %s, ",
+                              val_to_str_ext_const(r->reason, &reason_vals_ext, "unknown reason"));
+    describe_fate(label, tvb, pinfo, r);
+    return format_text(pinfo->pool, wmem_strbuf_get_str(label), wmem_strbuf_get_len(label));
+}
+
+/* FREE: where the trace ended, the frames "f+0x1a < g+0x2b < ...", each
+ * frame's function an item of its own, and the thread. */
+static const char *
+dissect_free(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r)
+{
+    int off = r->off + MTRACE_RECORD_HDRLEN;
+    int site_off = off + MTRACE_FREE_HDRLEN, site_len = r->avail - MTRACE_FREE_HDRLEN;
+    proto_item *pi;
+    const char *site, *thread;
+    uint32_t pid;
+
+    pi = proto_tree_add_item_ret_uint(tree, hf_free_pid, tvb, off, 4, ENC_BIG_ENDIAN, &pid);
+    proto_tree_add_item(tree, hf_free_user, tvb, off + 4, 1, ENC_NA);
+    proto_tree_add_item_ret_string(tree, hf_free_thread, tvb, off + 6, MTRACE_FREE_THREADLEN,
+                                   ENC_ASCII, pinfo->pool, (const uint8_t **)&thread);
+    if (site_len <= 0)
+        return wmem_strdup_printf(pinfo->pool, "(no frames), thread %s, pid %u", thread, pid);
+    proto_tree_add_item_ret_string(tree, hf_free_site, tvb, site_off, site_len, ENC_ASCII,
+                                   pinfo->pool, (const uint8_t **)&site);
+    /* Each frame "name+0xoff" or "0xaddr", separated by " < ". */
+    for (int i = 0; i < site_len;) {
+        int n = (int)strcspn(site + i, "+ ");
+
+        if (n > 0 && site[i] != '0')
+            proto_tree_add_item(tree, hf_free_func, tvb, site_off + i, n, ENC_ASCII);
+        const char *next = strstr(site + i, " < ");
+        if (next == NULL)
+            break;
+        i = (int)(next - site) + 3;
+    }
+    if (proto_item_is_hidden(pi))
+        return NULL;
+    site = wmem_strdup_printf(pinfo->pool, "%s, thread %s, pid %u", site, thread, pid);
+    return format_text(pinfo->pool, site, strlen(site));
+}
+
 static void
 dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned number,
                    frame_state_t *st)
@@ -925,13 +1197,17 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     unsigned step = st->newest_first ? st->n_recs - number + 1 : number;
     proto_item *rec_item, *len_item = NULL, *type_item = NULL, *pi;
     proto_tree *rec_tree;
-    bool is_string = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC;
-    bool header_checked = !is_string && r->kind != MTRACE_REC_DATA;
+    const record_size_t *size = r->kind != MBUF_TRACE_UNKNOWN ? &record_sizes[r->kind] : NULL;
+    bool labelled_later = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC ||
+                          r->kind == MTRACE_REC_FATE || r->kind == MTRACE_REC_FREE;
+    /* Length and type are checked for the fixed-size and unknown types. */
+    bool header_checked = size == NULL || size->min > 0;
+    bool whole;
 
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
-    /* A string's label is written once, with its text, below. */
-    if (!is_string)
+    /* A label with text is written once, with its text, below. */
+    if (!labelled_later)
         set_record_label(rec_item, st, r, number, step, NULL);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
     if (st->want_index) {
@@ -943,7 +1219,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
         proto_item_set_generated(pi);
     }
     /* The header's values, read once by scan_records(). The checks below
-     * point expert items at them for the fixed-size and unknown types. */
+     * point expert items at them. */
     if (st->want_length || header_checked)
         len_item =
             proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
@@ -963,6 +1239,17 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
                                "Record %u truncated: payload length %d, the frame holds %d", number,
                                r->len, r->avail);
 
+    /* A fixed-size payload is decoded when the frame holds enough of it; a
+     * length other than the format's is flagged. */
+    whole = true;
+    if (size != NULL && size->min > 0) {
+        if (size->exact ? r->len != size->min : r->len < size->min)
+            expert_add_info_format(pinfo, len_item, &ei_bad_length,
+                                   "Payload length %d, this record type needs %s%d", r->len,
+                                   size->exact ? "" : "at least ", size->min);
+        whole = r->avail >= size->min && r->len >= size->min;
+    }
+
     switch (r->kind) {
         case MTRACE_REC_DATA:
             dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
@@ -973,15 +1260,15 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
                              dissect_string(tvb, pinfo, rec_tree, r));
             break;
         case MTRACE_REC_DATA_L3:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_DATA_L3_HDRLEN, false))
+            if (whole)
                 dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
             break;
         case MTRACE_REC_TIME:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_TIME_LEN, true))
+            if (whole)
                 dissect_time(tvb, rec_item, off, st);
             break;
         case MTRACE_REC_LOST:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_LOST_LEN, true)) {
+            if (whole) {
                 uint32_t lost;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_lost, tvb, off, MTRACE_LOST_LEN,
@@ -993,7 +1280,7 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
             }
             break;
         case MTRACE_REC_CUT:
-            if (check_fixed_length(pinfo, len_item, r->len, r->avail, MTRACE_CUT_LEN, true)) {
+            if (whole) {
                 uint32_t len;
 
                 pi = proto_tree_add_item_ret_uint(rec_tree, hf_packet_length, tvb, off,
@@ -1004,6 +1291,14 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
                     expert_add_info(pinfo, pi, &ei_cut_unused);
             }
             break;
+        case MTRACE_REC_FATE:
+            set_record_label(rec_item, st, r, number, step,
+                             whole ? dissect_fate(tvb, pinfo, rec_tree, r) : NULL);
+            break;
+        case MTRACE_REC_FREE:
+            set_record_label(rec_item, st, r, number, step,
+                             whole ? dissect_free(tvb, pinfo, rec_tree, r) : NULL);
+            break;
         default:
             expert_add_info_format(pinfo, type_item, &ei_unknown_type,
                                    "Unknown record type %u: %d bytes skipped", r->type, r->avail);
@@ -1012,12 +1307,14 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
 }
 
 /* Info: what the packet is (its first snapshot's summary), then where it
- * went (the path). Written last, over what the snapshots' dissectors left
- * (only the packet's own snapshot runs with the columns writable), and
- * after clearing the fences: a dissector of that snapshot may set one
- * (tunnels, ICMP errors), which would keep its text ahead of ours. */
+ * went (the path) and what became of it, or, in the deployed kernels'
+ * frames, which do not say, how many records and snapshots it has.
+ * Written last, over what the snapshots' dissectors left (only the
+ * packet's own snapshot runs with the columns writable), and after clearing
+ * the fences: a dissector of that snapshot may set one (tunnels, ICMP
+ * errors), which would keep its text ahead of ours. */
 static void
-set_columns(packet_info *pinfo, unsigned records, frame_state_t *st)
+set_columns(packet_info *pinfo, unsigned records, frame_state_t *st, const char *fate)
 {
     col_clear_fence(pinfo->cinfo, COL_PROTOCOL);
     col_clear_fence(pinfo->cinfo, COL_INFO);
@@ -1027,9 +1324,12 @@ set_columns(packet_info *pinfo, unsigned records, frame_state_t *st)
         col_add_str(pinfo->cinfo, COL_INFO, st->summary);
     if (wmem_strbuf_get_len(st->path) > 0)
         col_append_sep_str(pinfo->cinfo, COL_INFO, INFO_SEPARATOR, wmem_strbuf_get_str(st->path));
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u record%s, %u snapshot%s", records,
-                        plurality(records, "", "s"), st->snapshots,
-                        plurality(st->snapshots, "", "s"));
+    if (fate != NULL)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%s", fate);
+    else
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u record%s, %u snapshot%s", records,
+                            plurality(records, "", "s"), st->snapshots,
+                            plurality(st->snapshots, "", "s"));
     if (st->lost > 0)
         col_append_fstr(pinfo->cinfo, COL_INFO, ", LOST %u", st->lost);
     col_append_str(pinfo->cinfo, COL_INFO, "]");
@@ -1043,6 +1343,7 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     proto_tree *mt_tree;
     frame_state_t st = { 0 };
     uint32_t count = 0;
+    const char *fate;
     int end;
 
     st.path = wmem_strbuf_new(pinfo->pool, "");
@@ -1054,7 +1355,7 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, 0, frame_len,
                                      "Frame of %d byte%s: too short for the record count",
                                      frame_len, plurality(frame_len, "", "s"));
-        set_columns(pinfo, 0, &st);
+        set_columns(pinfo, 0, &st, NULL);
         return frame_len;
     }
     count_item = proto_tree_add_item_ret_uint(mt_tree, hf_count, tvb, 0, MTRACE_FRAME_HDRLEN,
@@ -1082,6 +1383,16 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     }
     if (proto_field_is_referenced(mt_tree, hf_path)) {
         pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
+        proto_item_set_generated(pi);
+    }
+    fate = fate_summary(tvb, pinfo, &st);
+    if (fate != NULL) {
+        const char *kind = st.fate_rec != NULL
+                               ? val_to_str_const(st.fate_rec->fate, fate_vals, "unknown")
+                               : "unknown";
+
+        pi = proto_tree_add_string(mt_tree, hf_fate, tvb, 0, 0, kind);
+        proto_item_set_text(pi, "Fate: %s", fate);
         proto_item_set_generated(pi);
     }
 
@@ -1116,12 +1427,24 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         copy_address_shallow(&pinfo->src, &st.first_src);
         copy_address_shallow(&pinfo->dst, &st.first_dst);
     }
-    set_columns(pinfo, st.n_recs, &st);
+    set_columns(pinfo, st.n_recs, &st, fate);
 
     if (st.tap != NULL) {
         st.tap->records = st.n_recs;
         st.tap->lost = st.lost;
         st.tap->path = wmem_strbuf_get_str(st.path);
+        st.tap->says_fate = fate != NULL;
+        st.tap->fate = st.fate_rec != NULL ? st.fate_rec->fate : 0;
+        st.tap->where = free_func(tvb, pinfo, st.free_rec);
+        st.tap->n_drops = st.n_drops;
+        st.tap->drops = wmem_alloc_array(pinfo->pool, const char *, st.n_drops);
+        for (unsigned i = 0; i < st.n_drops; i++) {
+            const char *name = try_val_to_str_ext(st.drops[i]->reason, &reason_vals_ext);
+
+            st.tap->drops[i] =
+                name != NULL ? name
+                             : wmem_strdup_printf(pinfo->pool, "reason %u", st.drops[i]->reason);
+        }
         tap_queue_packet(mbuf_trace_tap, pinfo, st.tap);
     }
     return frame_len;
@@ -1213,6 +1536,56 @@ proto_register_mbuf_trace(void)
         { &hf_packet_length,
           { "Packet length", "mbuf_trace.packet_length", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Length of the packet the snapshot before the CUT record was cut from", HFILL } },
+        { &hf_fate,
+          { "Fate", "mbuf_trace.fate", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What became of the packet: dropped, consumed, delivered, sent, or unknown (the "
+            "trace ended without saying)", HFILL } },
+        { &hf_fate_kind,
+          { "Fate", "mbuf_trace.fate.kind", FT_UINT8, BASE_DEC, VALS(fate_vals), 0x0,
+            "What this FATE record says became of the packet", HFILL } },
+        { &hf_fate_reason,
+          { "Reason", "mbuf_trace.fate.reason", FT_UINT16, BASE_DEC | BASE_EXT_STRING,
+            &reason_vals_ext, 0x0, NULL, HFILL } },
+        { &hf_fate_value,
+          { "Value", "mbuf_trace.fate.value", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The number the reason explains: an error, an ICMP type << 8 | code, a protocol",
+            HFILL } },
+        { &hf_fate_detail,
+          { "Detail", "mbuf_trace.fate.detail", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The socket, the interface, or what else the kernel said", HFILL } },
+        { &hf_drop_reason,
+          { "Drop reason", "mbuf_trace.drop.reason", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The reason a packet was dropped, by name (IP_BADSUM)", HFILL } },
+        { &hf_drop_code,
+          { "Drop reason code", "mbuf_trace.drop.code", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_drop_counter,
+          { "Counter", "mbuf_trace.drop.counter", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The statistic the stack counts the drop in: netstat -s (ip.ips_badsum), pfctl -si "
+            "(pf.state-mismatch), an interface counter (if.iqdrops)", HFILL } },
+        { &hf_pf_rule,
+          { "pf rule", "mbuf_trace.pf.rule", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The number of the pf rule that decided, as pfctl -vvsr shows it", HFILL } },
+        { &hf_pf_label,
+          { "pf label", "mbuf_trace.pf.label", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The label of the pf rule that decided", HFILL } },
+        { &hf_free_pid,
+          { "Process", "mbuf_trace.free.pid", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The process whose thread ended the trace", HFILL } },
+        { &hf_free_user,
+          { "User process", "mbuf_trace.free.user", FT_BOOLEAN, 8, NULL, MTRACE_FREE_USER,
+            "A user process ended the trace, not a kernel thread", HFILL } },
+        { &hf_free_thread,
+          { "Thread", "mbuf_trace.free.thread", FT_STRINGZPAD, BASE_NONE, NULL, 0x0,
+            "The thread that ended the trace", HFILL } },
+        { &hf_free_site,
+          { "Free site", "mbuf_trace.free.site", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where the trace ended (the packet was freed or its tags deleted), innermost frame "
+            "first: \"func+0xoff < caller+0xoff < ...\"", HFILL } },
+        { &hf_free_func,
+          { "Function", "mbuf_trace.free.func", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A function of the free site, the first one the one that let the packet go",
+            HFILL } },
     };
 
     static int *ett[] = {
@@ -1248,8 +1621,23 @@ proto_register_mbuf_trace(void)
         { &ei_cut_unused,
           { "mbuf_trace.cut_unused", PI_PROTOCOL, PI_WARN,
             "CUT record that follows no snapshot it could describe", EXPFILL } },
+        { &ei_dropped,
+          { "mbuf_trace.dropped", PI_SEQUENCE, PI_WARN,
+            "The stack dropped the packet", EXPFILL } },
     };
     // clang-format on
+
+    /* The table spells counters as C does; netstat -s names a member as
+     * its struct does, pfctl -si with dashes; a reason without one has
+     * "none.none". */
+    for (unsigned i = 0; i < array_length(reason_infos); i++) {
+        reason_info_t *ri = &reason_infos[i];
+
+        if (strcmp(ri->counter, "none.none") == 0)
+            ri->counter = NULL;
+        else if (strncmp(ri->counter, "pf.", 3) == 0)
+            ri->counter = g_strdelimit(g_strdup(ri->counter), "_", '-');
+    }
 
     proto_mbuf_trace = proto_register_protocol("mbuf_trace Link-Layer", "mbuf_trace", "mbuf_trace");
     proto_register_field_array(proto_mbuf_trace, hf, array_length(hf));

@@ -34,6 +34,11 @@ typedef struct mbuf_trace_tap_info {
     unsigned per_type[MTRACE_REC_MAX + 1]; /* by what they are; [0] unknown */
     uint32_t lost;                         /* sum of the LOST records */
     const char *path;                      /* mbuf_trace.path, "" when empty */
+    bool says_fate;                        /* the frame tells its packet's fate */
+    uint8_t fate;                          /* MTRACE_FATE_*, 0: unknown */
+    const char *where;                     /* the free site's function, or NULL */
+    unsigned n_drops;
+    const char **drops; /* the reasons of the drops that end the trace, oldest first */
     unsigned n_points;
     const mbuf_trace_point_t *points; /* location strings, oldest first */
 } mbuf_trace_tap_info_t;
