@@ -32,9 +32,9 @@ fi
 
 files=$(cd "$root" && find kernel/sys -name '*.[ch]' | sort)
 facility="kernel/sys/kern/kern_mbuf_trace.c kernel/sys/net/if_mbuf_trace.c"
-probe=tests/kernel/fbsd/mtrace_probe.c
+probe="tests/kernel/fbsd/mtrace_probe.c tests/kernel/fbsd/reason_counters.c"
 variants=${FBSD_KCC_VARIANTS:-GENERIC GENERIC-DEBUG GENERIC-NOVIMAGE GENERIC+kmod}
-funcs="mbuf_trace_start mbuf_trace_start_socket mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location"
+funcs="mbuf_trace_start mbuf_trace_start_socket mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location mbuf_trace_fate mbuf_trace_end"
 status=0
 
 cd "$root"

@@ -8,11 +8,17 @@
 #include <sys/systm.h>
 #include <sys/mbuf.h>
 #include <sys/mbuf_trace.h>
+#include <sys/socket.h>
 
-void mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so);
+#include <netinet/in.h>
+#include <netinet/in_pcb.h>
+
+void mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so,
+                  struct inpcb *inp, int error);
 
 void
-mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so)
+mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struct socket *so,
+             struct inpcb *inp, int error)
 {
     mtrace_start(m);
     mtrace_start_ether(m, ifp);
@@ -31,4 +37,14 @@ mtrace_probe(struct mbuf *m, const char *s, size_t len, struct ifnet *ifp, struc
     mtrace_enter(m);
     mtrace_leave(m);
     mtrace_func(m);
+    mtrace_drop(m, PF_MEMORY);
+    mtrace_drop_why(m, PF_SHORT, "why");
+    mtrace_drop_value(m, PF_NORM, error);
+    mtrace_drop_default(m, PF_CONGEST, error);
+    mtrace_drop_pf(m, 0, 2, s);
+    mtrace_fate(m, REASSEMBLED);
+    mtrace_fate_value(m, ICMP_ERROR, 3 << 8 | 3);
+    mtrace_deliver(m, inp, IPPROTO_UDP);
+    mtrace_sent(m, ifp);
+    mtrace_end(m);
 }
