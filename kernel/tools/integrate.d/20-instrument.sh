@@ -98,12 +98,7 @@ f=sys/netinet/if_ether.c
 mt_include $f
 
 mt_insert $f arpintr before '^	ifp = m->m_pkthdr.rcvif;$' "${T}mtrace_enter(m);"
-mt_drop $f arpintr '^		ARP_LOG\(LOG_NOTICE,$
-^		    "packet with unknown hardware format' "$T$T" "unknown hardware type"
-mt_drop $f arpintr '^		ARP_LOG\(LOG_NOTICE,$
-^		    "packet with invalid %s address length' "$T$T" "bad hardware address length"
 mt_insert $f arpintr before '^		in_arpinput\(m\);$' "${T}${T}mtrace_leave(m);"
-mt_drop $f arpintr '^	m_freem\(m\);$' "$T" "not an ARP packet for IPv4"
 
 mt_insert $f in_arpinput before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
 mt_insert $f in_arpinput before '^	\(\*ifp->if_output\)\(ifp, m, &sa, &ro\);$' \
@@ -114,39 +109,11 @@ f=sys/netinet/ip_input.c
 mt_include $f
 
 mt_insert $f ip_input before '^	M_ASSERTPKTHDR\(m\);$' "${T}mtrace_enter(m);"
-mt_drop $f ip_input '^		IPSTAT_INC\(ips_badvers\);$' "$T$T" "not IP version 4"
-mt_drop $f ip_input '^		IPSTAT_INC\(ips_badhlen\);$
-^		goto bad;$' "$T$T" "bad header length"
-mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "loopback address on a non-loopback interface" 1/4
-mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T" "unspecified destination" 2/4
-mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "arrived on the wrong interface (strong ES)" 3/4
-mt_drop $f ip_input '^	+IPSTAT_INC\(ips_badaddr\);$' "$T$T$T" \
-    "source address is one of ours (spoofed)" 4/4
-mt_drop $f ip_input '^		IPSTAT_INC\(ips_badsum\);$' "$T$T" "bad header checksum"
-mt_drop $f ip_input '^		IPSTAT_INC\(ips_badlen\);$' "$T$T" "total length shorter than the header"
-mt_drop $f ip_input '^		IPSTAT_INC\(ips_tooshort\);$' "$T$T" "shorter than its total length"
-mt_insert $f ip_input after '^	    IN_LINKLOCAL\(ntohl\(ip->ip_src\.s_addr\)\)\) \{$
-^		IPSTAT_INC\(ips_cantforward\);$' \
-    "${T}${T}mtrace(m, \"drop: link-local address, not forwarded\");"
-mt_insert $f ip_input after '^	if \(V_ipforwarding == 0\) \{$
-^		IPSTAT_INC\(ips_cantforward\);$' \
-    "${T}${T}mtrace(m, \"drop: not for this host and forwarding is off\");"
 mt_insert $f ip_input before '^			ip_forward\(m, 1\);$' "${T}${T}${T}mtrace_leave(m);"
 mt_insert $f ip_input before '^		ip_forward\(m, dchg\);$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip_input before '^	ip_protox\[ip->ip_p\]\(&m, &hlen, ip->ip_p\);$' "${T}mtrace_leave(m);"
 
 mt_insert $f ip_forward before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
-mt_insert $f ip_forward after '^	if \(m->m_flags & \(M_BCAST\|M_MCAST\) \|\| !in_canforward\(ip->ip_dst\)\) \{$
-^		IPSTAT_INC\(ips_cantforward\);$' \
-    "${T}${T}mtrace(m, \"drop: destination cannot be forwarded to\");"
-mt_drop $f ip_forward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
-    "TTL exceeded, sending ICMP time exceeded"
-mt_drop $f ip_forward '^			IPSTAT_INC\(ips_cantforward\);$
-^			m_freem\(m\);$' "$T$T$T" "blackhole route"
-mt_drop $f ip_forward '^			IPSTAT_INC\(ips_cantforward\);$
-^			NH_FREE\(ro\.ro_nh\);$' "$T$T$T" "reject route, sending ICMP unreachable"
 mt_insert $f ip_forward before '^	error = ip_output\(m, NULL, &ro, IP_FORWARDING, NULL, NULL\);$' "${T}mtrace_leave(m);"
 
 # --- IPv4 fast forwarding: sys/netinet/ip_fastfwd.c ------------------------
@@ -158,10 +125,6 @@ mt_include $f
 # to be forwarded (seen in a real kernel: local traffic showed
 # ip_tryforward in its path).
 mt_insert $f ip_tryforward before '^	IPSTAT_INC\(ips_total\);$' "${T}mtrace_func(m);"
-mt_drop $f ip_tryforward '^		icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, 0\);$' "$T$T" \
-    "TTL exceeded, sending ICMP time exceeded"
-mt_drop $f ip_tryforward '^			IPSTAT_INC\(ips_cantfrag\);$' "$T$T$T" \
-    "needs fragmenting but DF is set, sending ICMP"
 mt_insert $f ip_tryforward before '^		error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m, gw, &ro\);$' \
     "${T}${T}mtrace(m, \"forward: fast path\");"
 
@@ -176,16 +139,12 @@ ${T}mtrace_enter(m);"
 mt_insert $f ip_output before '^		error = ip_output_send\(inp, ifp, m, gw, ro,$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip_output before '^			error = ip_output_send\(inp, ifp, m, gw, ro, true\);$' \
     "${T}${T}${T}mtrace_leave(m);"
-mt_insert $f ip_output after '^bad:$' "${T}mtrace_printf(m, \"drop: error %d\", error);"
 
 # --- ICMP: sys/netinet/ip_icmp.c -------------------------------------------
 f=sys/netinet/ip_icmp.c
 mt_include $f
 
 mt_insert $f icmp_input before '^	\*mp = NULL;$' "${T}mtrace_enter(m);"
-mt_drop $f icmp_input '^		ICMPSTAT_INC\(icps_tooshort\);$
-^		goto freeit;$' "$T$T" "too short"
-mt_drop $f icmp_input '^		ICMPSTAT_INC\(icps_checksum\);$' "$T$T" "bad checksum"
 mt_insert $f icmp_input before '^		icmp_reflect\(m\);$' \
     "${T}${T}mtrace(m, \"reply: this packet becomes the ICMP reply\");"
 mt_insert $f icmp_input before '^	rip_input\(mp, offp, proto\);$' "${T}mtrace_leave(m);"
