@@ -7,6 +7,19 @@
 # hand the packet on, if_transmit_default() queues it for the driver's
 # if_start, under the queue's lock, and drops it when the queue is full.
 
+# mt_macro_line TEXT: TEXT as a line of a multi-line #define, padded with
+# tabs to the backslash at column 72.
+mt_macro_line()
+{
+	printf '%s' "$1" | awk '{
+		s = $0; w = 0
+		for (i = 1; i <= length(s); i++)
+			w = substr(s, i, 1) == "\t" ? w - w % 8 + 8 : w + 1
+		while (w < 72) { s = s "\t"; w = w - w % 8 + 8 }
+		print s "\\"
+	}'
+}
+
 # --- Ethernet: sys/net/if_ethersubr.c ---------------------------------------
 f=sys/net/if_ethersubr.c
 
@@ -174,3 +187,173 @@ mt_insert sys/net/if_var.h "" after '^if_transmit_fn_t if_gettransmitfn\(if_t if
 "#ifdef MBUF_TRACE
 bool mbuf_trace_transmit_records(if_t ifp);
 #endif"
+
+# --- if_bridge: sys/net/if_bridge.c -----------------------------------------
+f=sys/net/if_bridge.c
+mt_include $f
+
+mt_insert $f bridge_enqueue after '^		/\* Perhaps the interface was removed from the bridge \*/$' \
+    "${T}${T}mtrace_drop(m, BRIDGE_NOMEMBER);"
+mt_insert $f bridge_enqueue after '^	if \(!bridge_vfilter_out\(bif, m\)\) \{$' \
+    "${T}${T}mtrace_drop(m, BRIDGE_VFILTER_OUT);"
+mt_skip $f bridge_enqueue if.oerrors "ether_vlanencap_proto() freed the frame it could not tag"
+mt_insert $f bridge_enqueue before '^		if \(\(err = dst_ifp->if_transmit\(dst_ifp, m\)\)\) \{$' \
+"#ifdef MBUF_TRACE
+${T}${T}if (mtrace_tag(m) != NULL &&
+${T}${T}    !mbuf_trace_transmit_records(dst_ifp))
+${T}${T}${T}mtrace_sent(m, dst_ifp);
+#endif"
+# The member refused a fragment: the fragments after it are freed and
+# counted with it (the one refused was SENT, its driver freed it).
+mt_fate $f bridge_enqueue 'm_freem\(m\);' 'mtrace_drop(m, BRIDGE_TXFAIL);' 3/3
+
+mt_insert $f bridge_dummynet after '^	if \(sc == NULL\) \{$' "${T}${T}mtrace_drop(m, BRIDGE_NOMEMBER);"
+
+mt_skip $f bridge_output if.oerrors "m_dup() failed: the copy for this member was never made; the frame goes on"
+mt_replace $f bridge_output '^		if \(used == 0\)$
+^			m_freem\(m\);$' \
+"${T}${T}if (used == 0) {
+${T}${T}${T}mtrace_fate(m, BRIDGE_FLOODED);
+${T}${T}${T}m_freem(m);
+${T}${T}}"
+mt_insert $f bridge_output after '^	if \(\(dst_if->if_drv_flags & IFF_DRV_RUNNING\) == 0\) \{$' \
+    "${T}${T}mtrace_drop(m, BRIDGE_DOWN);"
+
+# bridge_forward(): every drop goes to "drop:".
+mt_replace $f bridge_forward '^	    sbif->bif_stp.bp_state == BSTP_IFSTATE_DISCARDING\)$
+^		goto drop;$' \
+"${T}    sbif->bif_stp.bp_state == BSTP_IFSTATE_DISCARDING) {
+${T}${T}mtrace_drop(m, BRIDGE_STP_DISCARDING);
+${T}${T}goto drop;
+${T}}"
+mt_replace $f bridge_forward '^		if \(error && sbif->bif_addrmax\)$
+^			goto drop;$' \
+"${T}${T}if (error && sbif->bif_addrmax) {
+${T}${T}${T}mtrace_drop(m, BRIDGE_ADDRMAX);
+${T}${T}${T}goto drop;
+${T}${T}}"
+mt_replace $f bridge_forward '^	    sbif->bif_stp.bp_state == BSTP_IFSTATE_LEARNING\)$
+^		goto drop;$' \
+"${T}    sbif->bif_stp.bp_state == BSTP_IFSTATE_LEARNING) {
+${T}${T}mtrace_drop(m, BRIDGE_STP_LEARNING);
+${T}${T}goto drop;
+${T}}"
+mt_replace $f bridge_forward '^		if \(src_if == dst_if\)$
+^			goto drop;$' \
+"${T}${T}if (src_if == dst_if) {
+${T}${T}${T}mtrace_drop(m, BRIDGE_SAMESIDE);
+${T}${T}${T}goto drop;
+${T}${T}}"
+mt_replace $f bridge_forward '^		    dst\[4\] == 0x00 && dst\[5\] <= 0x0f\)$
+^			goto drop;$' \
+"${T}${T}    dst[4] == 0x00 && dst[5] <= 0x0f) {
+${T}${T}${T}mtrace_drop(m, BRIDGE_RESERVED);
+${T}${T}${T}goto drop;
+${T}${T}}"
+mt_replace $f bridge_forward '^	if \(\(dst_if->if_drv_flags & IFF_DRV_RUNNING\) == 0\)$
+^		goto drop;$' \
+"${T}if ((dst_if->if_drv_flags & IFF_DRV_RUNNING) == 0) {
+${T}${T}mtrace_drop(m, BRIDGE_DOWN);
+${T}${T}goto drop;
+${T}}"
+mt_replace $f bridge_forward '^	if \(dbif == NULL\)$
+^		/\* Not a member of the bridge \(anymore\?\) \*/$
+^		goto drop;$' \
+"${T}if (dbif == NULL) {
+${T}${T}/* Not a member of the bridge (anymore?) */
+${T}${T}mtrace_drop(m, BRIDGE_NOMEMBER);
+${T}${T}goto drop;
+${T}}"
+mt_replace $f bridge_forward '^	if \(sbif->bif_flags & dbif->bif_flags & IFBIF_PRIVATE\)$
+^		goto drop;$' \
+"${T}if (sbif->bif_flags & dbif->bif_flags & IFBIF_PRIVATE) {
+${T}${T}mtrace_drop(m, BRIDGE_PRIVATE);
+${T}${T}goto drop;
+${T}}"
+mt_replace $f bridge_forward '^	    dbif->bif_stp.bp_state == BSTP_IFSTATE_DISCARDING\)$
+^		goto drop;$' \
+"${T}    dbif->bif_stp.bp_state == BSTP_IFSTATE_DISCARDING) {
+${T}${T}mtrace_drop(m, BRIDGE_STP_DISCARDING);
+${T}${T}goto drop;
+${T}}"
+
+mt_skip $f bridge_input if.ierrors "m_pullup() freed the frame it could not pull the Ethernet header up in"
+mt_fate $f bridge_input 'if_inc_counter\(sc->sc_ifp, IFCOUNTER_IERRORS, 1\);' \
+    'mtrace_drop(m, BRIDGE_INJECT_NOSRC);' 2/3
+mt_fate $f bridge_input 'if_inc_counter\(sc->sc_ifp, IFCOUNTER_IERRORS, 1\);' \
+    'mtrace_drop(m, BRIDGE_VFILTER_IN);' 3/3
+mt_insert $f bridge_input after '^		if_inc_counter\(bifp, IFCOUNTER_IBYTES, m->m_pkthdr\.len\);$' \
+    "${T}${T}mtrace_drop(m, BRIDGE_MONITOR);"
+mt_insert $f bridge_input before \
+    '^			bstp_input\(&bif->bif_stp, ifp, m\); /\* consumes mbuf \*/$' \
+    "${T}${T}${T}mtrace_fate(m, BRIDGE_STP_BPDU);"
+# GRAB_OUR_PACKETS(), a macro defined inside bridge_input(), after the
+# "} while (0)" that ends the function for mt_insert.
+mt_insert $f "" after '^			if \(error && bif->bif_addrmax\) \{	+\\$' \
+    "$(mt_macro_line "${T}${T}${T}${T}mtrace_drop(m, BRIDGE_ADDRMAX);")"
+mt_insert $f "" after '^			if \(bifp->if_vlantrunk == NULL\) \{	+\\$' \
+    "$(mt_macro_line "${T}${T}${T}${T}mtrace_drop(m, BRIDGE_NOVLAN);")"
+mt_insert $f "" after '^	    CARP_CHECK_WE_ARE_SRC\(iface\)\) \{	+\\$' \
+    "$(mt_macro_line "${T}${T}mtrace_drop(m, BRIDGE_OWNFRAME);")"
+
+mt_skip $f bridge_broadcast if.oerrors "m_dup() or m_copyup() failed: no copy for this member, or m_copyup() freed it"
+mt_replace $f bridge_broadcast '^	if \(used == 0\)$
+^		m_freem\(m\);$' \
+"${T}if (used == 0) {
+${T}${T}mtrace_fate(m, BRIDGE_FLOODED);
+${T}${T}m_freem(m);
+${T}}"
+mt_skip $f bridge_span if.oerrors "m_dup() failed: the span copy was never made; the frame goes on"
+
+mt_replace $f bridge_pfil '^			if \(V_pfil_onlyip\)$
+^				goto bad;$' \
+"${T}${T}${T}if (V_pfil_onlyip) {
+${T}${T}${T}${T}mtrace_drop(*mp, BRIDGE_ONLYIP);
+${T}${T}${T}${T}goto bad;
+${T}${T}${T}}"
+mt_insert $f bridge_pfil after '^bad:$' "${T}mtrace_drop_default(*mp, BRIDGE_FILTER_BAD, 0);"
+
+# The checks bridge_pfil() makes before the filters see a packet, which
+# count as ip_input()'s do.  Those after a failed m_copyup() or
+# m_pullup() have no packet left.
+mt_skip $f bridge_ip_checkbasic ip.ips_toosmall "m_copyup() or m_pullup() freed the packet"
+mt_fate $f bridge_ip_checkbasic 'KMOD_IPSTAT_INC\(ips_badvers\);' 'mtrace_drop(m, BRIDGE_IP_BADVERS);'
+mt_fate $f bridge_ip_checkbasic 'KMOD_IPSTAT_INC\(ips_badhlen\);' 'mtrace_drop(m, BRIDGE_IP_BADHLEN);' 1/2
+mt_skip $f bridge_ip_checkbasic ip.ips_badhlen "m_pullup() freed the packet whose header it could not pull up"
+mt_fate $f bridge_ip_checkbasic 'KMOD_IPSTAT_INC\(ips_badsum\);' 'mtrace_drop(m, BRIDGE_IP_BADSUM);'
+mt_fate $f bridge_ip_checkbasic 'KMOD_IPSTAT_INC\(ips_badlen\);' 'mtrace_drop(m, BRIDGE_IP_BADLEN);'
+mt_fate $f bridge_ip_checkbasic 'KMOD_IPSTAT_INC\(ips_tooshort\);' 'mtrace_drop(m, BRIDGE_IP_TOOSHORT);'
+mt_skip $f bridge_ip6_checkbasic ip6.ip6s_toosmall "m_copyup() or m_pullup() freed the packet"
+mt_fate $f bridge_ip6_checkbasic 'IP6STAT_INC\(ip6s_badvers\);' 'mtrace_drop(m, BRIDGE_IP6_BADVERS);'
+
+mt_fate $f bridge_fragment 'm_freem\(mcur\);' 'mtrace_drop_default(mcur, BRIDGE_FRAGMENT, error);'
+
+# --- vlan: sys/net/if_vlan.c ------------------------------------------------
+f=sys/net/if_vlan.c
+mt_include $f
+
+mt_fate $f vlan_transmit 'if_inc_counter\(ifp, IFCOUNTER_OERRORS, 1\);' \
+    'mtrace_drop(m, VLAN_TX_NOPARENT);' 1/5
+mt_fate $f vlan_transmit 'if_inc_counter\(ifp, IFCOUNTER_OERRORS, 1\);' \
+    'mtrace_drop(m, VLAN_SNDTAG);' 2/5
+mt_fate $f vlan_transmit 'if_inc_counter\(ifp, IFCOUNTER_OERRORS, 1\);' \
+    'mtrace_drop(m, VLAN_PARENTDOWN);' 3/5
+mt_skip $f vlan_transmit if.oerrors "ether_8021q_frame() freed the frame it could not tag; or the parent's driver refused the frame, SENT, and freed it"
+mt_insert $f vlan_transmit before '^	error = \(p->if_transmit\)\(p, m\);$' \
+"#ifdef MBUF_TRACE
+${T}if (mtrace_tag(m) != NULL && !mbuf_trace_transmit_records(p))
+${T}${T}mtrace_sent(m, p);
+#endif"
+
+mt_insert $f vlan_output after '^		if \(TRUNK\(ifv\) == NULL\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, VLAN_OUT_NOPARENT);"
+
+mt_insert $f vlan_input after '^	if \(trunk == NULL\) \{$' "${T}${T}mtrace_drop(m, VLAN_NOTRUNK);"
+mt_fate $f vlan_input 'if_inc_counter\(ifp, IFCOUNTER_NOPROTO, 1\);' \
+    'mtrace_drop(m, VLAN_IFTYPE);' 1/2
+mt_fate $f vlan_input 'if_inc_counter\(ifp, IFCOUNTER_NOPROTO, 1\);' \
+'if (ifv == NULL)
+	mtrace_drop(m, VLAN_UNKNOWN);
+else
+	mtrace_drop(m, VLAN_DOWN);' 2/2
+mt_fate $f vlan_input 'if_inc_counter\(ifp, IFCOUNTER_IERRORS, 1\);' 'mtrace_drop(m, VLAN_NOMEM);'
