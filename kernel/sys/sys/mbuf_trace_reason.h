@@ -66,7 +66,117 @@
 	    "handed to a netgraph node")
 
 /* Ethernet, loopback, bridge, VLAN, netisr and interface queues: 16-149. */
-#define	MTRACE_REASONS_LINK(X)
+#define	MTRACE_REASONS_LINK(X)						\
+	X(ETHER_IFDOWN, 16, DROPPED, none, none,			\
+	    "received on an interface that is down")			\
+	X(ETHER_NOTRUNNING, 17, DROPPED, none, none,			\
+	    "received while the driver is not running")			\
+	X(ETHER_SHORT, 18, DROPPED, if, ierrors,			\
+	    "its first mbuf holds less than an Ethernet header")	\
+	X(ETHER_V6ONLY, 19, DROPPED, none, none,			\
+	    "IPv4 or ARP on an IPv6-only interface")			\
+	X(ETHER_MONITOR, 20, DROPPED, none, none,			\
+	    "the interface is in monitor mode: seen by bpf only")	\
+	X(ETHER_NOVLAN, 21, DROPPED, if, noproto,			\
+	    "VLAN-tagged, but the interface has no vlan(4)")		\
+	X(ETHER_PROMISC, 22, DROPPED, none, none,			\
+	    "received promiscuously, not for this host")		\
+	X(ETHER_NOARP, 23, DROPPED, none, none,				\
+	    "ARP, which the interface has turned off")			\
+	X(ETHER_BADTYPE, 24, DROPPED, none, none,			\
+	    "an ethertype (the value) that no protocol takes")		\
+	X(ETHER_OUT_MONITOR, 25, DROPPED, none, none,			\
+	    "sent on an interface in monitor mode")			\
+	X(ETHER_OUT_DOWN, 26, DROPPED, none, none,			\
+	    "sent on an interface that is down")			\
+	X(ETHER_OUT_ERROR, 27, DROPPED, none, none,			\
+	    "Ethernet output failed with the error (the value)")	\
+	X(LOOP_BLACKHOLE, 40, DROPPED, none, none,			\
+	    "to the loopback by a blackhole route")			\
+	X(LOOP_REJECT, 41, DROPPED, none, none,				\
+	    "to the loopback by a reject route")			\
+	X(LOOP_BADAF, 42, DROPPED, none, none,				\
+	    "an address family (the value) the loopback lacks")		\
+	X(BRIDGE_NOMEMBER, 48, DROPPED, none, none,			\
+	    "its interface is no longer a member of the bridge")	\
+	X(BRIDGE_DOWN, 49, DROPPED, none, none,				\
+	    "the member it would leave by is not running")		\
+	X(BRIDGE_STP_DISCARDING, 50, DROPPED, none, none,		\
+	    "a spanning tree port in the discarding state")		\
+	X(BRIDGE_STP_LEARNING, 51, DROPPED, none, none,			\
+	    "a spanning tree port in the learning state")		\
+	X(BRIDGE_ADDRMAX, 52, DROPPED, none, none,			\
+	    "a new source address over the member's limit")		\
+	X(BRIDGE_SAMESIDE, 53, DROPPED, none, none,			\
+	    "its destination is behind the member it came by")		\
+	X(BRIDGE_RESERVED, 54, DROPPED, none, none,			\
+	    "to an 802.1D reserved group address")			\
+	X(BRIDGE_PRIVATE, 55, DROPPED, none, none,			\
+	    "between two private members")				\
+	X(BRIDGE_VFILTER_IN, 56, DROPPED, if, ierrors,			\
+	    "refused by the receiving member's VLAN filter")		\
+	X(BRIDGE_VFILTER_OUT, 57, DROPPED, none, none,			\
+	    "refused by the sending member's VLAN filter")		\
+	X(BRIDGE_INJECT_NOSRC, 58, DROPPED, if, ierrors,		\
+	    "injected by netmap from an unknown address")		\
+	X(BRIDGE_MONITOR, 59, DROPPED, none, none,			\
+	    "the bridge is in monitor mode: seen by bpf only")		\
+	X(BRIDGE_NOVLAN, 60, DROPPED, none, none,			\
+	    "VLAN-tagged, but the bridge has no vlan(4)")		\
+	X(BRIDGE_OWNFRAME, 61, DROPPED, none, none,			\
+	    "a frame this host sent, come back to it")			\
+	X(BRIDGE_TXFAIL, 62, DROPPED, if, oerrors,			\
+	    "a fragment after one the member would not send")		\
+	X(BRIDGE_ONLYIP, 63, DROPPED, none, none,			\
+	    "not IP, and the bridge's filtering passes IP only")	\
+	X(BRIDGE_FILTER_BAD, 64, DROPPED, none, none,			\
+	    "a bad IP header, met by the bridge's filtering")		\
+	X(BRIDGE_IP_BADVERS, 65, DROPPED, ip, ips_badvers,		\
+	    "bridge filtering: not IP version 4")			\
+	X(BRIDGE_IP_BADHLEN, 66, DROPPED, ip, ips_badhlen,		\
+	    "bridge filtering: bad IPv4 header length")			\
+	X(BRIDGE_IP_BADSUM, 67, DROPPED, ip, ips_badsum,		\
+	    "bridge filtering: bad IPv4 header checksum")		\
+	X(BRIDGE_IP_BADLEN, 68, DROPPED, ip, ips_badlen,		\
+	    "bridge filtering: IPv4 length less than its header")	\
+	X(BRIDGE_IP_TOOSHORT, 69, DROPPED, ip, ips_tooshort,		\
+	    "bridge filtering: shorter than its IPv4 length")		\
+	X(BRIDGE_IP6_BADVERS, 70, DROPPED, ip6, ip6s_badvers,		\
+	    "bridge filtering: not IP version 6")			\
+	X(BRIDGE_FRAGMENT, 71, DROPPED, none, none,			\
+	    "not fragmented for the member's MTU (the error)")		\
+	X(BRIDGE_FLOODED, 72, CONSUMED, none, none,			\
+	    "flooded: copied to each member that may take it")		\
+	X(BRIDGE_STP_BPDU, 73, DELIVERED, none, none,			\
+	    "a spanning tree BPDU, taken by the bridge")		\
+	X(VLAN_TX_NOPARENT, 100, DROPPED, if, oerrors,			\
+	    "sent on a vlan that has no parent interface")		\
+	X(VLAN_SNDTAG, 101, DROPPED, if, oerrors,			\
+	    "its send tag is for another parent interface")		\
+	X(VLAN_PARENTDOWN, 102, DROPPED, if, oerrors,			\
+	    "the vlan's parent interface is down")			\
+	X(VLAN_OUT_NOPARENT, 103, DROPPED, none, none,			\
+	    "routed to a vlan that has no parent interface")		\
+	X(VLAN_NOTRUNK, 104, DROPPED, none, none,			\
+	    "received on an interface with no vlan(4) trunk")		\
+	X(VLAN_IFTYPE, 105, DROPPED, if, noproto,			\
+	    "tagged in-band on an interface vlan(4) cannot untag")	\
+	X(VLAN_UNKNOWN, 106, DROPPED, if, noproto,			\
+	    "no vlan(4) has its VLAN ID")				\
+	X(VLAN_DOWN, 107, DROPPED, if, noproto,				\
+	    "the vlan(4) of its VLAN ID is down")			\
+	X(VLAN_NOMEM, 108, DROPPED, if, ierrors,			\
+	    "no memory for the tag of its priority")			\
+	X(NETISR_QDROP, 120, DROPPED, none, none,			\
+	    "the netisr queue is full (netstat -Q's QDrops)")		\
+	X(NETISR_DISABLED, 121, DROPPED, none, none,			\
+	    "its protocol is disabled in this vnet")			\
+	X(NETISR_NOIF, 122, DROPPED, none, none,			\
+	    "its receiving interface went away while queued")		\
+	X(IF_OQDROP, 130, DROPPED, if, oqdrops,				\
+	    "the interface's send queue is full")			\
+	X(IF_MAC, 131, DROPPED, none, none,				\
+	    "a MAC policy refused its transmission")
 
 /*
  * IPv4, ARP, ICMP: 150-299.  Input, options and forwarding 150-179,

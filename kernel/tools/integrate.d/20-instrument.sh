@@ -10,7 +10,7 @@
 #   already traced continues its trace.  The bytes are
 #   snapshotted at both ends (mtrace_data()), and where a packet loops back
 #   (if_simloop, mtrace_data_proto()).  A sent packet's trace ends when the
-#   stack hands it to the driver (mtrace_end()).
+#   stack hands it to the driver (mtrace_sent()).
 # - A function is entered (mtrace_enter) at its first statement and left
 #   (mtrace_leave) just before the packet is handed to the next layer:
 #   after the hand-off the mbuf may already be freed, so it is never touched.
@@ -36,25 +36,11 @@ ${T}${T}mtrace_func(m);
 ${T}${T}mtrace_data(m);"
 
 mt_insert $f ether_input_internal before '^	if \(\(ifp->if_flags & IFF_UP\) == 0\) \{$' "${T}mtrace_enter(m);"
-mt_insert $f ether_input_internal after '^	if \(\(ifp->if_flags & IFF_UP\) == 0\) \{$' \
-    "${T}${T}mtrace(m, \"drop: interface is down\");"
-mt_drop $f ether_input_internal '^		if_inc_counter\(ifp, IFCOUNTER_IERRORS, 1\);$
-^		m_freem\(m\);$' "$T$T" "frame shorter than an Ethernet header"
-mt_insert $f ether_input_internal after '^	if \(ifp->if_flags & IFF_MONITOR\) \{$' \
-    "${T}${T}mtrace(m, \"drop: interface is in monitor mode\");"
 mt_insert $f ether_input_internal before '^	ether_demux\(ifp, m\);$' "${T}mtrace_leave(m);"
 
 mt_insert $f ether_demux before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
-mt_insert $f ether_demux after '^		if \(ifp->if_vlantrunk == NULL\) \{$' \
-    "${T}${T}${T}mtrace(m, \"drop: VLAN tag but no vlan(4) on the interface\");"
 mt_insert $f ether_demux before '^		\(\*vlan_input_p\)\(ifp, m\);$' "${T}${T}mtrace_leave(m);"
-mt_insert $f ether_demux after '^	if \(\(ifp->if_flags & IFF_PPROMISC\) == 0 && \(m->m_flags & M_PROMISC\)\) \{$' \
-    "${T}${T}mtrace(m, \"drop: promiscuously received, not for this host\");"
-mt_insert $f ether_demux after '^			/\* Discard packet if ARP is disabled on interface \*/$' \
-    "${T}${T}${T}mtrace(m, \"drop: ARP is disabled on the interface\");"
 mt_insert $f ether_demux before '^	netisr_dispatch\(isr, m\);$' "${T}mtrace_leave(m);"
-mt_insert $f ether_demux after '^discard:$' \
-    "${T}mtrace_printf(m, \"drop: unsupported ethertype %#06x\", ether_type);"
 
 mt_insert $f ether_output before '^	phdr = NULL;$' \
 "${T}mtrace_start_proto(m, dst->sa_family == AF_INET ? ETHERTYPE_IP :
@@ -65,20 +51,20 @@ mt_insert $f ether_output after '^	if \(\(pflags & RT_L2_ME\) != 0\) \{$' \
 "${T}${T}mtrace(m, \"loop back: the destination is this host\");
 ${T}${T}mtrace_leave(m);"
 mt_insert $f ether_output before '^		BRIDGE_OUTPUT\(ifp, m, error\);$' "${T}${T}mtrace_leave(m);"
-mt_replace $f ether_output '^bad:	+if \(m != NULL\)$
-^	+m_freem\(m\);$' \
-"bad:${T}${T}${T}if (m != NULL) {
-${T}${T}${T}${T}mtrace_printf(m, \"drop: error %d\", error);
-${T}${T}${T}${T}m_freem(m);
-${T}${T}${T}}"
 mt_insert $f ether_output before '^	return ether_output_frame\(ifp, m\);$' "${T}mtrace_leave(m);"
 
 # The driver frees a sent mbuf when it pleases (virtio, e1000: at the next
-# transmission or later), so the trace ends here, where the stack lets go.
+# transmission or later), so the trace ends here, where the stack lets go,
+# with the fate SENT; unless the interface's if_transmit is the stack's
+# own and records the fate itself (a bridge's, a vlan's,
+# if_transmit_default(): mbuf_trace_transmit_records(), fates/link.sh).
 mt_insert $f ether_output_frame before '^	kmsan_check_mbuf\(m, "ether_output"\);$' \
 "${T}mtrace_func(m);
 ${T}mtrace_data(m);
-${T}mtrace_end(m);"
+#ifdef MBUF_TRACE
+${T}if (mtrace_tag(m) != NULL && !mbuf_trace_transmit_records(ifp))
+${T}${T}mtrace_sent(m, ifp);
+#endif"
 
 # --- Loopback: sys/net/if_loop.c --------------------------------------------
 # A looped packet never meets ether_output_frame() or ether_input(): its
