@@ -118,6 +118,7 @@ struct mtrace_filter {
 #define	MTRACE_L2	(-1)
 
 struct ifnet;
+struct in_conninfo;
 struct socket;
 
 /*
@@ -209,20 +210,30 @@ mtrace_tag(const struct mbuf *m)
 	return (NULL);
 }
 
-#ifdef MBUF_TRACE
 /*
  * Call fn with m, evaluated once, its trace and the rest when m is traced,
  * or when start_anywhere is on in some VNET (then fn starts the trace of an
- * untraced packet).
+ * untraced packet).  Without the option the call is checked against fn's
+ * prototype and compiled away: no argument is evaluated, and a call site
+ * that no longer type-checks fails to build either way.
  */
-#define	MTRACE_CALL(m, fn, ...) __extension__ ({			\
-	struct mbuf *_mtrace_m = (m);					\
-	struct m_tag *_mtrace_t = mtrace_tag(_mtrace_m);		\
+#ifdef MBUF_TRACE
+#define	MTRACE_CALL(m, fn, ...) do {					\
+	struct mbuf *_mtrace_m;						\
+	struct m_tag *_mtrace_t;					\
 									\
+	_mtrace_m = (m);						\
+	_mtrace_t = mtrace_tag(_mtrace_m);				\
 	if (__predict_false(_mtrace_t != NULL ||			\
 	    atomic_load_int(&mbuf_trace_anywhere) != 0))		\
 		fn(_mtrace_m, _mtrace_t, ##__VA_ARGS__);		\
-})
+} while (0)
+#else
+#define	MTRACE_CALL(m, fn, ...) do {					\
+	if (0)								\
+		fn((m), NULL, ##__VA_ARGS__);				\
+} while (0)
+#endif
 
 /*
  * The start points.  While nobody captures anywhere, one costs a load and
@@ -231,19 +242,26 @@ mtrace_tag(const struct mbuf *m)
  * socket with SO_MTRACE, pf, a netgraph node, or the caller: chosen) and
  * the filter passes it; see mbuf_trace(4).
  */
-#define	MTRACE_START(m, proto, ifp, chosen) __extension__ ({		\
+#ifdef MBUF_TRACE
+#define	MTRACE_IF_READERS(call) do {					\
 	if (__predict_false(atomic_load_int(&mbuf_trace_if_readers) != 0)) \
-		mbuf_trace_start((m), (proto), (ifp), (chosen));	\
-})
+		call;							\
+} while (0)
+#else
+#define	MTRACE_IF_READERS(call) do {					\
+	if (0)								\
+		call;							\
+} while (0)
+#endif
+#define	MTRACE_START(m, proto, ifp, chosen)				\
+	MTRACE_IF_READERS(mbuf_trace_start((m), (proto), (ifp), (chosen)))
 #define	mtrace_start(m)		MTRACE_START((m), 0, NULL, false)
 #define	mtrace_start_ether(m, ifp) MTRACE_START((m), MTRACE_L2, (ifp), false)
 #define	mtrace_start_proto(m, et, ifp) MTRACE_START((m), (et), (ifp), false)
 #define	mtrace_start_chosen(m, et) MTRACE_START((m), (et), NULL, true)
 /* Not a start point: it starts only the packets of a SO_MTRACE socket. */
-#define	mtrace_start_socket(m, so) __extension__ ({			\
-	if (__predict_false(atomic_load_int(&mbuf_trace_if_readers) != 0)) \
-		mbuf_trace_start_socket((m), (so));			\
-})
+#define	mtrace_start_socket(m, so)					\
+	MTRACE_IF_READERS(mbuf_trace_start_socket((m), (so)))
 
 #define	mtrace_data(m)		MTRACE_CALL((m), mbuf_trace_data, MTRACE_L2)
 #define	mtrace_data_proto(m, et) MTRACE_CALL((m), mbuf_trace_data, (et))
@@ -274,6 +292,51 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
 	else
 		mbuf_trace_string(m, t, file, line, s, __builtin_strlen(s));
 }
+/*
+ * mbuf_trace_fate() for each kind of detail, with the types the macros'
+ * arguments must have.
+ */
+static __inline void
+mtrace_fate_value_at(struct mbuf *m, struct m_tag *t, uint32_t rf,
+    uint32_t value, bool has_value)
+{
+
+	mbuf_trace_fate(m, t, rf, has_value ? MTRACE_FD_VALUE : MTRACE_FD_NONE,
+	    value, NULL);
+}
+
+static __inline void
+mtrace_fate_why_at(struct mbuf *m, struct m_tag *t, uint32_t rf,
+    const char *why)
+{
+
+	mbuf_trace_fate(m, t, rf, MTRACE_FD_STATIC, 0, why);
+}
+
+static __inline void
+mtrace_fate_pf_at(struct mbuf *m, struct m_tag *t, u_int pfres, uint32_t rule,
+    const char *label)
+{
+
+	mbuf_trace_fate(m, t, (uint32_t)MTRACE_FATE_DROPPED << 16 |
+	    (MTRACE_R_PF_BASE + pfres), MTRACE_FD_COPY, rule, label);
+}
+
+static __inline void
+mtrace_fate_socket_at(struct mbuf *m, struct m_tag *t,
+    const struct in_conninfo *inc, int proto)
+{
+
+	mbuf_trace_fate(m, t, MTRACE_RF(SOCKET), MTRACE_FD_SOCKET, proto, inc);
+}
+
+static __inline void
+mtrace_fate_ifp_at(struct mbuf *m, struct m_tag *t, struct ifnet *ifp)
+{
+
+	mbuf_trace_fate(m, t, MTRACE_RF(SENT), MTRACE_FD_IFP, 0, ifp);
+}
+
 #define	mtrace_static(m, s)						\
 	MTRACE_CALL((m), mtrace_string_nul, __FILE__, __LINE__, (s), false)
 #define	mtrace_dynamic(m, s)						\
@@ -296,75 +359,44 @@ mtrace_string_nul(struct mbuf *m, struct m_tag *t, const char *file, int line,
  */
 #define	MTRACE_IS_DROP(why)						\
 	(sizeof(char[MTRACE_RF_##why == MTRACE_FATE_DROPPED ? 1 : -1]) * 0)
-#define	MTRACE_FATE(m, why, how, val, p)				\
-	MTRACE_CALL((m), mbuf_trace_fate, MTRACE_RF(why), (how), (val), (p))
 #define	mtrace_fate(m, why)						\
-	MTRACE_FATE((m), why, MTRACE_FD_NONE, 0, NULL)
+	MTRACE_CALL((m), mtrace_fate_value_at, MTRACE_RF(why), 0, false)
+#define	mtrace_fate_value(m, why, v)					\
+	MTRACE_CALL((m), mtrace_fate_value_at, MTRACE_RF(why), (v), true)
 #define	mtrace_drop(m, why)						\
-	MTRACE_FATE((m), why, MTRACE_FD_NONE, MTRACE_IS_DROP(why), NULL)
-#define	mtrace_drop_why(m, why, s)					\
-	MTRACE_FATE((m), why, MTRACE_FD_STATIC, MTRACE_IS_DROP(why), (s))
+	MTRACE_CALL((m), mtrace_fate_value_at, MTRACE_RF(why),		\
+	    MTRACE_IS_DROP(why), false)
 #define	mtrace_drop_value(m, why, v)					\
-	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v) + MTRACE_IS_DROP(why), NULL)
+	MTRACE_CALL((m), mtrace_fate_value_at, MTRACE_RF(why),		\
+	    (v) + MTRACE_IS_DROP(why), true)
+#define	mtrace_drop_why(m, why, s)					\
+	MTRACE_CALL((m), mtrace_fate_why_at,				\
+	    MTRACE_RF(why) + MTRACE_IS_DROP(why), (s))
 /*
  * A drop recorded where several drops meet (a "bad:" label), only if none
  * was recorded on the way there: the first says more.  v is a value (an
  * error number), as for mtrace_drop_value().
  */
 #define	mtrace_drop_default(m, why, v)					\
-	MTRACE_CALL((m), mbuf_trace_fate, MTRACE_RF(why) | MTRACE_RF_DEFAULT, \
-	    MTRACE_FD_VALUE, (v) + MTRACE_IS_DROP(why), NULL)
-#define	mtrace_fate_value(m, why, v)					\
-	MTRACE_FATE((m), why, MTRACE_FD_VALUE, (v), NULL)
+	MTRACE_CALL((m), mtrace_fate_value_at,				\
+	    MTRACE_RF(why) | MTRACE_RF_DEFAULT, (v) + MTRACE_IS_DROP(why), true)
 /* pf's drop: reason is a PFRES_* number, the rule's number and label. */
 #define	mtrace_drop_pf(m, reason, rule, label)				\
-	MTRACE_CALL((m), mbuf_trace_fate,				\
-	    (uint32_t)MTRACE_FATE_DROPPED << 16 | (MTRACE_R_PF_BASE + (reason)), \
-	    MTRACE_FD_COPY, (rule), (label))
+	MTRACE_CALL((m), mtrace_fate_pf_at, (reason), (rule), (label))
 /*
  * Delivered to the socket of inpcb inp, protocol proto (IPPROTO_*), which
  * the record names by its addresses and ports.
  */
 #define	mtrace_deliver(m, inp, proto)					\
-	MTRACE_FATE((m), SOCKET, MTRACE_FD_SOCKET, (proto), &(inp)->inp_inc)
+	MTRACE_CALL((m), mtrace_fate_socket_at, &(inp)->inp_inc, (proto))
 /*
  * Handed to ifp's driver, which frees it when it pleases: the trace says
  * so and ends now (a fate of SENT always ends the trace).
  */
-#define	mtrace_sent(m, ifp)						\
-	MTRACE_FATE((m), SENT, MTRACE_FD_IFP, 0, (ifp))
+#define	mtrace_sent(m, ifp)	MTRACE_CALL((m), mtrace_fate_ifp_at, (ifp))
 
 /* The trace is complete: emit it now, not when the packet is freed. */
 #define	mtrace_end(m)		MTRACE_CALL((m), mbuf_trace_end)
-#else /* !MBUF_TRACE */
-#define	mtrace_start(m)			((void)0)
-#define	mtrace_start_ether(m, ifp)	((void)0)
-#define	mtrace_start_proto(m, et, ifp)	((void)0)
-#define	mtrace_start_chosen(m, et)	((void)0)
-#define	mtrace_start_socket(m, so)	((void)0)
-#define	mtrace_data(m)			((void)0)
-#define	mtrace_data_proto(m, et)	((void)0)
-#define	mtrace_printf(m, ...)		((void)0)
-#define	mtrace_static_length(m, s, l)	((void)0)
-#define	mtrace_static(m, s)		((void)0)
-#define	mtrace_dynamic_length(m, s, l)	((void)0)
-#define	mtrace_dynamic(m, s)		((void)0)
-#define	mtrace(m, s)			((void)0)
-#define	mtrace_(m)			((void)0)
-#define	mtrace_enter(m)			((void)0)
-#define	mtrace_leave(m)			((void)0)
-#define	mtrace_func(m)			((void)0)
-#define	mtrace_fate(m, why)		((void)0)
-#define	mtrace_drop(m, why)		((void)0)
-#define	mtrace_drop_why(m, why, s)	((void)0)
-#define	mtrace_drop_value(m, why, v)	((void)0)
-#define	mtrace_drop_default(m, why, v)	((void)0)
-#define	mtrace_fate_value(m, why, v)	((void)0)
-#define	mtrace_drop_pf(m, reason, rule, label) ((void)0)
-#define	mtrace_deliver(m, inp, proto)	((void)0)
-#define	mtrace_sent(m, ifp)		((void)0)
-#define	mtrace_end(m)			((void)0)
-#endif /* MBUF_TRACE */
 
 #endif /* _KERNEL */
 #endif /* !_SYS_MBUF_TRACE_H_ */
