@@ -196,9 +196,6 @@ mt_include $f
 
 mt_insert $f tcp_input before '^	return ?\(tcp_input_with_port\(mp, offp, proto, 0\)\);$' "${T}mtrace_func(*mp);"
 mt_insert $f tcp_input_with_port before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 1/2
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 2/2
-mt_drop $f tcp_input_with_port '^		TCPSTAT_INC\(tcps_rcvbadoff\);$' "$T$T" "bad data offset"
 mt_insert $f tcp_input_with_port before '^	tcp_dropwithreset\(m, th, tp, tlen\);$' \
     "${T}mtrace(m, \"reply: refused, this packet becomes the RST\");"
 mt_insert $f tcp_input_with_port before '^			tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen,$' \
