@@ -208,12 +208,6 @@ f=sys/netinet/udp_usrreq.c
 mt_include $f
 
 mt_insert $f udp_input before '^	\*mp = NULL;$' "${T}mtrace_enter(m);"
-mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badlen\);$' "$T$T$T" "bad length"
-mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badsum\);$' "$T$T$T" "bad checksum"
-mt_insert $f udp_input before '^		UDPSTAT_INC\(udps_noport\);$' \
-    "${T}${T}mtrace(m, \"no socket is bound to the destination port\");"
-mt_drop $f udp_input '^		icmp_error\(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0, 0\);$' "$T$T" \
-    "sending ICMP port unreachable"
 mt_insert $f udp_input before '^	if \(!udp_append\(inp, ip, m, iphlen, udp_in\)\)$' "${T}mtrace_leave(m);"
 
 # --- IPv6 input: sys/netinet6/ip6_input.c ----------------------------------

@@ -335,3 +335,154 @@ mt_insert $f syncache_add after '^	if \(syncache_respond\(sc, m, TH_SYN\|TH_ACK\
 mt_fate $f syncache_add 'TCPSTAT_INC\(tcps_sc_dropped\);' \
     "mtrace_drop(m, TCP_SC_DROPPED);" 2/2
 mt_skip $f syncache_timer tcp.tcps_sc_dropped "a timer's SYN-ACK retransmission failed: the SYN is long gone"
+
+# --- sys/netinet/udp_usrreq.c -----------------------------------------------
+f=sys/netinet/udp_usrreq.c
+
+mt_insert $f udp_append after '^	    IPSEC_CHECK_POLICY\(ipv4, n, inp\) != 0\) \{$' \
+    "${T}${T}mtrace_drop(n, UDP_IPSEC);"
+mt_insert $f udp_append after '^	if \(mac_inpcb_check_deliver\(inp, n\) != 0\) \{$' \
+    "${T}${T}mtrace_drop(n, UDP_MAC);"
+mt_fate $f udp_append 'if \(sbappendaddr_locked\(&so->so_rcv, append_sa, n, opts\) == 0\) \{' \
+    "mtrace_deliver(n, inp, IPPROTO_UDP);"
+mt_fate $f udp_append 'soroverflow_locked\(so\);' \
+    "mtrace_drop(n, UDP_FULLSOCK);"
+
+# Multicast and broadcast: each socket that takes the datagram gets a copy;
+# a socket's filters count their refusals on the original.
+mt_replace $f udp_multi_input '^				if \(blocked == MCAST_NOTGMEMBER\)$
+^					IPSTAT_INC\(ips_notmember\);$
+^				if \(blocked == MCAST_NOTSMEMBER \|\|$
+^				    blocked == MCAST_MUTED\)$
+^					UDPSTAT_INC\(udps_filtermcast\);$' \
+"${T}${T}${T}${T}if (blocked == MCAST_NOTGMEMBER) {
+${T}${T}${T}${T}${T}mtrace_drop(m, UDP_NOTMEMBER);
+${T}${T}${T}${T}${T}IPSTAT_INC(ips_notmember);
+${T}${T}${T}${T}}
+${T}${T}${T}${T}if (blocked == MCAST_NOTSMEMBER ||
+${T}${T}${T}${T}    blocked == MCAST_MUTED) {
+${T}${T}${T}${T}${T}mtrace_drop(m, UDP_FILTERMCAST);
+${T}${T}${T}${T}${T}UDPSTAT_INC(udps_filtermcast);
+${T}${T}${T}${T}}"
+mt_replace $f udp_multi_input '^		UDPSTAT_INC\(udps_noport\);$
+^		if \(IN_MULTICAST\(ntohl\(ip->ip_dst.s_addr\)\)\)$
+^			UDPSTAT_INC\(udps_noportmcast\);$
+^		else$
+^			UDPSTAT_INC\(udps_noportbcast\);$
+^	\}$
+^	m_freem\(m\);$' \
+"${T}${T}mtrace_drop(m, UDP_NOPORT);
+${T}${T}UDPSTAT_INC(udps_noport);
+${T}${T}if (IN_MULTICAST(ntohl(ip->ip_dst.s_addr))) {
+${T}${T}${T}mtrace_drop(m, UDP_NOPORTMCAST);
+${T}${T}${T}UDPSTAT_INC(udps_noportmcast);
+${T}${T}} else {
+${T}${T}${T}mtrace_drop(m, UDP_NOPORTBCAST);
+${T}${T}${T}UDPSTAT_INC(udps_noportbcast);
+${T}${T}}
+${T}} else
+${T}${T}mtrace_fate(m, UDP_COPIED);
+${T}m_freem(m);"
+
+mt_fate $f udp_input 'if \(\(m = m_pullup\(m, iphlen \+ sizeof\(struct udphdr\)\)\) == NULL\) \{' \
+"if (m->m_pkthdr.len < iphlen + sizeof(struct udphdr))
+${T}mtrace_drop(m, UDP_SHORT);"
+mt_replace $f udp_input '^	if \(uh->uh_dport == 0\)$
+^		goto badunlocked;$' \
+"${T}if (uh->uh_dport == 0) {
+${T}${T}mtrace_drop(m, UDP_BADPORT);
+${T}${T}goto badunlocked;
+${T}}"
+mt_fate $f udp_input 'UDPSTAT_INC\(udps_badlen\);' "mtrace_drop(m, UDP_BADLEN);"
+mt_fate $f udp_input 'UDPSTAT_INC\(udps_badsum\);' "mtrace_drop(m, UDP_BADSUM);"
+mt_insert $f udp_input after '^			/\* XXX: What is the right UDPLite MIB counter here\? \*/$' \
+    "${T}${T}${T}mtrace_drop(m, UDP_LITE_NOSUM);"
+# No socket: icmp_error() records that it consumes the datagram.
+mt_fate $f udp_input 'UDPSTAT_INC\(udps_noport\);' "mtrace_drop(m, UDP_NOPORT);"
+mt_fate $f udp_input 'UDPSTAT_INC\(udps_noportmcast\);' "mtrace_drop(m, UDP_NOPORTMCAST);"
+mt_fate $f udp_input 'UDPSTAT_INC\(udps_noportbcast\);' "mtrace_drop(m, UDP_NOPORTBCAST);"
+mt_insert $f udp_input after '^	if \(inp->inp_ip_minttl && inp->inp_ip_minttl > ip->ip_ttl\) \{$' \
+    "${T}${T}mtrace_drop(m, UDP_MINTTL);"
+mt_insert $f udp_input after '^		if \(up->u_rxcslen == 0 \|\| up->u_rxcslen > len\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, UDP_LITE_COVERAGE);"
+
+# --- sys/netinet6/udp6_usrreq.c ---------------------------------------------
+f=sys/netinet6/udp6_usrreq.c
+mt_include $f
+
+mt_insert $f udp6_append after '^		if \(IPSEC_CHECK_POLICY\(ipv6, n, inp\) != 0\) \{$' \
+    "${T}${T}${T}mtrace_drop(n, UDP_IPSEC);"
+mt_insert $f udp6_append after '^	if \(mac_inpcb_check_deliver\(inp, n\) != 0\) \{$' \
+    "${T}${T}mtrace_drop(n, UDP_MAC);"
+mt_fate $f udp6_append 'if \(sbappendaddr_locked\(&so->so_rcv, \(struct sockaddr \*\)&fromsa\[0\], n,' \
+    "mtrace_deliver(n, inp, IPPROTO_UDP);"
+mt_fate $f udp6_append 'soroverflow_locked\(so\);' \
+    "mtrace_drop(n, UDP_FULLSOCK);"
+
+mt_replace $f udp6_multi_input '^				if \(blocked == MCAST_NOTGMEMBER\)$
+^					IP6STAT_INC\(ip6s_notmember\);$
+^				if \(blocked == MCAST_NOTSMEMBER \|\|$
+^				    blocked == MCAST_MUTED\)$
+^					UDPSTAT_INC\(udps_filtermcast\);$' \
+"${T}${T}${T}${T}if (blocked == MCAST_NOTGMEMBER) {
+${T}${T}${T}${T}${T}mtrace_drop(m, UDP_NOTMEMBER6);
+${T}${T}${T}${T}${T}IP6STAT_INC(ip6s_notmember);
+${T}${T}${T}${T}}
+${T}${T}${T}${T}if (blocked == MCAST_NOTSMEMBER ||
+${T}${T}${T}${T}    blocked == MCAST_MUTED) {
+${T}${T}${T}${T}${T}mtrace_drop(m, UDP_FILTERMCAST);
+${T}${T}${T}${T}${T}UDPSTAT_INC(udps_filtermcast);
+${T}${T}${T}${T}}"
+# The datagram was freed before it was counted: free it after.
+mt_replace $f udp6_multi_input '^	m_freem\(m\);$
+^$
+^	if \(appends == 0\) \{$
+^		/\*$
+^		 \* No matching pcb found; discard datagram.  \(No need$
+^		 \* to send an ICMP Port Unreachable for a broadcast$
+^		 \* or multicast datagram.\)$
+^		 \*/$
+^		UDPSTAT_INC\(udps_noport\);$
+^		UDPSTAT_INC\(udps_noportmcast\);$
+^	\}$' \
+"${T}if (appends == 0) {
+${T}${T}/*
+${T}${T} * No matching pcb found; discard datagram.  (No need
+${T}${T} * to send an ICMP Port Unreachable for a broadcast
+${T}${T} * or multicast datagram.)
+${T}${T} */
+${T}${T}mtrace_drop(m, UDP_NOPORT);
+${T}${T}UDPSTAT_INC(udps_noport);
+${T}${T}mtrace_drop(m, UDP_NOPORTMCAST);
+${T}${T}UDPSTAT_INC(udps_noportmcast);
+${T}} else
+${T}${T}mtrace_fate(m, UDP_COPIED);
+${T}m_freem(m);"
+
+mt_fate $f udp6_input 'm = m_pullup\(m, off \+ sizeof\(struct udphdr\)\);' \
+"if (m->m_pkthdr.len < off + sizeof(struct udphdr))
+${T}mtrace_drop(m, UDP_SHORT6);"
+mt_replace $f udp6_input '^	if \(uh->uh_dport == 0\)$
+^		goto badunlocked;$' \
+"${T}if (uh->uh_dport == 0) {
+${T}${T}mtrace_drop(m, UDP_BADPORT);
+${T}${T}goto badunlocked;
+${T}}"
+mt_insert $f udp6_input after '^		if \(\(ulen < sizeof\(struct udphdr\)\) \|\| \(ulen > plen\)\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, UDP_LITE_BADLEN);"
+mt_insert $f udp6_input after '^		if \(uh->uh_sum == 0\) \{$
+^			/\* XXX: What is the right UDPLite MIB counter\? \*/$' \
+    "${T}${T}${T}mtrace_drop(m, UDP_LITE_NOSUM);"
+mt_fate $f udp6_input 'UDPSTAT_INC\(udps_badlen\);' "mtrace_drop(m, UDP_BADLEN);"
+mt_replace $f udp6_input '^			else$
+^				goto badunlocked;$' \
+"${T}${T}${T}else {
+${T}${T}${T}${T}mtrace_drop(m, UDP_NOSUM6);
+${T}${T}${T}${T}goto badunlocked;
+${T}${T}${T}}"
+mt_fate $f udp6_input 'UDPSTAT_INC\(udps_badsum\);' "mtrace_drop(m, UDP_BADSUM);"
+# No socket: icmp6_error() records that it consumes the datagram.
+mt_fate $f udp6_input 'UDPSTAT_INC\(udps_noport\);' "mtrace_drop(m, UDP_NOPORT);"
+mt_fate $f udp6_input 'UDPSTAT_INC\(udps_noportmcast\);' "mtrace_drop(m, UDP_NOPORTMCAST);"
+mt_insert $f udp6_input after '^		if \(up->u_rxcslen == 0 \|\| up->u_rxcslen > ulen\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, UDP_LITE_COVERAGE);"
