@@ -121,11 +121,15 @@ ${T}${T}mtrace_drop(m, TCP_SYN_BUSY);
 ${T}${T}goto dropunlock;
 ${T}}"
 
-# Handed to the connection: delivered.
-mt_fate $f tcp_input_with_port 'tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen,' \
-    "mtrace_deliver(m, inp, IPPROTO_TCP);"
-mt_fate $f tcp_input_with_port 'tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen, tlen, iptos\);' \
-    "mtrace_deliver(m, inp, IPPROTO_TCP);"
+# Handed to the connection: delivered.  The record goes before the
+# mtrace_leave() of 20-instrument, which must stay next to the call for
+# both insertions to be found again on a second run.
+mt_insert $f tcp_input_with_port before '^			mtrace_leave\(m\);$
+^			tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen,$' \
+    "${T}${T}${T}mtrace_deliver(m, inp, IPPROTO_TCP);"
+mt_insert $f tcp_input_with_port before '^	mtrace_leave\(m\);$
+^	tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen, tlen, iptos\);$' \
+    "${T}mtrace_deliver(m, inp, IPPROTO_TCP);"
 
 # tcp_do_segment(): the segment is delivered already; these drop it.
 mt_insert $f tcp_do_segment after '^	if \(\(thflags & TH_SYN\) && \(thflags & TH_FIN\) && V_drop_synfin\) \{$' \
@@ -223,7 +227,9 @@ mt_fate $f tcp_do_segment 'TCPSTAT_INC\(tcps_rcvacktoomuch\);' \
     "mtrace_drop(m, TCP_ACKTOOMUCH);"
 mt_skip $f tcp_do_segment tcp.tcps_sig_err_sigopt "the segment is processed all the same (FreeBSD: 'XXX: should drop?')"
 # Data for a socket that cannot receive more, on the fast path and off it.
-mt_insert $f tcp_do_segment after '^			if \(so->so_rcv.sb_state & SBS_CANTRCVMORE\) \{$' \
+mt_insert $f tcp_do_segment after '^			/\* Add data to socket buffer. \*/$
+^			SOCK_RECVBUF_LOCK\(so\);$
+^			if \(so->so_rcv.sb_state & SBS_CANTRCVMORE\) \{$' \
     "${T}${T}${T}${T}mtrace_drop(m, TCP_CANTRCVMORE);"
 mt_replace $f tcp_do_segment '^			if \(so->so_rcv.sb_state & SBS_CANTRCVMORE\)$
 ^				m_freem\(m\);$
