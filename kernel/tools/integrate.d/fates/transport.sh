@@ -9,8 +9,9 @@
 # ACKs, a valid RST) stay delivered; its drops get their reason where they
 # are decided, not at the labels.  A segment answered with a RST is
 # consumed by it (TCP_RST, tcp_dropwithreset()), after the reason it was
-# refused for.  A SYN the syncache takes, or an ACK, a RST it handles, is
-# delivered to the listening socket.  A datagram UDP appends to a socket
+# refused for.  A SYN the syncache takes, or a RST it handles, is
+# delivered to the listening socket; the ACK that completes a handshake,
+# to the new connection.  A datagram UDP appends to a socket
 # is delivered just before the socket buffer takes it (and deletes its
 # tags); a multicast or broadcast one is copied to each socket that takes
 # it, and the original is consumed (UDP_COPIED).
