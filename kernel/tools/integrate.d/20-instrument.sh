@@ -141,9 +141,6 @@ mt_include $f
 
 mt_insert $f tcp_input before '^	return ?\(tcp_input_with_port\(mp, offp, proto, 0\)\);$' "${T}mtrace_func(*mp);"
 mt_insert $f tcp_input_with_port before '^	NET_EPOCH_ASSERT\(\);$' "${T}mtrace_enter(m);"
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 1/2
-mt_drop $f tcp_input_with_port '^			TCPSTAT_INC\(tcps_rcvbadsum\);$' "$T$T$T" "bad checksum" 2/2
-mt_drop $f tcp_input_with_port '^		TCPSTAT_INC\(tcps_rcvbadoff\);$' "$T$T" "bad data offset"
 mt_insert $f tcp_input_with_port before '^	tcp_dropwithreset\(m, th, tp, tlen\);$' \
     "${T}mtrace(m, \"reply: refused, this packet becomes the RST\");"
 mt_insert $f tcp_input_with_port before '^			tp->t_fb->tfb_tcp_do_segment\(tp, m, th, drop_hdrlen,$' \
@@ -156,12 +153,6 @@ f=sys/netinet/udp_usrreq.c
 mt_include $f
 
 mt_insert $f udp_input before '^	\*mp = NULL;$' "${T}mtrace_enter(m);"
-mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badlen\);$' "$T$T$T" "bad length"
-mt_drop $f udp_input '^			UDPSTAT_INC\(udps_badsum\);$' "$T$T$T" "bad checksum"
-mt_insert $f udp_input before '^		UDPSTAT_INC\(udps_noport\);$' \
-    "${T}${T}mtrace(m, \"no socket is bound to the destination port\");"
-mt_drop $f udp_input '^		icmp_error\(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0, 0\);$' "$T$T" \
-    "sending ICMP port unreachable"
 mt_insert $f udp_input before '^	if \(!udp_append\(inp, ip, m, iphlen, udp_in\)\)$' "${T}mtrace_leave(m);"
 
 # --- IPv6 input: sys/netinet6/ip6_input.c ----------------------------------
