@@ -7,3 +7,11 @@ mt_insert $f pf_test after '^	case PF_SYNPROXY_DROP:$' \
     "${T}${T}mtrace_drop_pf(*m0, reason, r->nr, r->label[0]);"
 mt_insert $f pf_test after '^	case PF_DROP:$' \
     "${T}${T}mtrace_drop_pf(*m0, reason, r->nr, r->label[0]);"
+
+# pf counts the stack's own counters for what it then drops: a bad
+# protocol checksum (pf_test() records PF_PROTCKSUM after) and a packet
+# route-to cannot fragment (pf sends the ICMP error itself).
+mt_fate $f pf_check_proto_cksum 'KMOD_TCPSTAT_INC\(tcps_rcvbadsum\);' 'mtrace_drop(m, TCP_BADSUM);'
+mt_fate $f pf_check_proto_cksum 'KMOD_UDPSTAT_INC\(udps_badsum\);' 'mtrace_drop(m, UDP_BADSUM);'
+mt_fate $f pf_check_proto_cksum 'KMOD_ICMPSTAT_INC\(icps_checksum\);' 'mtrace_drop(m, ICMP_BADSUM);'
+mt_fate $f pf_route 'KMOD_IPSTAT_INC\(ips_cantfrag\);' 'mtrace_drop(m0, IP_CANTFRAG);'
