@@ -189,7 +189,9 @@ test_refuses_a_taken_number()
 # The integrated files compile against real FreeBSD 15.1 headers (fbsd-kcc,
 # the kernel's flags, warnings are errors), with options MBUF_TRACE off
 # and on: INVARIANTS/WITNESS, and as modules (pf and netgraph are modules
-# in GENERIC).  The tree is the whole integration, -s included.
+# in GENERIC).  The tree is the whole integration, -s included: every file
+# it instruments, so that a record on the wrong mbuf or a reason the table
+# lacks fails here (with the option off too: the calls type-check).
 test_compiles_with_fbsd_kcc()
 {
 	sys=${FBSD_SYS:-$HOME/.cache/freebsd-sys}
@@ -199,10 +201,13 @@ test_compiles_with_fbsd_kcc()
 	fi
 	tree "$work/t" -s
 	"$tool" -s "$work/t" >/dev/null
+	# The selection's files, and every file the trace points and the
+	# fates instrument ("f=" lines).
 	files="kern/uipc_socket.c kern/kern_fork.c kern/kern_procctl.c
-	    compat/freebsd32/freebsd32_misc.c netinet/tcp_input.c
-	    netinet/udp_usrreq.c netinet6/udp6_usrreq.c netpfil/pf/pf.c
-	    netpfil/pf/pf_ioctl.c netgraph/ng_mbuf_trace.c"
+	    compat/freebsd32/freebsd32_misc.c netpfil/pf/pf_ioctl.c
+	    netgraph/ng_mbuf_trace.c $(sed -n 's/^f=sys\/\([^ ]*\)$/\1/p' \
+	    "$project"/kernel/tools/integrate.d/20-instrument.sh \
+	    "$project"/kernel/tools/integrate.d/fates/*.sh | sort -u)"
 	status=0
 	for option in off on; do
 		extra=

@@ -198,6 +198,13 @@ applies_to_freebsd_15_1_and_is_idempotent)
 	grep -q 'already has every change; nothing to do' "$work/again" ||
 	    fail "second run changed: $(cat "$work/again")"
 	"$tool" -n "$work/tree" | grep -q 'nothing to do' || fail "dry run after apply is not empty"
+	# Every drop counter's site records its reason, or its fates file
+	# says why not (docs/drops.md).
+	"$tools/mbuf_trace-dropsites" "$work/tree" >"$work/sites" ||
+	    fail "mbuf_trace-dropsites failed"
+	tail -2 "$work/sites"
+	missing=$(awk -F'\t' '$5 == "missing" { print $1 ":" $2 " " $3 " " $4 }' "$work/sites")
+	[ -z "$missing" ] || fail "drop counter sites without a record or an mt_skip: $missing"
 	# Every instrumented file includes the header exactly once.
 	for f in $(grep -l 'mtrace' $(cd "$work/tree" && find sys -name '*.c' | sed "s|^|$work/tree/|")); do
 		case $f in */kern_mbuf_trace.c|*/if_mbuf_trace.c) continue ;; esac
