@@ -1,0 +1,173 @@
+# inet6: IPv6 input, forwarding and output, ICMPv6, neighbour discovery,
+# fragment reassembly and raw IPv6 sockets (reasons 300-499 of
+# <sys/mbuf_trace_reason.h>).
+#
+# - A drop the stack counts twice (ip6s_cantforward and ip6s_badscope,
+#   icp6s_invlhlim and icp6s_badns, rip6s_nosock and rip6s_nosockmcast)
+#   gets a record for each counter.
+# - A packet turned into an ICMPv6 error becomes the error itself:
+#   icmp6_error() prepends the headers to it, and its trace goes on to the
+#   error's transmission.  A drop recorded before icmp6_error() says why;
+#   icmp6_error() records ICMP6_ERROR (type << 8 | code) or, where it sends
+#   none, a drop (for an uncounted cause, only when none was recorded).
+# - ip6_forward() keeps a copy (mcopy) for the errors it may send: a copy
+#   whose trace takes no record is not emitted, so the copy is only
+#   recorded on where it becomes an error.
+# - Where the stack counts a packet already freed (m_pullup() failed,
+#   if_output() took it), there is nothing to record on: mt_skip.
+
+# --- IPv6 input: ip6_input.c -----------------------------------------------
+f=sys/netinet6/ip6_input.c
+mt_replace $f ip6_input '^	if \(\(ND_IFINFO\(rcvif\)->flags & ND6_IFF_IFDISABLED\)\)$
+^		goto bad;$' "${T}if ((ND_IFINFO(rcvif)->flags & ND6_IFF_IFDISABLED)) {
+${T}${T}mtrace_drop(m, IP6_IFDISABLED);
+${T}${T}goto bad;
+${T}}"
+mt_replace $f ip6_input '^		if \(n == NULL\)$
+^			goto bad;$' "${T}${T}if (n == NULL) {
+${T}${T}${T}mtrace_drop(m, IP6_NOMEM);
+${T}${T}${T}goto bad;
+${T}${T}}"
+mt_skip $f ip6_input ip6.ip6s_toosmall "m_pullup() failed and freed the packet"
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badvers\);' 'mtrace_drop(m, IP6_BADVERS);'
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "multicast source");' 1/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "interface-local multicast from a link");' 2/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "multicast of scope 0");' 3/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "IPv4-mapped address");' 4/7
+# Under #if 0, but the lister reads it.
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "IPv4-compatible address");' 5/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "unspecified destination");' 6/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "an address outside the link'"'"'s zone");' 7/7
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\); /\* XXX \*/' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "an address with a scope zone embedded");' 1/2
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_badscope\); /\* XXX \*/' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "an address of this host as source");' 2/2
+mt_insert $f ip6_input after '^			    ip6_sprintf\(ip6bufd, &ip6->ip6_dst\)\)\);$' \
+    "${T}${T}${T}mtrace_drop(m, IP6_NOTREADY);"
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_cantforward\);' 'mtrace_drop(m, IP6_NOTOURS);' 1/2
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_CANTFORWARD,
+    "refused by the multicast router");' 2/2
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_tooshort\);' \
+    'mtrace_drop_why(m, IP6_TOOSHORT, "payload length");' 1/2
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_tooshort\);' \
+    'mtrace_drop_why(m, IP6_TOOSHORT, "an extension header");' 2/2
+mt_fate $f ip6_input 'IP6STAT_INC\(ip6s_toomanyhdr\);' 'mtrace_drop(m, IP6_TOOMANYHDR);'
+# RSS kernels: reassembled datagrams come back here.
+mt_fate $f ip6_direct_input 'IP6STAT_INC\(ip6s_toomanyhdr\);' 'mtrace_drop(m, IP6_TOOMANYHDR);'
+mt_fate $f ip6_direct_input 'IP6STAT_INC\(ip6s_tooshort\);' \
+    'mtrace_drop_why(m, IP6_TOOSHORT, "an extension header");'
+mt_fate $f ip6_input_hbh 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS,
+    "payload length 0 without a jumbo option");'
+mt_skip $f ip6_hopopts_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+for mt_n in 1 2 3 4; do
+	mt_fate $f ip6_process_hopopts 'IP6STAT_INC\(ip6s_toosmall\);' \
+	    'mtrace_drop_why(m, IP6_TOOSMALL,
+    "an option past the end of its header");' $mt_n/4
+done
+mt_fate $f ip6_process_hopopts 'icmp6_error\(m, ICMP6_PARAM_PROB,' \
+    'mtrace_drop_why(m, IP6_BADOPTLEN,
+    "router alert");' 1/5
+mt_fate $f ip6_process_hopopts 'icmp6_error\(m, ICMP6_PARAM_PROB,' \
+    'mtrace_drop_why(m, IP6_BADOPTLEN,
+    "jumbo payload");' 2/5
+mt_fate $f ip6_process_hopopts 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS,
+    "a jumbo option with a payload length");' 1/3
+mt_fate $f ip6_process_hopopts 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS,
+    "two jumbo options");' 2/3
+mt_fate $f ip6_process_hopopts 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS,
+    "a jumbo payload length under 65536");' 3/3
+mt_insert $f ip6_unknown_opt after '^	case IP6OPT_TYPE_DISCARD:	/\* silently discard \*/$' \
+    "${T}${T}mtrace_drop(m, IP6_OPTDISCARD);"
+mt_fate $f ip6_unknown_opt 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS, "an unknown option");' 1/2
+mt_fate $f ip6_unknown_opt 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS, "an unknown option");' 2/2
+
+# --- IPv6 forwarding: ip6_forward.c ----------------------------------------
+# The counts after IPSEC_FORWARD() and nd6_output_ifp() come when the
+# packet is gone; the drop, if any, was recorded where it happened.
+f=sys/netinet6/ip6_forward.c
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_CANTFORWARD,
+    "multicast or unspecified address");' 1/6
+mt_skip $f ip6_forward ip6.ip6s_cantforward "IPSEC_FORWARD() or nd6_output_ifp() took the packet before the count"
+mt_fate $f ip6_forward 'icmp6_error\(m, ICMP6_TIME_EXCEEDED,' 'mtrace_drop(m, IP6_HLIMIT);'
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_noroute\);' 'mtrace_drop(m, IP6_NOROUTE);'
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_cantforward\);' 'mtrace_drop(m, IP6_REJECTROUTE);' 3/6
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_CANTFORWARD,
+    "source out of scope on the way out");' 4/6
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "source out of scope on the way out");' 1/2
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_CANTFORWARD,
+    "destination out of scope on the way out");' 5/6
+mt_fate $f ip6_forward 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "destination out of scope on the way out");' 2/2
+mt_fate $f ip6_forward 'in6_ifstat_inc\(nh->nh_ifp, ifs6_in_toobig\);' 'mtrace_drop(m, IP6_TOOBIG);'
+
+# --- IPv6 fast forwarding: ip6_fastfwd.c -----------------------------------
+f=sys/netinet6/ip6_fastfwd.c
+mt_fate $f ip6_findroute 'IP6STAT_INC\(ip6s_noroute\);' 'mtrace_drop(m, IP6_NOROUTE);'
+mt_fate $f ip6_findroute 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_CANTFORWARD, "no route");' 1/3
+mt_fate $f ip6_findroute 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_REJECTROUTE, "blackhole");' 2/3
+mt_fate $f ip6_findroute 'IP6STAT_INC\(ip6s_cantforward\);' \
+    'mtrace_drop_why(m, IP6_REJECTROUTE, "reject");' 3/3
+mt_fate $f ip6_tryforward 'IP6STAT_INC\(ip6s_badoptions\);' \
+    'mtrace_drop_why(m, IP6_BADOPTIONS,
+    "payload length 0 without a jumbo option");'
+mt_fate $f ip6_tryforward 'IP6STAT_INC\(ip6s_tooshort\);' \
+    'mtrace_drop_why(m, IP6_TOOSHORT, "payload length");'
+mt_fate $f ip6_tryforward 'icmp6_error\(m, ICMP6_TIME_EXCEEDED,' 'mtrace_drop(m, IP6_HLIMIT);'
+mt_fate $f ip6_tryforward 'in6_ifstat_inc\(nh->nh_ifp, ifs6_in_toobig\);' \
+    'mtrace_drop(m, IP6_TOOBIG);' 1/2
+mt_fate $f ip6_tryforward 'in6_ifstat_inc\(nh->nh_ifp, ifs6_in_toobig\);' \
+    'mtrace_drop(m, IP6_TOOBIG);' 2/2
+mt_skip $f ip6_tryforward ip6.ip6s_cantforward "if_output() took the packet before the count"
+
+# --- IPv6 output: ip6_output.c ---------------------------------------------
+f=sys/netinet6/ip6_output.c
+mt_fate $f ip6_fragment 'IP6STAT_INC\(ip6s_odropped\);' 'mtrace_drop(m0, IP6_FRAGNOBUFS);' 1/4
+mt_fate $f ip6_fragment 'IP6STAT_INC\(ip6s_odropped\);' 'mtrace_drop(m0, IP6_FRAGNOBUFS);' 2/4
+mt_fate $f ip6_fragment 'IP6STAT_INC\(ip6s_odropped\);' 'mtrace_drop(m0, IP6_FRAGNOBUFS);' 3/4
+mt_fate $f ip6_fragment 'IP6STAT_INC\(ip6s_odropped\);' 'mtrace_drop(m0, IP6_FRAGNOBUFS);' 4/4
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "unspecified source");' 1/3
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE, "multicast source");' 2/3
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_badscope\);' \
+    'mtrace_drop_why(m, IP6_BADSCOPE,
+    "addresses outside the outgoing link'"'"'s zone");' 3/3
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_noroute\);' 'mtrace_drop(m, IP6_NOROUTE);' 1/3
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_noroute\);' 'mtrace_drop(m, IP6_NOROUTE);' 2/3
+mt_fate $f ip6_output 'IP6STAT_INC\(ip6s_noroute\);' \
+    'mtrace_drop_why(m, IP6_NOROUTE,
+    "multicast on a link without multicast");' 3/3
+mt_insert $f ip6_output after '^		    IN6_IS_ADDR_MC_INTFACELOCAL\(&ip6->ip6_dst\)\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, IP6_MCASTLOCAL);"
+mt_skip $f ip6_output ip6.ip6s_odropped "mb_unmapped_to_ext() failed and freed the packet"
+# The fragments carry copies of the trace; the datagram ends here.
+mt_insert $f ip6_output after '^sendorfree:$' "${T}if (error == 0)
+${T}${T}mtrace_fate(m0, IP6_FRAGMENTED);"
+# Where the errors meet: the drops without a record of their own.
+mt_insert $f ip6_output after '^bad:$' "${T}mtrace_drop_default(m, IP6_OUTPUT_ERROR, error);"
