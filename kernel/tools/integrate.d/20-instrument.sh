@@ -206,10 +206,6 @@ f=sys/netinet6/icmp6.c
 mt_include $f
 
 mt_insert $f icmp6_input after '^	m = \*mp;$' "${T}mtrace_enter(m);"
-mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_tooshort\);$' "$T$T" "too short"
-mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_checksum\);$' "$T$T" "bad checksum"
-mt_drop $f icmp6_input '^			IP6STAT_INC\(ip6s_notmember\);$' "$T$T$T" \
-    "not a member of the destination multicast group"
 mt_insert $f icmp6_input before '^			icmp6_reflect\(n, noff\);$' \
     "${T}${T}${T}mtrace(n, \"reply: a copy of this packet becomes the echo reply\");" 1/2
 mt_insert $f icmp6_input before '^	icmp6_rip6_input\(&m, \*offp\);$' "${T}mtrace_leave(m);"

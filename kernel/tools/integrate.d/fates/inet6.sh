@@ -171,3 +171,119 @@ mt_insert $f ip6_output after '^sendorfree:$' "${T}if (error == 0)
 ${T}${T}mtrace_fate(m0, IP6_FRAGMENTED);"
 # Where the errors meet: the drops without a record of their own.
 mt_insert $f ip6_output after '^bad:$' "${T}mtrace_drop_default(m, IP6_OUTPUT_ERROR, error);"
+
+# --- ICMPv6: icmp6.c -------------------------------------------------------
+f=sys/netinet6/icmp6.c
+mt_skip $f icmp6_error2 ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_fate $f icmp6_error 'ICMP6STAT_INC\(icp6s_canterror\);' \
+    'mtrace_drop_why(m, ICMP6_CANTERROR, "decrypted by IPsec");' 1/2
+mt_skip $f icmp6_error ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_replace $f icmp6_error '^	      code != ICMP6_PARAMPROB_OPTION\)\)\)$
+^		goto freeit;$' "${T}      code != ICMP6_PARAMPROB_OPTION))) {
+${T}${T}mtrace_drop_default(m, ICMP6_NOERR_MCAST, type << 8 | code);
+${T}${T}goto freeit;
+${T}}"
+mt_replace $f icmp6_error '^	    IN6_IS_ADDR_MULTICAST\(&oip6->ip6_src\)\)$
+^		goto freeit;$' "${T}    IN6_IS_ADDR_MULTICAST(&oip6->ip6_src)) {
+${T}${T}mtrace_drop_default(m, ICMP6_NOERR_SRC, type << 8 | code);
+${T}${T}goto freeit;
+${T}}"
+mt_fate $f icmp6_error 'ICMP6STAT_INC\(icp6s_canterror\);' 'mtrace_drop(m, ICMP6_CANTERROR);' 2/2
+mt_replace $f icmp6_error '^	if \(icmp6_ratelimit\(&oip6->ip6_src, type, code\)\)$
+^		goto freeit;$' "${T}if (icmp6_ratelimit(&oip6->ip6_src, type, code)) {
+${T}${T}mtrace_drop(m, ICMP6_TOOFREQ);
+${T}${T}goto freeit;
+${T}}"
+# m is the error now, its headers prepended: the trace goes on with it.
+mt_fate $f icmp6_error 'ICMP6STAT_INC2\(icp6s_outhist, type\);' \
+    'mtrace_fate_value(m, ICMP6_ERROR, type << 8 | code);'
+mt_skip $f icmp6_ratelimit icmp6.icp6s_toofreq "no packet here: its callers record ICMP6_TOOFREQ when it says no"
+
+mt_skip $f icmp6_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_fate $f icmp6_input 'ICMP6STAT_INC\(icp6s_tooshort\);' 'mtrace_drop(m, ICMP6_TOOSHORT);'
+mt_fate $f icmp6_input 'IP6STAT_INC\(ip6s_notmember\);' 'mtrace_drop(m, IP6_NOTMEMBER);'
+mt_fate $f icmp6_input 'ICMP6STAT_INC\(icp6s_checksum\);' 'mtrace_drop(m, ICMP6_BADSUM);'
+# No echo reply for it; the request goes on to the raw sockets.
+mt_replace $f icmp6_input '^		if \(icmp6_ratelimit\(&ip6->ip6_src, ICMP6_ECHO_REPLY, 0\)\)$
+^			break;$' "${T}${T}if (icmp6_ratelimit(&ip6->ip6_src, ICMP6_ECHO_REPLY, 0)) {
+${T}${T}${T}mtrace_drop(m, ICMP6_TOOFREQ);
+${T}${T}${T}break;
+${T}${T}}"
+mt_replace $f icmp6_input '^		if \(\(ip6->ip6_hlim != 1\) \|\| \(m->m_flags & M_RTALERT_MLD\) == 0\)$
+^			goto freeit;$' "${T}${T}if ((ip6->ip6_hlim != 1) || (m->m_flags & M_RTALERT_MLD) == 0) {
+${T}${T}${T}mtrace_drop(m, ICMP6_MLDBAD);
+${T}${T}${T}goto freeit;
+${T}${T}}"
+mt_fate $f icmp6_input 'ICMP6STAT_INC\(icp6s_badcode\);' 'mtrace_drop(m, ICMP6_BADCODE);'
+mt_fate $f icmp6_input 'ICMP6STAT_INC\(icp6s_badlen\);' 'mtrace_drop(m, ICMP6_BADLEN);'
+
+mt_fate $f icmp6_notify_error 'ICMP6STAT_INC\(icp6s_tooshort\);' \
+    'mtrace_drop_why(m, ICMP6_TOOSHORT,
+    "too short to quote a packet");'
+mt_skip $f icmp6_notify_error ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_replace $f icmp6_notify_error '^		    IN6_IS_ADDR_UNSPECIFIED\(&eip6->ip6_dst\)\)$
+^			goto freeit;$' "${T}${T}    IN6_IS_ADDR_UNSPECIFIED(&eip6->ip6_dst)) {
+${T}${T}${T}mtrace_drop(m, ICMP6_BADQUOTE);
+${T}${T}${T}goto freeit;
+${T}${T}}"
+mt_replace $f icmp6_notify_error '^		if \(in6_setscope\(&icmp6dst.sin6_addr, m->m_pkthdr.rcvif, NULL\)\)$
+^			goto freeit;$' "${T}${T}if (in6_setscope(&icmp6dst.sin6_addr, m->m_pkthdr.rcvif,
+${T}${T}    NULL)) {
+${T}${T}${T}mtrace_drop(m, ICMP6_BADQUOTE);
+${T}${T}${T}goto freeit;
+${T}${T}}"
+mt_replace $f icmp6_notify_error '^		if \(in6_setscope\(&icmp6src.sin6_addr, m->m_pkthdr.rcvif, NULL\)\)$
+^			goto freeit;$' "${T}${T}if (in6_setscope(&icmp6src.sin6_addr, m->m_pkthdr.rcvif,
+${T}${T}    NULL)) {
+${T}${T}${T}mtrace_drop(m, ICMP6_BADQUOTE);
+${T}${T}${T}goto freeit;
+${T}${T}}"
+mt_skip $f ni6_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+
+# Raw ICMPv6 sockets take copies (m_copym()), which are not traced again
+# and emit nothing; the packet records its deliveries, one per socket, and
+# is freed at the end (as rip_input() of fates/inet.sh).  Without a taker
+# it is a drop, unless one was recorded on the way (a bad code or length,
+# no echo reply for the rate limit); the ICMPv6 type is the value.
+mt_fate $f icmp6_rip6_input 'soroverflow_locked\(inp->inp_socket\);' \
+    'mtrace_drop(m, ICMP6_FULLSOCK);'
+mt_fate $f icmp6_rip6_input 'sorwakeup_locked\(inp->inp_socket\);' \
+    'mtrace_deliver(m, inp, IPPROTO_ICMPV6);'
+mt_fate $f icmp6_rip6_input 'm_freem\(m\);' 'if (delivered == 0)
+	mtrace_drop_default(m, ICMP6_NOSOCKET, icmp6->icmp6_type);' 2/2
+
+mt_insert $f icmp6_reflect after '^ bad:$' "${T}mtrace_drop(m, ICMP6_NOSRC);"
+
+mt_replace $f icmp6_redirect_input '^	if \(V_ip6_forwarding\)$
+^		goto freeit;$' "${T}if (V_ip6_forwarding) {
+${T}${T}mtrace_drop_why(m, ICMP6_REDIRIGNORED, \"a router\");
+${T}${T}goto freeit;
+${T}}"
+mt_replace $f icmp6_redirect_input '^	if \(!V_icmp6_rediraccept\)$
+^		goto freeit;$' "${T}if (!V_icmp6_rediraccept) {
+${T}${T}mtrace_drop_why(m, ICMP6_REDIRIGNORED, \"rediraccept is off\");
+${T}${T}goto freeit;
+${T}}"
+mt_replace $f icmp6_redirect_input '^	if\(m->m_flags & M_FRAGMENTED\)$
+^		goto freeit;$' "${T}if(m->m_flags & M_FRAGMENTED) {
+${T}${T}mtrace_drop(m, ND6_FRAGMENT);
+${T}${T}goto freeit;
+${T}}"
+mt_skip $f icmp6_redirect_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_fate $f icmp6_redirect_input 'ICMP6STAT_INC\(icp6s_invlhlim\);' 'mtrace_drop(m, ND6_BADHLIM);'
+mt_insert $f icmp6_redirect_input after '^	if \(nd6_options\(&ndopts\) < 0\) \{$' \
+    "${T}${T}mtrace_drop(m, ND6_BADOPT);"
+mt_fate $f icmp6_redirect_input \
+    'nd6_cache_lladdr\(ifp, &redtgt6, lladdr, lladdrlen, ND_REDIRECT,' \
+    'mtrace_fate(m, ND6_INPUT);'
+mt_fate $f icmp6_redirect_input 'ICMP6STAT_INC\(icp6s_badredirect\);' \
+    'mtrace_drop(m, ICMP6_BADREDIRECT);'
+
+# m0 is ip6_forward()'s copy: quoted into the redirect, its tags deleted.
+mt_replace $f icmp6_redirect_output '^	if \(icmp6_ratelimit\(&sip6->ip6_src, ND_REDIRECT, 0\)\)$
+^		goto fail;$' "${T}if (icmp6_ratelimit(&sip6->ip6_src, ND_REDIRECT, 0)) {
+${T}${T}mtrace_drop(m0, ICMP6_TOOFREQ);
+${T}${T}goto fail;
+${T}}"
+mt_fate $f icmp6_redirect_output 'm_tag_delete_chain\(m0, NULL\);' \
+    'mtrace_fate_value(m0, ICMP6_ERROR, ND_REDIRECT << 8);'
