@@ -287,3 +287,86 @@ ${T}${T}goto fail;
 ${T}}"
 mt_fate $f icmp6_redirect_output 'm_tag_delete_chain\(m0, NULL\);' \
     'mtrace_fate_value(m0, ICMP6_ERROR, ND_REDIRECT << 8);'
+
+# --- Fragment reassembly: frag6.c ------------------------------------------
+# Each fragment has its own trace; the fragments of a completed datagram
+# are joined to the first, whose trace goes on as the datagram's.
+f=sys/netinet6/frag6.c
+mt_include $f
+mt_insert $f "" after '^static MALLOC_DEFINE\(M_FRAG6, "frag6", "IPv6 fragment reassembly header"\);$' "
+/*
+ * mbuf_trace: a drop on every fragment queued in q6, or on its first one,
+ * before the queue is freed.
+ */
+#ifdef MBUF_TRACE
+#define${T}mtrace_drop_frags(q6, why) do {${T}${T}${T}${T}${T}\\
+${T}struct ip6asfrag *_af6;${T}${T}${T}${T}${T}${T}\\
+${T}${T}${T}${T}${T}${T}${T}${T}${T}\\
+${T}TAILQ_FOREACH(_af6, &(q6)->ip6q_frags, ip6af_tq)${T}${T}\\
+${T}${T}mtrace_drop(_af6->ip6af_m, why);${T}${T}${T}\\
+} while (0)
+#define${T}mtrace_drop_first(q6, why) do {${T}${T}${T}${T}${T}\\
+${T}struct ip6asfrag *_af6 = TAILQ_FIRST(&(q6)->ip6q_frags);${T}\\
+${T}${T}${T}${T}${T}${T}${T}${T}${T}\\
+${T}if (_af6 != NULL)${T}${T}${T}${T}${T}${T}\\
+${T}${T}mtrace_drop(_af6->ip6af_m, why);${T}${T}${T}\\
+} while (0)
+#else
+#define${T}mtrace_drop_frags(q6, why)${T}((void)0)
+#define${T}mtrace_drop_first(q6, why)${T}((void)0)
+#endif"
+mt_skip $f frag6_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_fate $f frag6_input 'icmp6_error\(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, offset\);' \
+    'mtrace_drop(m, FRAG6_JUMBO);'
+mt_fate $f frag6_input 'icmp6_error\(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER,' \
+    'mtrace_drop(m, FRAG6_BADLEN);' 1/4
+mt_fate $f frag6_input 'icmp6_error\(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER,' \
+    'mtrace_drop(m, FRAG6_EMPTY);' 2/4
+mt_replace $f frag6_input '^	else if \(atomic_load_int\(&frag6_nfrags\) >= \(u_int\)ip6_maxfrags\)$
+^		goto dropfrag2;$' "${T}else if (atomic_load_int(&frag6_nfrags) >= (u_int)ip6_maxfrags) {
+${T}${T}mtrace_drop_why(m, FRAG6_FULL, \"maxfrags\");
+${T}${T}goto dropfrag2;
+${T}}"
+mt_replace $f frag6_input '^		    \(u_int\)V_ip6_maxfragpackets\)$
+^			goto dropfrag;$' "${T}${T}    (u_int)V_ip6_maxfragpackets) {
+${T}${T}${T}mtrace_drop_why(m, FRAG6_FULL,
+${T}${T}${T}    \"maxfragpackets or maxfragbucketsize\");
+${T}${T}${T}goto dropfrag;
+${T}${T}}"
+mt_fate $f frag6_input 'icmp6_error\(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER,' \
+    'mtrace_drop(m, FRAG6_BEYONDMAX);' 3/4
+mt_fate $f frag6_input 'icmp6_error\(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER,' \
+    'mtrace_drop(m, FRAG6_BEYONDMAX);' 4/4
+mt_fate $f frag6_input 'icmp6_error\(merr, ICMP6_PARAM_PROB,' 'mtrace_drop(merr, FRAG6_BEYONDMAX);'
+mt_insert $f frag6_input after '^		if \(ecn0 == IPTOS_ECN_NOTECT\) \{$' \
+    "${T}${T}${T}mtrace_drop(m, FRAG6_ECN);"
+mt_insert $f frag6_input after '^	if \(ecn == IPTOS_ECN_NOTECT && ecn0 != IPTOS_ECN_NOTECT\) \{$' \
+    "${T}${T}mtrace_drop(m, FRAG6_ECN);"
+# An overlap drops the queue too, uncounted; an exact duplicate only itself.
+for mt_af in af6tmp af6; do
+	mt_replace $f frag6_input "^			    $mt_af->ip6af_frglen != ip6af->ip6af_frglen\\)\$
+^				frag6_freef\\(q6, bucket\\);\$" "${T}${T}${T}    $mt_af->ip6af_frglen != ip6af->ip6af_frglen) {
+${T}${T}${T}${T}mtrace_drop_frags(q6, FRAG6_OVERLAPPED);
+${T}${T}${T}${T}mtrace_drop(m, FRAG6_OVERLAP);
+${T}${T}${T}${T}frag6_freef(q6, bucket);
+${T}${T}${T}} else
+${T}${T}${T}${T}mtrace_drop(m, FRAG6_DUPLICATE);"
+done
+mt_fate $f frag6_input 'IP6STAT_ADD\(ip6s_fragdropped, q6->ip6q_nfrag\);' \
+    'mtrace_drop_frags(q6, FRAG6_TOOMANY);' 1/2
+mt_fate $f frag6_input 'IP6STAT_ADD\(ip6s_fragdropped, q6->ip6q_nfrag\);' \
+    'mtrace_drop_frags(q6, FRAG6_TOOMANY);' 2/2
+mt_fate $f frag6_input 'm_demote_pkthdr\(af6->ip6af_m\);' \
+    'mtrace_fate(af6->ip6af_m, REASSEMBLED);'
+mt_insert $f frag6_input after '^	    IPV6_MAXPACKET\) \{$' "${T}${T}mtrace_drop(m, FRAG6_TOOBIG);"
+# The drops without a record of their own: memory.
+mt_insert $f frag6_input after '^dropfrag2:$' "${T}mtrace_drop_default(m, FRAG6_NOMEM, 0);"
+mt_fate $f frag6_slowtimo 'IP6STAT_ADD\(ip6s_fragtimeout,' 'mtrace_drop_frags(q6, FRAG6_TIMEOUT);'
+mt_fate $f frag6_slowtimo 'IP6STAT_ADD\(ip6s_fragoverflow, q6->ip6q_nfrag\);' \
+    'mtrace_drop_frags(q6, FRAG6_OVERFLOW);' 1/2
+mt_fate $f frag6_slowtimo 'IP6STAT_ADD\(ip6s_fragoverflow, q6->ip6q_nfrag\);' \
+    'mtrace_drop_frags(q6, FRAG6_OVERFLOW);' 2/2
+# Counted once a queue: the first fragment carries the counted reason.
+mt_fate $f frag6_drain_one 'IP6STAT_INC\(ip6s_fragdropped\);' \
+    'mtrace_drop_frags(q6, FRAG6_DRAINED_REST);
+mtrace_drop_first(q6, FRAG6_DRAINED);'
