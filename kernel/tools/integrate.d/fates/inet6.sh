@@ -370,3 +370,62 @@ mt_fate $f frag6_slowtimo 'IP6STAT_ADD\(ip6s_fragoverflow, q6->ip6q_nfrag\);' \
 mt_fate $f frag6_drain_one 'IP6STAT_INC\(ip6s_fragdropped\);' \
     'mtrace_drop_frags(q6, FRAG6_DRAINED_REST);
 mtrace_drop_first(q6, FRAG6_DRAINED);'
+
+# --- Neighbour discovery: nd6.c, nd6_nbr.c ---------------------------------
+f=sys/netinet6/nd6.c
+mt_include $f
+mt_insert $f "" after '^#define ND6_RECALC_REACHTM_INTERVAL \(60 \* 120\) /\* 2 hours \*/$' "
+/*
+ * mbuf_trace: a drop on the packets held for an unresolved neighbour:
+ * mtrace_drop_held() on those lltable_append_entry_queue() drops to hold
+ * maxheld at most, mtrace_drop_chain() on the whole chain from m.
+ */
+#ifdef MBUF_TRACE
+#define${T}mtrace_drop_held(lle, why, maxheld) do {${T}${T}${T}\\
+${T}struct mbuf *_mh = (lle)->la_hold;${T}${T}${T}${T}\\
+${T}size_t _held = (lle)->la_numheld;${T}${T}${T}${T}\\
+${T}${T}${T}${T}${T}${T}${T}${T}${T}\\
+${T}for (; _mh != NULL && _held >= (size_t)(maxheld);${T}${T}\\
+${T}    _mh = _mh->m_nextpkt, _held--)${T}${T}${T}${T}\\
+${T}${T}mtrace_drop(_mh, why);${T}${T}${T}${T}${T}\\
+} while (0)
+#define${T}mtrace_drop_chain(m, why) do {${T}${T}${T}${T}${T}\\
+${T}struct mbuf *_mh;${T}${T}${T}${T}${T}${T}\\
+${T}${T}${T}${T}${T}${T}${T}${T}${T}\\
+${T}for (_mh = (m); _mh != NULL; _mh = _mh->m_nextpkt)${T}${T}\\
+${T}${T}mtrace_drop(_mh, why);${T}${T}${T}${T}${T}\\
+} while (0)
+#else
+#define${T}mtrace_drop_held(lle, why, maxheld)${T}((void)0)
+#define${T}mtrace_drop_chain(m, why)${T}((void)0)
+#endif"
+mt_skip $f nd6_options icmp6.icp6s_nd_badopt "no packet here: its callers record ND6_BADOPT when it fails"
+# Address resolution gave up: the held packets go, the first one into an
+# ICMPv6 error (icmp6_error2()).
+mt_fate $f nd6_llinfo_timer 'ICMP6STAT_ADD\(icp6s_dropped, ln->la_numheld\);' \
+    'mtrace_drop_chain(ln->la_hold, ND6_NORESOLVE);'
+mt_insert $f nd6_resolve after '^	if \(\(ND_IFINFO\(ifp\)->flags & ND6_IFF_IFDISABLED\)\) \{$' \
+    "${T}${T}mtrace_drop(m, IP6_IFDISABLED);"
+mt_insert $f nd6_resolve_slow after '^	if \(lle == NULL\) \{$' "${T}${T}mtrace_drop(m, ND6_NOENTRY);"
+mt_fate $f nd6_resolve_slow 'dropped = lltable_append_entry_queue\(lle, m, V_nd6_maxqueuelen\);' \
+    'mtrace_drop_held(lle, ND6_HOLDFULL, V_nd6_maxqueuelen);'
+
+# NS and NA: taken in by ND once they are valid; an ND drop after that
+# (goto bad) comes later and is the last word.
+f=sys/netinet6/nd6_nbr.c
+mt_include $f
+for mt_fn in nd6_ns_input nd6_na_input; do
+	mt_replace $f $mt_fn '^	if\(m->m_flags & M_FRAGMENTED\)$
+^		goto freeit;$' "${T}if(m->m_flags & M_FRAGMENTED) {
+${T}${T}mtrace_drop(m, ND6_FRAGMENT);
+${T}${T}goto freeit;
+${T}}"
+	mt_fate $f $mt_fn 'ICMP6STAT_INC\(icp6s_invlhlim\);' 'mtrace_drop(m, ND6_BADHLIM);'
+	mt_insert $f $mt_fn after '^	if \(nd6_options\(&ndopts\) < 0\) \{$' \
+	    "${T}${T}mtrace_drop(m, ND6_BADOPT);"
+	mt_fate $f $mt_fn 'lladdr = NULL;' 'mtrace_fate(m, ND6_INPUT);'
+done
+mt_skip $f nd6_ns_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_skip $f nd6_na_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
+mt_fate $f nd6_ns_input 'ICMP6STAT_INC\(icp6s_badns\);' 'mtrace_drop(m, ND6_BADNS);'
+mt_fate $f nd6_na_input 'ICMP6STAT_INC\(icp6s_badna\);' 'mtrace_drop(m, ND6_BADNA);'
