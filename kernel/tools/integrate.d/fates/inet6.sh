@@ -429,3 +429,25 @@ mt_skip $f nd6_ns_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the 
 mt_skip $f nd6_na_input ip6.ip6s_exthdrtoolong "m_pullup() failed and freed the packet"
 mt_fate $f nd6_ns_input 'ICMP6STAT_INC\(icp6s_badns\);' 'mtrace_drop(m, ND6_BADNS);'
 mt_fate $f nd6_na_input 'ICMP6STAT_INC\(icp6s_badna\);' 'mtrace_drop(m, ND6_BADNA);'
+
+# --- Raw IPv6 sockets: raw_ip6.c -------------------------------------------
+# Each socket takes a copy, not traced again; the packet records its
+# deliveries and the copies lost to a full socket buffer, and is freed at
+# the end, or turned into an ICMPv6 parameter problem when nobody took it.
+# A socket's multicast filter counts ip6s_notmember: the record goes on the
+# packet too, so that the count and the traces agree, though the packet
+# goes on to the other sockets.
+f=sys/netinet6/raw_ip6.c
+mt_include $f
+mt_fate $f rip6_input 'RIP6STAT_INC\(rip6s_badsum\);' 'mtrace_drop(m, RIP6_BADSUM);'
+mt_fate $f rip6_input 'IP6STAT_INC\(ip6s_notmember\);' \
+    'mtrace_drop_why(m, IP6_NOTMEMBER,
+    "a raw socket'"'"'s multicast filter");'
+mt_fate $f rip6_input 'soroverflow\(inp->inp_socket\);' 'mtrace_drop(m, RIP6_FULLSOCK);'
+mt_fate $f rip6_input 'sorwakeup\(inp->inp_socket\);' 'mtrace_deliver(m, inp, proto);'
+mt_fate $f rip6_input 'RIP6STAT_INC\(rip6s_nosock\);' 'mtrace_drop(m, RIP6_NOSOCK);'
+mt_replace $f rip6_input '^		if \(m->m_flags & M_MCAST\)$
+^			RIP6STAT_INC\(rip6s_nosockmcast\);$' "${T}${T}if (m->m_flags & M_MCAST) {
+${T}${T}${T}mtrace_drop(m, RIP6_NOSOCKMCAST);
+${T}${T}${T}RIP6STAT_INC(rip6s_nosockmcast);
+${T}${T}}"
