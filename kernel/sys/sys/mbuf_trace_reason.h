@@ -343,8 +343,152 @@
 	X(ARP_NOENTRY, 273, DROPPED, none, none,			\
 	    "no ARP entry can be made for the next hop")
 
-/* IPv6, ICMPv6, neighbour discovery: 300-499. */
-#define	MTRACE_REASONS_INET6(X)
+/*
+ * IPv6, ICMPv6, neighbour discovery: 300-499.  IPv6 input, forwarding and
+ * output 300-339, ICMPv6 340-379, neighbour discovery 380-419, fragment
+ * reassembly 420-459, raw IPv6 sockets 460-479 (which the stack counts in
+ * struct rip6stat, netstat -s -p rip6: no group of this table yet).  Each
+ * fragment has its own trace and its own drop.  The stack counts the
+ * fragments of a queue it drops one by one, but for two cases: an overlap
+ * counts the newcomer alone (the queued ones get FRAG6_OVERLAPPED,
+ * uncounted), and frag6_drain_one() counts a queue once (FRAG6_DRAINED on
+ * its first fragment, FRAG6_DRAINED_REST on the others).
+ */
+#define	MTRACE_REASONS_INET6(X)						\
+	X(IP6_IFDISABLED, 300, DROPPED, none, none,			\
+	    "IPv6 is disabled on the interface")			\
+	X(IP6_NOMEM, 301, DROPPED, none, none,				\
+	    "no memory to handle it")					\
+	X(IP6_TOOSMALL, 302, DROPPED, ip6, ip6s_toosmall,		\
+	    "too short for its IPv6 header or an option")		\
+	X(IP6_BADVERS, 303, DROPPED, ip6, ip6s_badvers,			\
+	    "not IP version 6")						\
+	X(IP6_BADSCOPE, 304, DROPPED, ip6, ip6s_badscope,		\
+	    "an address not allowed there, or out of its scope")	\
+	X(IP6_NOTREADY, 305, DROPPED, none, none,			\
+	    "to an address of ours not ready yet (tentative)")		\
+	X(IP6_NOTOURS, 306, DROPPED, ip6, ip6s_cantforward,		\
+	    "not for this host, and forwarding is off")			\
+	X(IP6_CANTFORWARD, 307, DROPPED, ip6, ip6s_cantforward,		\
+	    "cannot be forwarded")					\
+	X(IP6_REJECTROUTE, 308, DROPPED, ip6, ip6s_cantforward,		\
+	    "its route is a blackhole or reject route")			\
+	X(IP6_NOROUTE, 309, DROPPED, ip6, ip6s_noroute,			\
+	    "no route to its destination")				\
+	X(IP6_HLIMIT, 310, DROPPED, none, none,				\
+	    "its hop limit ran out")					\
+	X(IP6_TOOBIG, 311, DROPPED, none, none,				\
+	    "too big for the link to forward it on")			\
+	X(IP6_TOOSHORT, 312, DROPPED, ip6, ip6s_tooshort,		\
+	    "shorter than its headers say")				\
+	X(IP6_TOOMANYHDR, 313, DROPPED, ip6, ip6s_toomanyhdr,		\
+	    "more extension headers than allowed")			\
+	X(IP6_EXTHDRTOOLONG, 314, DROPPED, ip6, ip6s_exthdrtoolong,	\
+	    "too short for a header, or no memory (m_pullup)")		\
+	X(IP6_BADOPTIONS, 315, DROPPED, ip6, ip6s_badoptions,		\
+	    "a bad hop-by-hop option")					\
+	X(IP6_BADOPTLEN, 316, DROPPED, none, none,			\
+	    "a hop-by-hop option of the wrong length")			\
+	X(IP6_OPTDISCARD, 317, DROPPED, none, none,			\
+	    "an unknown option that says to discard it")		\
+	X(IP6_NOTMEMBER, 318, DROPPED, ip6, ip6s_notmember,		\
+	    "multicast to a group not joined here")			\
+	X(IP6_FRAGNOBUFS, 319, DROPPED, ip6, ip6s_odropped,		\
+	    "no buffers to fragment it")				\
+	X(IP6_OUTPUT_ERROR, 320, DROPPED, none, none,			\
+	    "not sent: ip6_output() failed (value: the error)")		\
+	X(IP6_MCASTLOCAL, 321, DROPPED, none, none,			\
+	    "multicast that must not leave this host")			\
+	X(IP6_FRAGMENTED, 322, CONSUMED, none, none,			\
+	    "split into fragments, each with a copy of its trace")	\
+	X(ICMP6_TOOSHORT, 340, DROPPED, icmp6, icp6s_tooshort,		\
+	    "too short for an ICMPv6 message")				\
+	X(ICMP6_BADSUM, 341, DROPPED, icmp6, icp6s_checksum,		\
+	    "bad ICMPv6 checksum")					\
+	X(ICMP6_BADCODE, 342, DROPPED, icmp6, icp6s_badcode,		\
+	    "an ICMPv6 code unknown for its type")			\
+	X(ICMP6_BADLEN, 343, DROPPED, icmp6, icp6s_badlen,		\
+	    "the wrong length for its ICMPv6 type")			\
+	X(ICMP6_MLDBAD, 344, DROPPED, none, none,			\
+	    "MLD without hop limit 1 or a router alert")		\
+	X(ICMP6_BADQUOTE, 345, DROPPED, none, none,			\
+	    "an ICMPv6 error quoting unusable addresses")		\
+	X(ICMP6_NOSOCKET, 346, DROPPED, none, none,			\
+	    "ICMPv6 is done with it, and no raw socket took it")	\
+	X(ICMP6_FULLSOCK, 347, DROPPED, none, none,			\
+	    "a raw ICMPv6 socket's receive buffer is full")		\
+	X(ICMP6_CANTERROR, 348, DROPPED, icmp6, icp6s_canterror,	\
+	    "no ICMPv6 error may be sent about it")			\
+	X(ICMP6_TOOFREQ, 349, DROPPED, icmp6, icp6s_toofreq,		\
+	    "its ICMPv6 error or reply is over the rate limit")		\
+	X(ICMP6_NOERR_MCAST, 350, DROPPED, none, none,			\
+	    "multicast: no ICMPv6 error is sent about it")		\
+	X(ICMP6_NOERR_SRC, 351, DROPPED, none, none,			\
+	    "its source cannot be sent an ICMPv6 error")		\
+	X(ICMP6_NOSRC, 352, DROPPED, none, none,			\
+	    "its ICMPv6 reply or error could not be addressed")		\
+	X(ICMP6_BADREDIRECT, 353, DROPPED, icmp6, icp6s_badredirect,	\
+	    "an invalid redirect")					\
+	X(ICMP6_REDIRIGNORED, 354, DROPPED, none, none,			\
+	    "a redirect, ignored: a router, or redirects off")		\
+	X(ND6_BADHLIM, 380, DROPPED, icmp6, icp6s_invlhlim,		\
+	    "an ND message with a hop limit other than 255")		\
+	X(ND6_BADNS, 381, DROPPED, icmp6, icp6s_badns,			\
+	    "an invalid neighbour solicitation")			\
+	X(ND6_BADNA, 382, DROPPED, icmp6, icp6s_badna,			\
+	    "an invalid neighbour advertisement")			\
+	X(ND6_BADOPT, 383, DROPPED, icmp6, icp6s_nd_badopt,		\
+	    "an ND message with an invalid option")			\
+	X(ND6_FRAGMENT, 384, DROPPED, none, none,			\
+	    "a fragmented ND message, ignored (RFC 6980)")		\
+	X(ND6_INPUT, 385, DELIVERED, none, none,			\
+	    "taken in by neighbour discovery")				\
+	X(ND6_HOLDFULL, 386, DROPPED, icmp6, icp6s_dropped,		\
+	    "pushed out of an unresolved neighbour's full queue")	\
+	X(ND6_NORESOLVE, 387, DROPPED, icmp6, icp6s_dropped,		\
+	    "its next hop never answered neighbour solicitation")	\
+	X(ND6_NOENTRY, 388, DROPPED, none, none,			\
+	    "no neighbour cache entry for its next hop")		\
+	X(FRAG6_EMPTY, 420, DROPPED, ip6, ip6s_fragdropped,		\
+	    "a fragment without data")					\
+	X(FRAG6_FULL, 421, DROPPED, ip6, ip6s_fragdropped,		\
+	    "the reassembly queues are full")				\
+	X(FRAG6_NOMEM, 422, DROPPED, ip6, ip6s_fragdropped,		\
+	    "no memory to queue or reassemble it")			\
+	X(FRAG6_ECN, 423, DROPPED, ip6, ip6s_fragdropped,		\
+	    "ECN CE and not-ECT mixed in its datagram")			\
+	X(FRAG6_OVERLAP, 424, DROPPED, ip6, ip6s_fragdropped,		\
+	    "overlaps a fragment queued before it")			\
+	X(FRAG6_DUPLICATE, 425, DROPPED, ip6, ip6s_fragdropped,		\
+	    "a duplicate of a fragment queued before it")		\
+	X(FRAG6_OVERLAPPED, 426, DROPPED, none, none,			\
+	    "queued; its queue dropped when a fragment overlapped")	\
+	X(FRAG6_TOOBIG, 427, DROPPED, ip6, ip6s_fragdropped,		\
+	    "reassembled, longer than 65535 bytes")			\
+	X(FRAG6_TOOMANY, 428, DROPPED, ip6, ip6s_fragdropped,		\
+	    "its datagram came in too many fragments")			\
+	X(FRAG6_TIMEOUT, 429, DROPPED, ip6, ip6s_fragtimeout,		\
+	    "its datagram was not complete in time")			\
+	X(FRAG6_OVERFLOW, 430, DROPPED, ip6, ip6s_fragoverflow,		\
+	    "its queue was dropped to meet a lowered limit")		\
+	X(FRAG6_DRAINED, 431, DROPPED, ip6, ip6s_fragdropped,		\
+	    "its queue was drained for memory (counted once)")		\
+	X(FRAG6_DRAINED_REST, 432, DROPPED, none, none,			\
+	    "its queue was drained for memory (not counted)")		\
+	X(FRAG6_JUMBO, 433, DROPPED, none, none,			\
+	    "a jumbogram with a fragment header")			\
+	X(FRAG6_BADLEN, 434, DROPPED, none, none,			\
+	    "not the last fragment, and not a multiple of 8 bytes")	\
+	X(FRAG6_BEYONDMAX, 435, DROPPED, none, none,			\
+	    "a fragment reaching past 65535 bytes")			\
+	X(RIP6_BADSUM, 460, DROPPED, none, none,			\
+	    "bad checksum, for a raw socket that checks it")		\
+	X(RIP6_FULLSOCK, 461, DROPPED, none, none,			\
+	    "a raw socket's receive buffer is full")			\
+	X(RIP6_NOSOCK, 462, DROPPED, none, none,			\
+	    "no raw socket or protocol took it")			\
+	X(RIP6_NOSOCKMCAST, 463, DROPPED, none, none,			\
+	    "multicast, and no raw socket took it")
 
 /*
  * TCP, the syncache, UDP over IPv4 and IPv6: 500-699.  TCP's counted

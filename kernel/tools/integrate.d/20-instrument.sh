@@ -161,11 +161,6 @@ mt_include $f
 
 mt_insert $f ip6_input after '^	int srcrt = 0;$' "
 ${T}mtrace_enter(m);"
-mt_drop $f ip6_input '^		IP6STAT_INC\(ip6s_badvers\);$' "$T$T" "not IP version 6"
-mt_insert $f ip6_input after '^	if \(!V_ip6_forwarding\) \{$
-^		IP6STAT_INC\(ip6s_cantforward\);$' \
-    "${T}${T}mtrace(m, \"drop: not for this host and forwarding is off\");"
-mt_drop $f ip6_input '^			IP6STAT_INC\(ip6s_tooshort\);$' "$T$T$T" "shorter than its headers"
 mt_insert $f ip6_input before '^		ip6_forward\(m, 1\);$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip6_input before '^		ip6_forward\(m, srcrt\);$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip6_input before '^		nxt = ip6_protox\[nxt\]\(&m, &off, nxt\);$' "${T}${T}mtrace_leave(m);"
@@ -176,16 +171,12 @@ mt_include $f
 
 mt_insert $f ip6_forward after '^	char ip6bufs\[INET6_ADDRSTRLEN\], ip6bufd\[INET6_ADDRSTRLEN\];$' "
 ${T}mtrace_enter(m);"
-mt_drop $f ip6_forward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
-    "hop limit exceeded, sending ICMPv6 time exceeded"
 mt_insert $f ip6_forward before '^	error = nd6_output_ifp\(nh->nh_ifp, origifp, m, &dst, NULL\);$' "${T}mtrace_leave(m);"
 
 f=sys/netinet6/ip6_fastfwd.c
 mt_include $f
 
 mt_insert $f ip6_tryforward before '^	rcvif = m->m_pkthdr.rcvif;$' "${T}mtrace_func(m);"
-mt_drop $f ip6_tryforward '^		icmp6_error\(m, ICMP6_TIME_EXCEEDED,$' "$T$T" \
-    "hop limit exceeded, sending ICMPv6 time exceeded"
 mt_insert $f ip6_tryforward before '^	error = \(\*nh->nh_ifp->if_output\)\(nh->nh_ifp, m,$' \
     "${T}mtrace(m, \"forward: fast path\");"
 
@@ -200,18 +191,12 @@ ${T}mtrace_enter(m);"
 mt_insert $f ip6_output before '^		error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' "${T}${T}mtrace_leave(m);"
 mt_insert $f ip6_output before '^			error = ip6_output_send\(inp, ifp, origifp, m, dst, ro,$' \
     "${T}${T}${T}mtrace_leave(m);"
-mt_insert $f ip6_output after '^bad:$' "${T}if (m != NULL)
-${T}${T}mtrace_printf(m, \"drop: error %d\", error);"
 
 # --- ICMPv6: sys/netinet6/icmp6.c ------------------------------------------
 f=sys/netinet6/icmp6.c
 mt_include $f
 
 mt_insert $f icmp6_input after '^	m = \*mp;$' "${T}mtrace_enter(m);"
-mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_tooshort\);$' "$T$T" "too short"
-mt_drop $f icmp6_input '^		ICMP6STAT_INC\(icp6s_checksum\);$' "$T$T" "bad checksum"
-mt_drop $f icmp6_input '^			IP6STAT_INC\(ip6s_notmember\);$' "$T$T$T" \
-    "not a member of the destination multicast group"
 mt_insert $f icmp6_input before '^			icmp6_reflect\(n, noff\);$' \
     "${T}${T}${T}mtrace(n, \"reply: a copy of this packet becomes the echo reply\");" 1/2
 mt_insert $f icmp6_input before '^	icmp6_rip6_input\(&m, \*offp\);$' "${T}mtrace_leave(m);"
