@@ -1219,10 +1219,11 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 
 	if ((mt = mtrace_get(m, t, 0)) == NULL)
 		return;
-	if ((rf & MTRACE_RF_DEFAULT) != 0 &&
-	    mt->mt_fate == MTRACE_FATE_DROPPED)
+	if (((rf & MTRACE_RF_DEFAULT) != 0 &&
+	    mt->mt_fate == MTRACE_FATE_DROPPED) ||
+	    ((rf & MTRACE_RF_UNSAID) != 0 && mt->mt_fate != 0))
 		return;
-	rf &= ~MTRACE_RF_DEFAULT;
+	rf &= ~(MTRACE_RF_DEFAULT | MTRACE_RF_UNSAID);
 	text = NULL;
 	len = 0;
 	if (how == MTRACE_FD_COPY && p != NULL)

@@ -134,11 +134,13 @@ struct socket;
 #define	MTRACE_FD_SOCKET	5	/* a struct in_conninfo */
 /*
  * A reason and its fate in one argument, as mbuf_trace_fate() takes them;
- * with MTRACE_RF_DEFAULT, only if no drop was recorded since the last fate
- * of another kind.
+ * with MTRACE_RF_DEFAULT, recorded only if no drop was recorded since the
+ * last fate of another kind; with MTRACE_RF_UNSAID, only if the trace says
+ * nothing yet of what became of the packet.
  */
 #define	MTRACE_RF(name)	((uint32_t)MTRACE_RF_##name << 16 | MTRACE_R_##name)
 #define	MTRACE_RF_DEFAULT	0x01000000
+#define	MTRACE_RF_UNSAID	0x02000000
 
 /*
  * The functions behind the macros.  Call the macros, not these: only the
@@ -380,6 +382,14 @@ mtrace_fate_ifp_at(struct mbuf *m, struct m_tag *t, struct ifnet *ifp)
 #define	mtrace_drop_default(m, why, v)					\
 	MTRACE_CALL((m), mtrace_fate_value_at,				\
 	    MTRACE_RF(why) | MTRACE_RF_DEFAULT, (v) + MTRACE_IS_DROP(why), true)
+/*
+ * Any reason, value v, where nothing said yet what became of the packet:
+ * the kernel took in an ICMP message it then offers the raw sockets, and
+ * none took it.
+ */
+#define	mtrace_fate_default(m, why, v)					\
+	MTRACE_CALL((m), mtrace_fate_value_at,				\
+	    MTRACE_RF(why) | MTRACE_RF_UNSAID, (v), true)
 /* pf's drop: reason is a PFRES_* number, the rule's number and label. */
 #define	mtrace_drop_pf(m, reason, rule, label)				\
 	MTRACE_CALL((m), mtrace_fate_pf_at, (reason), (rule), (label))

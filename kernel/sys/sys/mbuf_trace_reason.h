@@ -18,10 +18,10 @@
  *	group, counter
  *		the statistic the stack counts it in: a member of struct
  *		ipstat (ip), ip6stat (ip6), icmpstat (icmp), icmp6stat
- *		(icmp6), tcpstat (tcp), udpstat (udp), as netstat -s shows
- *		them; pf's reason counter PFRES_* in lower case (pf; pfctl
- *		-si); an interface counter IFCOUNTER_* in lower case (if); or
- *		none, none;
+ *		(icmp6), tcpstat (tcp), udpstat (udp), arpstat (arp),
+ *		rip6stat (rip6), as netstat -s shows them; pf's reason
+ *		counter PFRES_* in lower case (pf; pfctl -si); an interface
+ *		counter IFCOUNTER_* in lower case (if); or none, none;
  *	text	one line saying what happened.
  * A counter may be the count of several reasons; a reason names one
  * counter.  docs/drops.md is made from this table.
@@ -308,6 +308,8 @@
 	    "no ICMP error sent: too short to quote")			\
 	X(ICMP_ERR_NOMEM, 235, DROPPED, none, none,			\
 	    "no ICMP error sent: no memory for it")			\
+	X(ICMP_INPUT, 236, DELIVERED, none, none,			\
+	    "taken in by the kernel's ICMP")				\
 	X(IP_NOPROTO, 250, DROPPED, ip, ips_noproto,			\
 	    "no protocol or raw socket for it")				\
 	X(IP_RAW_NOSOCKET, 251, DROPPED, none, none,			\
@@ -431,6 +433,8 @@
 	    "an invalid redirect")					\
 	X(ICMP6_REDIRIGNORED, 354, DROPPED, none, none,			\
 	    "a redirect, ignored: a router, or redirects off")		\
+	X(ICMP6_INPUT, 355, DELIVERED, none, none,			\
+	    "taken in by the kernel's ICMPv6")				\
 	X(ND6_BADHLIM, 380, DROPPED, icmp6, icp6s_invlhlim,		\
 	    "an ND message with a hop limit other than 255")		\
 	X(ND6_BADNS, 381, DROPPED, icmp6, icp6s_badns,			\
@@ -481,13 +485,13 @@
 	    "not the last fragment, and not a multiple of 8 bytes")	\
 	X(FRAG6_BEYONDMAX, 435, DROPPED, none, none,			\
 	    "a fragment reaching past 65535 bytes")			\
-	X(RIP6_BADSUM, 460, DROPPED, none, none,			\
+	X(RIP6_BADSUM, 460, DROPPED, rip6, rip6s_badsum,		\
 	    "bad checksum, for a raw socket that checks it")		\
-	X(RIP6_FULLSOCK, 461, DROPPED, none, none,			\
+	X(RIP6_FULLSOCK, 461, DROPPED, rip6, rip6s_fullsock,		\
 	    "a raw socket's receive buffer is full")			\
-	X(RIP6_NOSOCK, 462, DROPPED, none, none,			\
+	X(RIP6_NOSOCK, 462, DROPPED, rip6, rip6s_nosock,		\
 	    "no raw socket or protocol took it")			\
-	X(RIP6_NOSOCKMCAST, 463, DROPPED, none, none,			\
+	X(RIP6_NOSOCKMCAST, 463, DROPPED, rip6, rip6s_nosockmcast,	\
 	    "multicast, and no raw socket took it")
 
 /*

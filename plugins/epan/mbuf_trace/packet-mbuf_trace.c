@@ -1053,6 +1053,9 @@ describe_fate(wmem_strbuf_t *buf, tvbuff_t *tvb, packet_info *pinfo, const recor
     }
     if (r->has_value && (r->reason == MTRACE_R_ICMP_ERROR || r->reason == MTRACE_R_ICMP6_ERROR))
         wmem_strbuf_append_printf(buf, ", type %u code %u", r->value >> 8, r->value & 0xff);
+    else if (r->has_value &&
+             (r->reason == MTRACE_R_ICMP_INPUT || r->reason == MTRACE_R_ICMP6_INPUT))
+        wmem_strbuf_append_printf(buf, ", type %u", r->value);
     else if (r->has_value)
         wmem_strbuf_append_printf(buf, " (%u)", r->value);
     if (detail != NULL)

@@ -26,6 +26,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/ip6.h>
 #include <netinet6/ip6_var.h>
+#include <netinet6/raw_ip6.h>
 
 #include <sys/mbuf_trace.h>
 
@@ -37,6 +38,7 @@
 #define COUNTER_tcp(c)   COUNTER(tcpstat, c)
 #define COUNTER_udp(c)   COUNTER(udpstat, c)
 #define COUNTER_arp(c)   COUNTER(arpstat, c)
+#define COUNTER_rip6(c)  COUNTER(rip6stat, c)
 /* pf's counters are pfctl -si's PFRES_* (the table's codes are 700 + them). */
 #define COUNTER_pf(c)
 /* An interface counter is IFCOUNTER_<COUNTER>, ift_counter's. */

@@ -239,6 +239,13 @@ ${T}${T}${T}goto freeit;
 ${T}${T}}"
 mt_fate $f icmp_input 'ICMPSTAT_INC\(icps_badlen\);' "mtrace_drop(m, ICMP_BADLEN);" 3/3
 
+# What icmp_input() does not answer in place it took in (an echo reply,
+# an error it passed to TCP or UDP, a redirect), unless it said why it
+# dropped it: then it offers it to the raw sockets, which may take it.
+mt_insert $f icmp_input before '^	mtrace_leave\(m\);$
+^	rip_input\(mp, offp, proto\);$' \
+    "${T}mtrace_fate_default(m, ICMP_INPUT, icp->icmp_type);"
+
 # icmp_reflect(): m is a request turned into its reply, or the error
 # icmp_error() made.
 mt_insert $f icmp_reflect before '^		m_freem\(m\);	/\* Bad return address \*/$' \
@@ -256,13 +263,14 @@ mt_fate $f rip_append 'soroverflow_locked\(so\);' "mtrace_drop(m, IP_RAW_FULLSOC
 mt_fate $f rip_append 'sorwakeup_locked\(so\);' "mtrace_deliver(m, inp, ip->ip_p);"
 mt_skip $f rip_input ip.ips_notmember "not a drop: one socket passed over, the packet goes on"
 mt_fate $f rip_input 'IPSTAT_INC\(ips_noproto\);' "mtrace_drop(m, IP_NOPROTO);"
-# A protocol of the kernel's (ICMP, IGMP, ...) had it first; no raw socket
-# wanted it.  A drop on the way (ICMP_BADCODE...) says more.
+# No raw socket wanted it: a drop, unless something said before what
+# became of it (the kernel's ICMP took it in; a drop on the way,
+# ICMP_BADCODE...).
 mt_replace $f rip_input '^	\} else$
 ^		m_freem\(m\);$' \
 "${T}} else {
 ${T}${T}if (appended == 0)
-${T}${T}${T}mtrace_drop_default(m, IP_RAW_NOSOCKET, proto);
+${T}${T}${T}mtrace_fate_default(m, IP_RAW_NOSOCKET, proto);
 ${T}${T}m_freem(m);
 ${T}}"
 

@@ -250,7 +250,13 @@ mt_fate $f icmp6_rip6_input 'soroverflow_locked\(inp->inp_socket\);' \
 mt_fate $f icmp6_rip6_input 'sorwakeup_locked\(inp->inp_socket\);' \
     'mtrace_deliver(m, inp, IPPROTO_ICMPV6);'
 mt_fate $f icmp6_rip6_input 'm_freem\(m\);' 'if (delivered == 0)
-	mtrace_drop_default(m, ICMP6_NOSOCKET, icmp6->icmp6_type);' 2/2
+	mtrace_fate_default(m, ICMP6_NOSOCKET, icmp6->icmp6_type);' 2/2
+# What icmp6_input() does not turn into an error or drop it took in (an
+# echo request it answered with a copy, a reply, a message for ND or MLD)
+# before it offers it to the raw sockets.
+mt_insert $f icmp6_input before '^	mtrace_leave\(m\);$
+^	icmp6_rip6_input\(&m, \*offp\);$' \
+    "${T}mtrace_fate_default(m, ICMP6_INPUT, icmp6->icmp6_type);"
 
 mt_insert $f icmp6_reflect after '^ bad:$' "${T}mtrace_drop(m, ICMP6_NOSRC);"
 

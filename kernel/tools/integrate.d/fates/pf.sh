@@ -14,4 +14,5 @@ mt_insert $f pf_test after '^	case PF_DROP:$' \
 mt_fate $f pf_check_proto_cksum 'KMOD_TCPSTAT_INC\(tcps_rcvbadsum\);' 'mtrace_drop(m, TCP_BADSUM);'
 mt_fate $f pf_check_proto_cksum 'KMOD_UDPSTAT_INC\(udps_badsum\);' 'mtrace_drop(m, UDP_BADSUM);'
 mt_fate $f pf_check_proto_cksum 'KMOD_ICMPSTAT_INC\(icps_checksum\);' 'mtrace_drop(m, ICMP_BADSUM);'
+mt_fate $f pf_check_proto_cksum 'KMOD_ICMP6STAT_INC\(icp6s_checksum\);' 'mtrace_drop(m, ICMP6_BADSUM);'
 mt_fate $f pf_route 'KMOD_IPSTAT_INC\(ips_cantfrag\);' 'mtrace_drop(m0, IP_CANTFRAG);'
