@@ -55,6 +55,7 @@ fi
 # below; only a count above 0 runs tshark again, to name them.
 errors_filter='_ws.expert.severity == "Error" || _ws.malformed'
 nosnap_filter='!mbuf_trace.packet'
+nofate_filter='!mbuf_trace.fate || mbuf_trace.fate == "unknown"'
 none()
 {
 	if [ "$3" -eq 0 ]; then
@@ -108,7 +109,7 @@ path()
 	esac
 }
 . "$(dirname "$0")/paths.sh"
-stat="io,stat,0,$errors_filter,$nosnap_filter"
+stat="io,stat,0,$errors_filter,$nosnap_filter,$nofate_filter"
 while IFS='	' read -r _what _filter _path; do
 	stat="$stat,($_filter) && mbuf_trace.path == \"$_path\""
 done <"$paths"
@@ -124,6 +125,8 @@ none "no frame has an expert error or is malformed" \
     "frames with expert errors or malformed" "$_n" "$errors_filter"
 read -r _n <&3 || _n=1
 none "every frame has a snapshot of its packet" "frames without a snapshot" "$_n" "$nosnap_filter"
+read -r _n <&3 || _n=1
+none "every trace says what became of its packet" "frames without a fate" "$_n" "$nofate_filter"
 while IFS='	' read -r _what _filter _path; do
 	read -r _n <&3 || _n=0
 	if [ "$_n" -gt 0 ]; then
@@ -252,6 +255,89 @@ if [ "${MTVM_DTRACE:-0}" = 1 ] || [ -f "$out/copyoutmbuf-0.txt" ]; then
 		pass "copyoutmbuf(m, 64, 20): the TCP header (port 7003), offset 0's bytes shifted by 20, zeros past the packet"
 	else
 		fail "copyoutmbuf(m, 64, 20): not the TCP header, offset 0's bytes shifted by 20 and zeros past the packet: records $bad"
+	fi
+fi
+# --- drops: each provoked packet's reason, and the counters ---------------------
+# The scenario's drops step captured drops.pcap between two readings of
+# the counters (drops-counters-*.txt: mtstats, the netstat -s members the
+# reasons name; drops-pf-*.txt: pfctl -si).  vm.d/drops.sh says which
+# packet must die of what.
+if [ -s "$out/drops.pcap" ]; then
+	td()
+	{
+		"$MTVM_PROJECT/tools/tshark-with-plugin" "$MTVM_PLUGIN" -r - "$@" \
+		    <"$out/drops.pcap"
+	}
+	td -T fields -E separator='	' -E aggregator=' ' -e frame.number \
+	    -e _ws.col.Info -e mbuf_trace.drop.reason -e mbuf_trace.free.site \
+	    >"$out/drops.txt" 2>"$out/drops-tshark.err"
+	_n=$(td -Y "$errors_filter" -T fields -e frame.number 2>/dev/null | grep -c .)
+	none "drops: no frame has an expert error or is malformed" \
+	    "drops: frames with expert errors or malformed" "$_n" "$errors_filter"
+	# died WHAT FILTER REASON: a frame FILTER matches records REASON.
+	died()
+	{
+		_got=$(td -Y "($2) && mbuf_trace.drop.reason == \"$3\"" -T fields \
+		    -e frame.number 2>/dev/null | grep -c .)
+		if [ "$_got" -gt 0 ]; then
+			pass "drops: $1: $3 ($_got frames)"
+		else
+			fail "drops: $1: want $3 for $2, got:" $(td -Y "$2" -T fields \
+			    -e mbuf_trace.fate -e mbuf_trace.drop.reason 2>/dev/null | sort -u |
+			    sed 's/$/;/')
+		fi
+	}
+	. "$(dirname "$0")/drops.sh"
+
+	# The counter oracle.  Each counter the reasons name that grew must
+	# have grown by as many as the drop records that name it: every
+	# increment records its packet's reason.  Where the integration skips
+	# a site of a counter (no packet at hand: mt_skip in fates/*.sh), the
+	# traces may hold fewer; pf's "match" counts passed packets too.
+	td -T fields -E aggregator=' ' -e mbuf_trace.drop.counter 2>/dev/null |
+	    tr ' ' '\n' | grep . | sort | uniq -c |
+	    awk '{ print $2, $1 }' >"$out/drops-traced.txt"
+	pfcounters() # FILE: "pf.NAME VALUE" of pfctl -si's Counters section
+	{
+		awk '/^Counters/ { on = 1; next } on && NF >= 2 && $2 ~ /^[0-9]+$/ {
+			print "pf." $1, $2 } on && NF == 0 { on = 0 }' "$1"
+	}
+	{ cat "$out/drops-counters-before.txt"; pfcounters "$out/drops-pf-before.txt"; } \
+	    >"$out/drops-before.txt"
+	{ cat "$out/drops-counters-after.txt"; pfcounters "$out/drops-pf-after.txt"; } \
+	    >"$out/drops-after.txt"
+	sed -n 's/^[[:space:]]*mt_skip[[:space:]][^[:space:]]*[[:space:]][^[:space:]]*[[:space:]]\([a-z0-9_.]*\)[[:space:]].*/\1/p' \
+	    "$MTVM_PROJECT"/kernel/tools/integrate.d/fates/*.sh | sort -u >"$out/drops-skipped.txt"
+	awk 'FILENAME ~ /before/ { before[$1] = $2; next }
+	    FILENAME ~ /traced/ { traced[$1] = $2; next }
+	    FILENAME ~ /skipped/ { skipped[$1] = 1; next }
+	    {
+		grew = $2 - before[$1]
+		t = traced[$1] + 0
+		if (grew == 0 && t == 0)
+			next
+		if ($1 == "pf.match")
+			v = t <= grew ? "ok: counts passed packets too" : "MISMATCH"
+		else if ($1 in skipped)
+			v = t <= grew ? "ok: a site is skipped (mt_skip)" : "MISMATCH"
+		else
+			v = t == grew ? "ok" : "MISMATCH"
+		printf "%-28s %8d %8d  %s\n", $1, grew, t, v
+	    }' "$out/drops-before.txt" "$out/drops-traced.txt" "$out/drops-skipped.txt" \
+	    "$out/drops-after.txt" | sort >"$out/drops-oracle.txt"
+	# A counter the traces name that netstat and pfctl do not show (an
+	# interface's, or one the reading missed) is listed too.
+	awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen) {
+		printf "%-28s %8s %8d  %s\n", $1, "-", $2, "not read (no netstat -s or pfctl -si counter)"
+	    }' "$out/drops-after.txt" "$out/drops-traced.txt" >>"$out/drops-oracle.txt"
+	sed -i '1i counter                          grew   traced  verdict' "$out/drops-oracle.txt"
+	_bad=$(grep -c 'MISMATCH' "$out/drops-oracle.txt")
+	_all=$(($(grep -c . "$out/drops-oracle.txt") - 1))
+	if [ "$_all" -gt 0 ] && [ "$_bad" -eq 0 ]; then
+		pass "drops: the counter oracle holds for all $_all counters that grew or were traced (drops-oracle.txt)"
+	else
+		fail "drops: the counter oracle: $_bad of $_all counters disagree with the traces:" \
+		    $(grep MISMATCH "$out/drops-oracle.txt" | awk '{ printf "%s grew %s traced %s;", $1, $2, $3 }')
 	fi
 fi
 # --- selection: each source alone chooses exactly its packets -----------------

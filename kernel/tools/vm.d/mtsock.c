@@ -15,9 +15,17 @@
  *					most 10 s), print it; an IPv6
  *					multicast ADDR is joined, on any
  *					address
- *	mtsock send ADDR PORT on|off TEXT
- *					send one UDP datagram (broadcasts
- *					allowed)
+ *	mtsock send ADDR PORT on|off TEXT [COUNT]
+ *					send one UDP datagram, or COUNT
+ *					(broadcasts allowed)
+ *	mtsock hold ADDR PORT on|off SECONDS
+ *					bind a UDP socket of a 2 KiB receive
+ *					buffer and read nothing for SECONDS:
+ *					what more is sent to it overflows
+ *	mtsock backlog ADDR PORT on|off SECONDS
+ *					listen with a backlog of 0 and accept
+ *					nothing for SECONDS: the listen queue
+ *					overflows
  *
  * ADDR is IPv4 or IPv6, with a scope for a link-local or multicast one
  * (ff02::1%epair0b).  It prints the value getsockopt(SO_MTRACE) reads
@@ -45,7 +53,9 @@ usage(void)
 
 	fprintf(stderr, "usage: mtsock listen addr port on|off\n"
 	    "       mtsock recv addr port on|off\n"
-	    "       mtsock send addr port on|off text\n");
+	    "       mtsock send addr port on|off text [count]\n"
+	    "       mtsock hold addr port on|off seconds\n"
+	    "       mtsock backlog addr port on|off seconds\n");
 	exit(2);
 }
 
@@ -81,8 +91,8 @@ main(int argc, char **argv)
 		usage();
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	hints.ai_socktype = strcmp(argv[1], "listen") == 0 ? SOCK_STREAM :
-	    SOCK_DGRAM;
+	hints.ai_socktype = strcmp(argv[1], "listen") == 0 ||
+	    strcmp(argv[1], "backlog") == 0 ? SOCK_STREAM : SOCK_DGRAM;
 	error = getaddrinfo(argv[2], argv[3], &hints, &ai);
 	if (error != 0)
 		errx(2, "%s port %s: %s", argv[2], argv[3],
@@ -133,15 +143,33 @@ main(int argc, char **argv)
 		close(s);
 		return (0);
 	}
-	if (strcmp(argv[1], "send") == 0 && argc == 6) {
+	if (strcmp(argv[1], "send") == 0 && (argc == 6 || argc == 7)) {
 		s = mksock(ai->ai_family, SOCK_DGRAM, on);
 		val = 1;
 		if (ai->ai_family == AF_INET && setsockopt(s, SOL_SOCKET,
 		    SO_BROADCAST, &val, sizeof(val)) != 0)
 			err(1, "setsockopt(SO_BROADCAST)");
-		if (sendto(s, argv[5], strlen(argv[5]), 0, ai->ai_addr,
-		    ai->ai_addrlen) < 0)
-			err(1, "sendto");
+		for (c = argc == 7 ? atoi(argv[6]) : 1; c > 0; c--)
+			if (sendto(s, argv[5], strlen(argv[5]), 0, ai->ai_addr,
+			    ai->ai_addrlen) < 0)
+				err(1, "sendto");
+		close(s);
+		return (0);
+	}
+	if ((strcmp(argv[1], "hold") == 0 || strcmp(argv[1], "backlog") == 0) &&
+	    argc == 6) {
+		s = mksock(ai->ai_family, ai->ai_socktype, on);
+		val = 2048;
+		if (ai->ai_socktype == SOCK_DGRAM && setsockopt(s, SOL_SOCKET,
+		    SO_RCVBUF, &val, sizeof(val)) != 0)
+			err(1, "setsockopt(SO_RCVBUF)");
+		if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
+			err(1, "bind");
+		if (ai->ai_socktype == SOCK_STREAM && listen(s, 0) != 0)
+			err(1, "listen");
+		printf("holding\n");
+		fflush(stdout);
+		sleep(atoi(argv[5]));
 		close(s);
 		return (0);
 	}

@@ -31,6 +31,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/ip6.h>
 #include <netinet6/ip6_var.h>
+#include <netinet6/raw_ip6.h>
 
 #include <err.h>
 #include <stddef.h>
@@ -56,6 +57,7 @@ struct counter {
 #define	STAT_tcp(c)	STAT(tcp, c, "net.inet.tcp.stats", tcpstat)
 #define	STAT_udp(c)	STAT(udp, c, "net.inet.udp.stats", udpstat)
 #define	STAT_arp(c)	STAT(arp, c, "net.link.ether.arp.stats", arpstat)
+#define	STAT_rip6(c)	STAT(rip6, c, "net.inet6.ip6.rip6stats", rip6stat)
 #define	STAT_pf(c)
 #define	STAT_if(c)
 #define	STAT_none(c)

@@ -116,12 +116,94 @@ if [ -x /usr/sbin/dtrace ]; then
 	wait $dtrace0 $dtrace20
 	echo "dtrace done"
 fi
+# Drops: packets the stack kills, each kind once or a few times, captured
+# into drops.pcap of their own, between two readings of the counters the
+# reason table names (mtstats: netstat -s's, by struct member) and pf's
+# (pfctl -si).  Every packet of the host's VNET is traced meanwhile, so
+# check.sh can hold each counter's growth against the drops the traces
+# record (vm.d/drops.sh says which packet must die of what).
+capture_stop
+if [ -x /usr/bin/mtstats ]; then
+	step drops "the stack's drops, one kind at a time"
+	sysctl net.mbuf_trace.queue_max=4096 >/dev/null
+	printf 'pass all\nblock in quick on epair0a proto tcp to port 7050 label "drops-in"\nblock out quick on epair1a proto udp to port 7051 label "drops-out"\n' \
+	    >/tmp/pf-drops.conf
+	pfctl -q -f /tmp/pf-drops.conf && pfctl -q -e
+	tcpdump -i mbuf_trace -U --immediate-mode -w $MTVM_OUT/drops.pcap \
+	    2>$MTVM_OUT/drops-tcpdump.txt &
+	drops_tcpdump=$!
+	sleep 1
+	mtstats >$MTVM_OUT/drops-counters-before.txt
+	pfctl -si >$MTVM_OUT/drops-pf-before.txt 2>&1
+	# pf blocks a SYN in, and a datagram the host forwards out.
+	jexec a nc -z -w 2 192.0.2.1 7050
+	echo blocked | jexec a nc -u -w 1 192.0.2.18 7051
+	# No route, sent by the host and forwarded by it.
+	ping -c 1 -t 2 198.51.100.1
+	ping -6 -c 1 -t 2 2001:db8:ffff::1
+	jexec a ping -c 1 -t 2 203.0.113.9
+	# A blackhole route.
+	route -q add -net 198.51.100.0/24 127.0.0.1 -blackhole
+	jexec a ping -c 1 -t 2 198.51.100.7
+	route -q delete -net 198.51.100.0/24
+	# TTL exceeded, and too big for the next hop with DF set.
+	jexec a ping -c 1 -m 1 -t 2 192.0.2.18
+	ifconfig epair1a mtu 1280
+	jexec a ping -c 1 -D -s 1400 -t 2 192.0.2.18
+	ifconfig epair1a mtu 1500
+	# An interface that is down (jail b's end of the host's link).
+	jexec b ifconfig epair1b down
+	ping -c 1 -t 2 192.0.2.18
+	jexec b ifconfig epair1b up
+	# A broadcast echo (net.inet.icmp.bmcastecho is 0) and IP options
+	# the host refuses.
+	sysctl net.inet.icmp.bmcastecho=0 >/dev/null
+	jexec a ping -c 1 -b -t 2 192.0.2.15
+	sysctl net.inet.ip.process_options=2 >/dev/null
+	jexec a ping -c 1 -R -t 2 192.0.2.1
+	sysctl net.inet.ip.process_options=1 >/dev/null
+	# UDP to closed ports, IPv4 and IPv6.
+	echo anyone | jexec a nc -u -w 1 192.0.2.1 7061
+	echo anyone | jexec a nc -6 -u -w 1 2001:db8::1 7062
+	# A full socket buffer: 30 datagrams to a socket that reads none.
+	mtsock hold 192.0.2.1 7063 off 8 >$MTVM_OUT/drops-hold.txt 2>&1 &
+	holder=$!
+	sleep 1
+	jexec a mtsock send 192.0.2.1 7063 off "a datagram nobody reads" 30 >/dev/null
+	wait $holder
+	# A listen queue that overflows: connections nobody accepts.
+	mtsock backlog 192.0.2.1 7064 off 12 >$MTVM_OUT/drops-backlog.txt 2>&1 &
+	holder=$!
+	sleep 1
+	clients=
+	for i in 1 2 3 4; do
+		jexec a nc -z -w 2 192.0.2.1 7064 &
+		clients="$clients $!"
+	done
+	wait $clients $holder
+	# More fragments than net.inet.ip.maxfragsperpacket lets a datagram have.
+	sysctl net.inet.ip.maxfragsperpacket=1 >/dev/null
+	jexec a ping -c 1 -s 3000 -t 2 192.0.2.1
+	sysctl net.inet.ip.maxfragsperpacket=16 >/dev/null
+	# The netisr queue overflows: loopback, deferred, a queue of one.
+	sysctl net.isr.dispatch=deferred net.inet.ip.intr_queue_maxlen=1 >/dev/null
+	ping -q -f -c 200 127.0.0.1
+	sysctl net.isr.dispatch=direct net.inet.ip.intr_queue_maxlen=256 >/dev/null
+	sleep 2
+	mtstats >$MTVM_OUT/drops-counters-after.txt
+	pfctl -si >$MTVM_OUT/drops-pf-after.txt 2>&1
+	kill -INT $drops_tcpdump
+	wait $drops_tcpdump
+	sysctl net.mbuf_trace >$MTVM_OUT/drops-sysctl.txt
+	pfctl -q -d
+	pfctl -q -F all
+	sysctl net.mbuf_trace.queue_max=256 >/dev/null
+fi
 if [ -x /usr/sbin/mtracectl ]; then
-	# The selection sources of mbuf_trace(4), each alone: trace.pcap ends
-	# here, and each step captures into its own sel-NAME.pcap what the
-	# host's VNET traces while only that source (and no start point)
-	# chooses packets; check.sh says which packets each must hold.
-	capture_stop
+	# The selection sources of mbuf_trace(4), each alone: each step
+	# captures into its own sel-NAME.pcap what the host's VNET traces
+	# while only that source (and no start point) chooses packets;
+	# check.sh says which packets each must hold.
 	# sel_begin NAME WHAT: a capture of its own, and what mtracectl shows.
 	sel_begin()
 	{
