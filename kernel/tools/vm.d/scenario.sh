@@ -185,6 +185,11 @@ if [ -x /usr/bin/mtstats ]; then
 	sysctl net.inet.ip.maxfragsperpacket=1 >/dev/null
 	jexec a ping -c 1 -s 3000 -t 2 192.0.2.1
 	sysctl net.inet.ip.maxfragsperpacket=16 >/dev/null
+	# The last fragment waits for the rest; no reassembly queue may
+	# outlive the step (its timeout would end a trace in a later capture).
+	maxfragpackets=$(sysctl -n net.inet.ip.maxfragpackets)
+	sysctl net.inet.ip.maxfragpackets=0 >/dev/null
+	sysctl net.inet.ip.maxfragpackets=$maxfragpackets >/dev/null
 	# The netisr queue overflows: loopback, deferred, a queue of one.
 	sysctl net.isr.dispatch=deferred net.inet.ip.intr_queue_maxlen=1 >/dev/null
 	ping -q -f -c 200 127.0.0.1
