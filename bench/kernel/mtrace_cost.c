@@ -20,6 +20,7 @@
 #include <sys/mbuf_trace.h>
 #include <net/if_types.h>
 #include <net/if_var.h>
+#include <netinet/in_pcb.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,14 @@ static unsigned char bytes[1500];
 
 static void traced_location_cases(void);
 static void emit_location_cases(void);
+
+/* The socket mtrace_deliver() names: udp 192.0.2.1:7104 < 192.0.2.2:51000. */
+static struct inpcb udp_socket = { {
+    .inc_ie = { .ie_fport = 0xc7b8,
+                .ie_lport = 0xc01b,
+                .ie_dependfaddr.ia4.s_addr = 0x020200c0,
+                .ie_dependladdr.ia4.s_addr = 0x010200c0 },
+} };
 
 static struct mbuf *
 packet(size_t len)
@@ -106,6 +115,7 @@ untraced_cases(const char *what, struct mbuf *(*make)(void))
         UNTRACED("mtrace_dynamic", mtrace_dynamic(m, "vtnet0"));
         UNTRACED("mtrace_printf", mtrace_printf(m, "ttl %d", i));
         UNTRACED("mtrace_data", mtrace_data(m));
+        UNTRACED("mtrace_drop", mtrace_drop(m, PF_MEMORY));
         drop(m);
     }
 #undef UNTRACED
@@ -155,6 +165,39 @@ traced_cases(void)
     TRACED("traced: mtrace_data (64 bytes)", 64, mtrace_data(m));
     TRACED("traced: mtrace_data (256 bytes)", 256, mtrace_data(m));
     TRACED("traced: mtrace_data_proto (64 bytes)", 64, mtrace_data_proto(m, 0x0800));
+    TRACED("traced: mtrace_drop", 64, mtrace_drop(m, PF_MEMORY));
+    TRACED("traced: mtrace_drop_pf (a 12-byte label)", 64, mtrace_drop_pf(m, 0, 2, "block-telnet"));
+    TRACED("traced: mtrace_deliver", 64, mtrace_deliver(m, &udp_socket, IPPROTO_UDP));
+}
+
+/*
+ * Where a trace ends: freeing a traced packet with free_site on saves the
+ * call stack and the thread (the difference to free_site off); its FREE
+ * record is made when the frame is, by the emit task, once with the
+ * symbols to look up, then from the cache.
+ */
+static void
+free_site_cases(void)
+{
+    static const char *const on[] = { "0", "1" };
+    char label[64];
+    struct mbuf *m;
+    int k, p;
+
+    for (k = 0; k < 2; k++) {
+        kpi_sysctl_set_uint("net.mbuf_trace.free_site", (unsigned)k);
+        kpi_kld_unload();
+        for (p = 0; p < IDLE; p++) {
+            m = packet(64);
+            mtrace_start(m);
+            mtrace_enter(m);
+            snprintf(label, sizeof(label), "free: m_freem, free_site %s", on[k]);
+            MEASURE(label, m_freem(m));
+            snprintf(label, sizeof(label), "emit: 1 location, free_site %s%s", on[k],
+                     k == 1 && p == 0 ? ", symbols looked up" : "");
+            MEASURE(label, kpi_taskqueue_run_held());
+        }
+    }
 }
 
 /*
@@ -308,6 +351,7 @@ main(void)
     kpi_bpf_unlisten(l);
     l = kpi_bpf_listen_pcap("mbuf_trace", "/dev/null");
     emit_cases();
+    free_site_cases();
     kpi_bpf_unlisten(l);
     kpi_taskqueue_hold(false);
     kpi_net_epoch_exit();

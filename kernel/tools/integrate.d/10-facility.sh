@@ -29,13 +29,23 @@ mt_insert share/man/man9/Makefile "" after '^	mbuf_tags\.9 m_tag_unlink\.9$' "ML
 ${T}mbuf_trace.9 mtrace_.9 \\
 ${T}mbuf_trace.9 mtrace_data.9 \\
 ${T}mbuf_trace.9 mtrace_data_proto.9 \\
+${T}mbuf_trace.9 mtrace_deliver.9 \\
+${T}mbuf_trace.9 mtrace_drop.9 \\
+${T}mbuf_trace.9 mtrace_drop_default.9 \\
+${T}mbuf_trace.9 mtrace_drop_pf.9 \\
+${T}mbuf_trace.9 mtrace_drop_value.9 \\
+${T}mbuf_trace.9 mtrace_drop_why.9 \\
 ${T}mbuf_trace.9 mtrace_dynamic.9 \\
 ${T}mbuf_trace.9 mtrace_dynamic_length.9 \\
 ${T}mbuf_trace.9 mtrace_end.9 \\
 ${T}mbuf_trace.9 mtrace_enter.9 \\
+${T}mbuf_trace.9 mtrace_fate.9 \\
+${T}mbuf_trace.9 mtrace_fate_default.9 \\
+${T}mbuf_trace.9 mtrace_fate_value.9 \\
 ${T}mbuf_trace.9 mtrace_func.9 \\
 ${T}mbuf_trace.9 mtrace_leave.9 \\
 ${T}mbuf_trace.9 mtrace_printf.9 \\
+${T}mbuf_trace.9 mtrace_sent.9 \\
 ${T}mbuf_trace.9 mtrace_start.9 \\
 ${T}mbuf_trace.9 mtrace_static.9 \\
 ${T}mbuf_trace.9 mtrace_static_length.9"
