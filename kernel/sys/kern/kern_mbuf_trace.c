@@ -1631,6 +1631,7 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 struct mtrace_sym {
 	uintptr_t	ms_pc;
 	long		ms_off;
+	bool		ms_skip;	/* freeing code's, or nameless */
 	char		ms_name[MTRACE_SYMLEN];	/* "": none found */
 };
 
@@ -1645,27 +1646,6 @@ mtrace_kld_unload(void *arg __unused, const char *name __unused,
 {
 
 	atomic_add_int(&mtrace_kld_gen, 1);
-}
-
-static const struct mtrace_sym *
-mtrace_symbol(uintptr_t pc)
-{
-	struct mtrace_sym *ms;
-	u_int gen;
-
-	gen = atomic_load_int(&mtrace_kld_gen);
-	if (gen != mtrace_syms_gen) {
-		memset(mtrace_syms, 0, MTRACE_SYMS * sizeof(*mtrace_syms));
-		mtrace_syms_gen = gen;
-	}
-	ms = &mtrace_syms[(pc ^ pc >> 10) % MTRACE_SYMS];
-	if (ms->ms_pc != pc) {
-		ms->ms_pc = pc;
-		if (linker_search_symbol_name((caddr_t)pc, ms->ms_name,
-		    sizeof(ms->ms_name), &ms->ms_off) != 0)
-			ms->ms_name[0] = '\0';
-	}
-	return (ms);
 }
 
 /*
@@ -1689,6 +1669,29 @@ mtrace_internal_frame(const char *name)
 		if (strcmp(name, whole[i]) == 0)
 			return (true);
 	return (false);
+}
+
+static const struct mtrace_sym *
+mtrace_symbol(uintptr_t pc)
+{
+	struct mtrace_sym *ms;
+	u_int gen;
+
+	gen = atomic_load_int(&mtrace_kld_gen);
+	if (gen != mtrace_syms_gen) {
+		memset(mtrace_syms, 0, MTRACE_SYMS * sizeof(*mtrace_syms));
+		mtrace_syms_gen = gen;
+	}
+	ms = &mtrace_syms[(pc ^ pc >> 10) % MTRACE_SYMS];
+	if (ms->ms_pc != pc) {
+		ms->ms_pc = pc;
+		if (linker_search_symbol_name((caddr_t)pc, ms->ms_name,
+		    sizeof(ms->ms_name), &ms->ms_off) != 0)
+			ms->ms_name[0] = '\0';
+		ms->ms_skip = ms->ms_name[0] == '\0' ||
+		    mtrace_internal_frame(ms->ms_name);
+	}
+	return (ms);
 }
 
 static void
@@ -1736,8 +1739,7 @@ mtrace_put_free(const struct mtrace *mt, u_char *dst)
 	for (i = 0; i < mt->mt_free_depth && n < MTRACE_FREE_FRAMES; i++) {
 		ms = mtrace_symbol(mt->mt_free_pcs[i]);
 		/* The freeing code's frames, and any nameless before them. */
-		if (n == 0 && (ms->ms_name[0] == '\0' ||
-		    mtrace_internal_frame(ms->ms_name)))
+		if (n == 0 && ms->ms_skip)
 			continue;
 		if (n++ > 0)
 			mtrace_text_cat(&x, " < ", 3);
