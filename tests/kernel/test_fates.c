@@ -6,6 +6,7 @@
 #include "mt_test.h"
 
 #include <sys/endian.h>
+#include <net/ethernet.h>
 #include <net/if_var.h>
 #include <netinet/in_pcb.h>
 
@@ -123,6 +124,70 @@ test_default_drop_is_recorded_only_after_no_drop(void)
     assert_fate(f, 1, MTRACE_FATE_DROPPED, MTRACE_R_PF_MEMORY, FALSE, 0, "");
     assert_fate(f, 2, MTRACE_FATE_CONSUMED, MTRACE_R_ICMP_ERROR, TRUE, 3 << 8 | 1, "");
     assert_fate(f, 3, MTRACE_FATE_DROPPED, MTRACE_R_PF_CONGEST, TRUE, 65, "");
+    g_ptr_array_unref(frames);
+}
+
+/*
+ * A packet dropped before any snapshot shows its bytes: one snapshot of the
+ * IP header it begins with, before the FATE record; never a second one,
+ * never for another fate, never bytes the start point says are not IP.
+ */
+static void
+test_drop_before_any_snapshot_snapshots_the_ip_packet(void)
+{
+    static const guint8 ip4[28] = { 0x45, 0, 0, 28, [8] = 64, [9] = 17 };
+    static const guint8 ip6[48] = { 0x60, [4] = 0, 8, 17, 64 };
+    struct mbuf *m;
+    GPtrArray *frames;
+    MtFrame *f;
+
+    /* Sent by this host (ip_output(): the start point says no more). */
+    mt_reset();
+    m = kpi_mbuf_chain(ip4, sizeof(ip4), NULL, 0);
+    mtrace_start(m);
+    mtrace_drop(m, IP_NOROUTE);
+    mtrace_drop(m, IP_CANTFRAG);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 3);
+    mt_assert_data(f, 0, ETHERTYPE_IP, ip4, sizeof(ip4));
+    assert_fate(f, 1, MTRACE_FATE_DROPPED, MTRACE_R_IP_NOROUTE, FALSE, 0, "");
+    assert_fate(f, 2, MTRACE_FATE_DROPPED, MTRACE_R_IP_CANTFRAG, FALSE, 0, "");
+    g_ptr_array_unref(frames);
+
+    /* IPv6, said by the start point; a snapshot taken on the way stays the only one. */
+    m = kpi_mbuf_chain(ip6, sizeof(ip6), NULL, 0);
+    mtrace_start_proto(m, ETHERTYPE_IPV6, NULL);
+    mtrace_drop(m, IP6_NOROUTE);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 2);
+    mt_assert_data(f, 0, ETHERTYPE_IPV6, ip6, sizeof(ip6));
+    g_ptr_array_unref(frames);
+    m = kpi_mbuf_chain(ip6, sizeof(ip6), NULL, 0);
+    mtrace_start(m);
+    mtrace_data_proto(m, ETHERTYPE_IPV6);
+    mtrace_drop(m, IP6_NOROUTE);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 2);
+    mt_record(f, 1, MTRACE_REC_FATE);
+    g_ptr_array_unref(frames);
+
+    /* Bytes the start point says are IPv6 but begin as IPv4; a delivery. */
+    m = kpi_mbuf_chain(ip4, sizeof(ip4), NULL, 0);
+    mtrace_start_proto(m, ETHERTYPE_IPV6, NULL);
+    mtrace_drop(m, IP6_NOROUTE);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 1);
+    g_ptr_array_unref(frames);
+    m = kpi_mbuf_chain(ip4, sizeof(ip4), NULL, 0);
+    mtrace_start(m);
+    mtrace_fate(m, REASSEMBLED);
+    m_freem(m);
+    f = mt_one_frame(&frames);
+    g_assert_cmpuint(f->records->len, ==, 1);
     g_ptr_array_unref(frames);
 }
 
@@ -362,6 +427,8 @@ main(int argc, char **argv)
     mt_add("pf_drop_records_the_rule_and_its_label", test_pf_drop_records_the_rule_and_its_label);
     mt_add("default_drop_is_recorded_only_after_no_drop",
            test_default_drop_is_recorded_only_after_no_drop);
+    mt_add("drop_before_any_snapshot_snapshots_the_ip_packet",
+           test_drop_before_any_snapshot_snapshots_the_ip_packet);
     mt_add("deliver_names_the_socket_by_its_endpoints",
            test_deliver_names_the_socket_by_its_endpoints);
     mt_add("sent_ends_the_trace_with_the_interface", test_sent_ends_the_trace_with_the_interface);

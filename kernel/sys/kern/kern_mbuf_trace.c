@@ -78,6 +78,9 @@
 #define	MTRACE_FREE_PCS		16
 /* mt_free_flags: the free site was recorded (free_site was on). */
 #define	MTRACE_FREE_KEPT	0x80
+/* mt_drop_snap: the IP versions a drop may snapshot. */
+#define	MTRACE_SNAP_IP4		0x01
+#define	MTRACE_SNAP_IP6		0x02
 
 struct mtrace {
 	struct m_tag	mt_tag;
@@ -91,6 +94,7 @@ struct mtrace {
 	uint8_t		mt_free_flags;	/* MTRACE_FREE_*, _KEPT */
 	uint8_t		mt_free_depth;	/* of mt_free_pcs */
 	uint8_t		mt_fate;	/* of the last FATE record, or 0 */
+	uint8_t		mt_drop_snap;	/* MTRACE_SNAP_IP*: see mtrace_snap() */
 	char		mt_free_thread[MTRACE_FREE_THREADLEN];
 	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];
 	u_char		mt_recs[] __aligned(8);
@@ -783,10 +787,10 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 
 /*
  * Start a trace on m, which a source chose and the filter passed, for the
- * listener ifid.  Returns the trace, or NULL.
+ * listener ifid; its bytes begin as proto says.  Returns the trace, or NULL.
  */
 static struct mtrace *
-mtrace_begin(struct mbuf *m, uint32_t ifid)
+mtrace_begin(struct mbuf *m, uint32_t ifid, int proto)
 {
 	struct mtrace *mt;
 	struct m_tag *t;
@@ -806,6 +810,9 @@ mtrace_begin(struct mbuf *m, uint32_t ifid)
 	mt->mt_lost = 0;
 	mt->mt_used = 0;
 	mt->mt_fate = 0;
+	mt->mt_drop_snap = proto == 0 ? MTRACE_SNAP_IP4 | MTRACE_SNAP_IP6 :
+	    proto == ETHERTYPE_IP ? MTRACE_SNAP_IP4 :
+	    proto == ETHERTYPE_IPV6 ? MTRACE_SNAP_IP6 : 0;
 	mt->mt_free_flags = 0;
 	mt->mt_free_depth = 0;
 	t->m_tag_free = mtrace_tag_free;
@@ -831,6 +838,18 @@ mtrace_may_start(struct mbuf *m, int proto)
 	    mtrace_filter_pass(m, proto));
 }
 
+/* The ethertype of the IP header m begins with, by its version, or 0. */
+static int
+mtrace_ip_version(const struct mbuf *m)
+{
+	u_char v;
+
+	if (m->m_len == 0)
+		return (0);
+	v = *mtod(m, const u_char *) >> 4;
+	return (v == 4 ? ETHERTYPE_IP : v == 6 ? ETHERTYPE_IPV6 : 0);
+}
+
 /*
  * Start the trace of m, which mtrace_may_start() let through: at a start
  * point whose packet a source chose (why NULL), or where a source chose it
@@ -843,20 +862,17 @@ static void
 mtrace_start_at(struct mbuf *m, int proto, const char *why, bool snap)
 {
 	uint32_t ifid;
-	u_char v;
 
 	/* The listener lookup needs the epoch; the stack's paths hold it. */
 	NET_EPOCH_ASSERT();
 	if ((ifid = mbuf_trace_if_listener()) == 0 ||
-	    mtrace_begin(m, ifid) == NULL || why == NULL)
+	    mtrace_begin(m, ifid, proto) == NULL || why == NULL)
 		return;
 	mbuf_trace_string(m, NULL, __FILE__, __LINE__, why, strlen(why));
 	if (!snap)
 		return;
-	if (proto == 0 && m->m_len > 0) {
-		v = *mtod(m, u_char *) >> 4;
-		proto = v == 4 ? ETHERTYPE_IP : v == 6 ? ETHERTYPE_IPV6 : 0;
-	}
+	if (proto == 0)
+		proto = mtrace_ip_version(m);
 	if (proto != 0)
 		mbuf_trace_data(m, NULL, proto);
 }
@@ -943,7 +959,7 @@ mtrace_anywhere(struct mbuf *m, int proto)
 	if (atomic_load_int(&V_mtrace_start_anywhere) != 0 &&
 	    mtrace_filter_pass(m, proto) &&
 	    (ifid = mbuf_trace_if_listener()) != 0)
-		mt = mtrace_begin(m, ifid);
+		mt = mtrace_begin(m, ifid, proto);
 	NET_EPOCH_EXIT(et);
 	return (mt);
 }
@@ -964,27 +980,41 @@ mtrace_get(struct mbuf *m, struct m_tag *t, int proto)
 	return (NULL);
 }
 
-void
-mbuf_trace_data(struct mbuf *m, struct m_tag *t, int ethertype)
+/*
+ * A snapshot of m, whose bytes begin as ethertype says, into *mtp.  Until
+ * the trace holds one, a drop takes one (mbuf_trace_fate()) of the IP
+ * header m begins with, if its version is one the start point allowed
+ * (mt_drop_snap).  The version is read at the drop: the bytes may have
+ * changed since (ether_output() prepends a header before its snapshot).
+ */
+static void
+mtrace_snap(struct mbuf *m, struct mtrace **mtp, int ethertype)
 {
-	struct mtrace *mt;
 	struct mtrace_rec *r;
 	u_int len, pktlen;
 
-	if ((mt = mtrace_get(m, t, ethertype)) == NULL)
-		return;
 	pktlen = m_length(m, NULL);
 	/* min(), not MIN(): the limit is read once, a sysctl may change it. */
 	len = min(pktlen, atomic_load_int(&mtrace_snap_max));
-	r = mtrace_append(m, &mt,
+	r = mtrace_append(m, mtp,
 	    ethertype == MTRACE_L2 ? MTRACE_REC_DATA : MTRACE_REC_DATA_L3,
 	    MTRACE_SNAP_HDRLEN + len);
 	if (r == NULL)
 		return;
+	(*mtp)->mt_drop_snap = 0;
 	r->mr_len = len;
 	r->mr_arg = ethertype & 0xffff;
 	*(uint32_t *)(r + 1) = pktlen;
 	m_copydata(m, 0, len, (caddr_t)(r + 1) + MTRACE_SNAP_HDRLEN);
+}
+
+void
+mbuf_trace_data(struct mbuf *m, struct m_tag *t, int ethertype)
+{
+	struct mtrace *mt;
+
+	if ((mt = mtrace_get(m, t, ethertype)) != NULL)
+		mtrace_snap(m, &mt, ethertype);
 }
 
 /*
@@ -1216,6 +1246,7 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 	const char *text;
 	size_t len;
 	u_char *d;
+	int proto;
 
 	if ((mt = mtrace_get(m, t, 0)) == NULL)
 		return;
@@ -1224,6 +1255,16 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 	    ((rf & MTRACE_RF_UNSAID) != 0 && mt->mt_fate != 0))
 		return;
 	rf &= ~(MTRACE_RF_DEFAULT | MTRACE_RF_UNSAID);
+	/*
+	 * A packet dropped before any snapshot (one sent by this host that
+	 * dies in ip_output(), say) shows its bytes: the IP header it begins
+	 * with, where the start point said IP or nothing.
+	 */
+	if ((rf >> 16) == MTRACE_FATE_DROPPED && mt->mt_drop_snap != 0 &&
+	    (proto = mtrace_ip_version(m)) != 0 &&
+	    (mt->mt_drop_snap & (proto == ETHERTYPE_IP ? MTRACE_SNAP_IP4 :
+	    MTRACE_SNAP_IP6)) != 0)
+		mtrace_snap(m, &mt, proto);
 	text = NULL;
 	len = 0;
 	if (how == MTRACE_FD_COPY && p != NULL)

@@ -35,6 +35,7 @@
 #include <sys/mbuf.h>
 #include <sys/mbuf_trace.h>
 
+#include <net/ethernet.h>
 #include <net/if_var.h>
 #include <netinet/in_pcb.h>
 
@@ -160,7 +161,11 @@ struct erec {
     bool cut;
     bool stamped; /* a TIME record precedes it */
     bool lost;    /* it cannot have been stored */
+    bool optional; /* the kernel may not have made it at all */
 };
+
+/* Whether a trace holds a snapshot, which a drop takes when it has none. */
+enum snap { SNAP_NONE, SNAP_TAKEN, SNAP_MAYBE };
 
 struct tmodel {
     bool active;         /* its free routine queues it (not a fresh copy) */
@@ -170,6 +175,7 @@ struct tmodel {
     size_t wire;         /* bound on its frame's bytes */
     unsigned min_max;    /* lowest trace_max over its life */
     unsigned known_lost; /* records marked lost */
+    enum snap snap;
     bool free_site;      /* it ended while free_site was on */
     unsigned nrec;
     struct erec rec[MAXREC];
@@ -515,7 +521,7 @@ static void
 check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
 {
     static struct wrec w[2 * MAXREC * 2 + 2];
-    unsigned n, i, j, k, missing, lost_rec;
+    unsigned n, i, j, k, missing, optional, lost_rec;
     const struct erec *e;
 
     if (frames_dir != NULL)
@@ -541,7 +547,7 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
     } else if (t->free_site) {
         fail("no FREE record in a trace that ended while free_site was on");
     }
-    missing = 0;
+    missing = optional = 0;
     j = 0;
     for (i = 0; i < t->nrec; i++) {
         e = &t->rec[i];
@@ -567,7 +573,10 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
             memcmp(w[k].p, e->data, e->len) != 0 ||
             (e->cut && (k + 1 >= n || w[k + 1].type != MTRACE_REC_CUT || w[k + 1].len != 4 ||
                         be32(w[k + 1].p) != e->pktlen))) {
-            missing++;
+            if (e->optional)
+                optional++;
+            else
+                missing++;
             continue;
         }
         if (e->stamped && w[j].len != 8)
@@ -578,8 +587,12 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
         fail("frame record %u of %u (%s of %zu bytes) is none of the model's %u records, "
              "in order",
              j, n, type_name(w[j].type), w[j].len, t->nrec);
-    if (missing != lost_rec)
-        fail("%u model records are missing from the frame, its LOST says %u", missing, lost_rec);
+    /* An optional record not in the frame was not made, or made and lost. */
+    if (lost_rec < missing || lost_rec > missing + optional)
+        fail("%u model records are missing from the frame (and %u optional ones), its LOST "
+             "says %u",
+             missing, optional, lost_rec);
+    missing = lost_rec;
     if (t->exact && missing != t->known_lost)
         fail("%u records lost from a trace that had room for all but %u", missing, t->known_lost);
     want.lost += missing - t->known_lost;
@@ -833,23 +846,17 @@ op_start(struct slot *s)
     want.started++;
 }
 
+/*
+ * A snapshot of s's bytes as ethertype et says they begin; optional when
+ * the kernel may not have taken it.  The trace's snap follows.
+ */
 static void
-op_data(struct slot *s, bool l3)
+expect_snapshot(struct slot *s, int et, bool fired, bool optional)
 {
-    int et = l3 ? (int)(int16_t)u16() : MTRACE_L2;
-    unsigned long before = kpi_malloc_nowait_calls();
     size_t len = MIN(s->len, s_snap_max), hdr;
+    struct erec *r;
     uint8_t *p;
-    bool fired;
 
-    if (l3)
-        mtrace_data_proto(s->m, et);
-    else
-        mtrace_data(s->m);
-    fired = fired_since(before);
-    touch(s->t);
-    if (s->t == NULL)
-        return;
     hdr = et == MTRACE_L2 ? 0 : 2;
     p = xalloc(hdr + len);
     if (hdr != 0) {
@@ -859,13 +866,61 @@ op_data(struct slot *s, bool l3)
     memcpy(p + hdr, s->bytes, len);
     expect(s->t, hdr != 0 ? MTRACE_REC_DATA_L3 : MTRACE_REC_DATA, p, hdr + len, 4 + len, false,
            fired);
-    if (s->len > len && !s->t->rec[s->t->nrec - 1].lost) {
-        s->t->rec[s->t->nrec - 1].cut = true;
-        s->t->rec[s->t->nrec - 1].pktlen = (uint32_t)s->len;
+    r = &s->t->rec[s->t->nrec - 1];
+    if (s->len > len && !r->lost) {
+        r->cut = true;
         s->t->wire += 8;
     }
-    s->t->rec[s->t->nrec - 1].pktlen = (uint32_t)s->len;
+    r->pktlen = (uint32_t)s->len;
+    r->optional = optional;
+    if (!r->lost)
+        s->t->snap = s->t->exact && !optional ? SNAP_TAKEN
+                     : s->t->snap == SNAP_TAKEN ? SNAP_TAKEN
+                                                : SNAP_MAYBE;
     (free)(p);
+}
+
+static void
+op_data(struct slot *s, bool l3)
+{
+    int et = l3 ? (int)(int16_t)u16() : MTRACE_L2;
+    unsigned long before = kpi_malloc_nowait_calls();
+    bool fired;
+
+    if (l3)
+        mtrace_data_proto(s->m, et);
+    else
+        mtrace_data(s->m);
+    fired = fired_since(before);
+    touch(s->t);
+    if (s->t != NULL)
+        expect_snapshot(s, et, fired, false);
+}
+
+/*
+ * A drop on a trace without a snapshot snapshots the IP header the packet
+ * begins with (mtrace_start() allowed either version).  An allocation
+ * failure in the drop's call may have lost the snapshot or the FATE
+ * record or neither: the trace is no longer exact, and *before moves past
+ * it for the FATE record.
+ */
+static void
+expect_drop_snapshot(struct slot *s, unsigned long *before)
+{
+    unsigned v;
+
+    touch(s->t);
+    if (s->t == NULL || s->t->snap == SNAP_TAKEN || s->m->m_len == 0)
+        return;
+    v = s->bytes[0] >> 4;
+    if (v != 4 && v != 6)
+        return;
+    expect_snapshot(s, v == 4 ? ETHERTYPE_IP : ETHERTYPE_IPV6, false, s->t->snap == SNAP_MAYBE);
+    if (fired_since(*before)) {
+        s->t->exact = false;
+        s->t->snap = SNAP_MAYBE;
+        *before = kpi_malloc_nowait_calls();
+    }
 }
 
 static void
@@ -1093,11 +1148,13 @@ op_fate(struct slot *s)
     switch (how) {
         case 0:
             mtrace_drop(s->m, PF_BADSTATE);
+            expect_drop_snapshot(s, &before);
             expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_BADSTATE, false, 0, NULL, 0, before);
             break;
         case 1:
             i = u8() % nitems(why);
             mtrace_drop_why(s->m, PF_BADSTATE, why[i]);
+            expect_drop_snapshot(s, &before);
             expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_BADSTATE, false, 0, why[i], 8, before);
             break;
         case 2:
@@ -1112,6 +1169,7 @@ op_fate(struct slot *s)
             label[len] = '\0';
             in_pos += len;
             mtrace_drop_pf(s->m, 0 /* PFRES_MATCH */, value, label);
+            expect_drop_snapshot(s, &before);
             len = strnlen(label, 64);
             label[len] = '\0';
             expect_fate(s, MTRACE_FATE_DROPPED, MTRACE_R_PF_MATCH, true, value, label, len + 1,
