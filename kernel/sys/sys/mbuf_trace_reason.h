@@ -671,7 +671,9 @@
 	X(PF_MAPFAILED, 715, DROPPED, pf, map_failed,			\
 	    "pf: no address to map it to")				\
 	X(PF_TRANSLATE, 716, DROPPED, pf, translate,			\
-	    "pf: no translation address available")
+	    "pf: no translation address available")			\
+	X(PF_TOOBIG, 717, DROPPED, none, none,				\
+	    "pf: too big to forward unfragmented; pf sends the ICMP error")
 
 /* The reasons' numbers: MTRACE_R_NAME. */
 enum mtrace_reason {

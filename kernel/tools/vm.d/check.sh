@@ -417,18 +417,19 @@ if [ -f "$out/sel-none.pcap" ]; then
 	# TCP header is in host order there; nothing snapshots it after), so
 	# it is known by its path; what the socket sends has a snapshot
 	# (ether_output_frame()).  The SYN, which the syncache frees, has only
-	# the start's record.
+	# the start's record and its delivery: no location.
 	why='mbuf_trace.string == "start: its socket has SO_MTRACE"'
 	tin="!ip && mbuf_trace.path == \"tcp_input_with_port\" && $why"
+	only="!ip && mbuf_trace.path == \"\" && $why && mbuf_trace.fate == \"delivered\""
 	selected socket "SO_MTRACE on a TCP listener, inherited by the connection, and on a UDP socket" \
-	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || (!ip && mbuf_trace.count == 1 && $why)" \
+	    "tcp.port == 7011 || udp.port == 7013 || ($tin) || ($only && mbuf_trace.fate.detail == \"tcp 192.0.2.1:7011\")" \
 	    "$tin" "tcp.srcport == 7011 && ip.src == 192.0.2.1" \
 	    "udp.dstport == 7013 && ip.src == 192.0.2.1"
 	# A datagram a socket receives is started after the PCB lookup and
-	# reaches no trace point after: its trace is the start's record.
-	# Three datagrams, three such traces, and nothing else.
+	# reaches no trace point after: its trace is the start's record and
+	# its delivery.  Three datagrams, three such traces, and nothing else.
 	_n=$(tsel socket_recv -T fields -e frame.number 2>/dev/null | grep -c .)
-	_started=$(tsel socket_recv -Y "!ip && mbuf_trace.count == 1 && $why" -T fields \
+	_started=$(tsel socket_recv -Y "$only" -T fields \
 	    -e frame.number 2>/dev/null | grep -c .)
 	_got=$(grep -c '^received: ' "$out/mtsock-recv.txt" 2>/dev/null)
 	if [ "$_n" -eq 3 ] && [ "$_started" -eq 3 ] && [ "$_got" -eq 3 ]; then

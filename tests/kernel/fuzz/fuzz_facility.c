@@ -159,8 +159,8 @@ struct erec {
     size_t len;          /* payload bytes */
     uint32_t pktlen;     /* snapshots: a CUT record follows when > snapshot */
     bool cut;
-    bool stamped; /* a TIME record precedes it */
-    bool lost;    /* it cannot have been stored */
+    bool stamped;  /* a TIME record precedes it */
+    bool lost;     /* it cannot have been stored */
     bool optional; /* the kernel may not have made it at all */
 };
 
@@ -176,7 +176,7 @@ struct tmodel {
     unsigned min_max;    /* lowest trace_max over its life */
     unsigned known_lost; /* records marked lost */
     enum snap snap;
-    bool free_site;      /* it ended while free_site was on */
+    bool free_site; /* it ended while free_site was on */
     unsigned nrec;
     struct erec rec[MAXREC];
 };
@@ -874,7 +874,7 @@ expect_snapshot(struct slot *s, int et, bool fired, bool optional)
     r->pktlen = (uint32_t)s->len;
     r->optional = optional;
     if (!r->lost)
-        s->t->snap = s->t->exact && !optional ? SNAP_TAKEN
+        s->t->snap = s->t->exact && !optional   ? SNAP_TAKEN
                      : s->t->snap == SNAP_TAKEN ? SNAP_TAKEN
                                                 : SNAP_MAYBE;
     (free)(p);

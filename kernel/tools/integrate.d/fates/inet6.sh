@@ -145,6 +145,13 @@ mt_fate $f ip6_tryforward 'in6_ifstat_inc\(nh->nh_ifp, ifs6_in_toobig\);' \
     'mtrace_drop(m, IP6_TOOBIG);' 2/2
 mt_skip $f ip6_tryforward ip6.ip6s_cantforward "if_output() took the packet before the count"
 
+# --- Route selection: in6_src.c --------------------------------------------
+# selectroute() counts a failed route lookup for every caller: ip6_output()
+# records IP6_NOROUTE for its packet, and connect() or a source address
+# choice have no packet.
+f=sys/netinet6/in6_src.c
+mt_skip $f selectroute ip6.ip6s_noroute "no packet here: ip6_output() records IP6_NOROUTE when it fails; connect() has no packet"
+
 # --- IPv6 output: ip6_output.c ---------------------------------------------
 f=sys/netinet6/ip6_output.c
 mt_fate $f ip6_fragment 'IP6STAT_INC\(ip6s_odropped\);' 'mtrace_drop(m0, IP6_FRAGNOBUFS);' 1/4
@@ -253,10 +260,15 @@ mt_fate $f icmp6_rip6_input 'm_freem\(m\);' 'if (delivered == 0)
 	mtrace_fate_default(m, ICMP6_NOSOCKET, icmp6->icmp6_type);' 2/2
 # What icmp6_input() does not turn into an error or drop it took in (an
 # echo request it answered with a copy, a reply, a message for ND or MLD)
-# before it offers it to the raw sockets.
+# before it offers it to the raw sockets.  Its type is kept before the
+# switch: for ND, m is a copy by then and icmp6 points into the freed
+# original.
+mt_insert $f icmp6_input after '^	int code, error, icmp6len, ip6len, noff, off, sum;$' \
+    "${T}int type;"
+mt_insert $f icmp6_input after '^	code = icmp6->icmp6_code;$' "${T}type = icmp6->icmp6_type;"
 mt_insert $f icmp6_input before '^	mtrace_leave\(m\);$
 ^	icmp6_rip6_input\(&m, \*offp\);$' \
-    "${T}mtrace_fate_default(m, ICMP6_INPUT, icmp6->icmp6_type);"
+    "${T}mtrace_fate_default(m, ICMP6_INPUT, type);"
 
 mt_insert $f icmp6_reflect after '^ bad:$' "${T}mtrace_drop(m, ICMP6_NOSRC);"
 

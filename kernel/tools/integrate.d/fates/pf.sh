@@ -16,3 +16,9 @@ mt_fate $f pf_check_proto_cksum 'KMOD_UDPSTAT_INC\(udps_badsum\);' 'mtrace_drop(
 mt_fate $f pf_check_proto_cksum 'KMOD_ICMPSTAT_INC\(icps_checksum\);' 'mtrace_drop(m, ICMP_BADSUM);'
 mt_fate $f pf_check_proto_cksum 'KMOD_ICMP6STAT_INC\(icp6s_checksum\);' 'mtrace_drop(m, ICMP6_BADSUM);'
 mt_fate $f pf_route 'KMOD_IPSTAT_INC\(ips_cantfrag\);' 'mtrace_drop(m0, IP_CANTFRAG);'
+
+# pf_test() answers a forwarded packet too big for the outgoing interface
+# (IPv4 with DF set, IPv6) with the ICMP error itself, and counts nothing.
+mt_fate $f pf_test 'icmp_error\(\*m0, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,' 'mtrace_drop(*m0, PF_TOOBIG);'
+mt_fate $f pf_test 'icmp6_error\(\*m0, ICMP6_PACKET_TOO_BIG, 0, IN6_LINKMTU\(ifp\)\);' \
+    'mtrace_drop(*m0, PF_TOOBIG);'
