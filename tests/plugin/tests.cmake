@@ -144,6 +144,13 @@ plugin_filter(cut_that_describes_no_snapshot_is_flagged 3 cut "mbuf_trace.cut_un
 plugin_filter(deployed_snapshots_are_not_retransmissions none gen2 "tcp.analysis.flags")
 plugin_filter(analyze_snapshots_feeds_every_deployed_snapshot 4,5 gen2
               "tcp.analysis.retransmission" -o mbuf_trace.analyze_snapshots:TRUE)
+add_test(NAME plugin.stats_tree_counts_each_record_type_as_decoded
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/stats_records.sh" "${plugin}"
+            "${capture_dir}/record_types.pcap" "${capture_dir}/basic.pcap"
+            "${capture_dir}/fates.pcap" "${capture_dir}/lost_unknown.pcap"
+            "${capture_dir}/cut.pcap" "${capture_dir}/snapshots.pcap")
+set_tests_properties(plugin.stats_tree_counts_each_record_type_as_decoded PROPERTIES LABELS plugin)
+mbuf_trace_uses_checked_plugin(plugin.stats_tree_counts_each_record_type_as_decoded)
 add_test(NAME plugin.no_string_field_carries_invalid_utf8
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/utf8.sh" "${plugin}" "${capture_dir}/strings.pcap"
             "${capture_dir}/edges.pcap" "${capture_dir}/compat.pcap")
