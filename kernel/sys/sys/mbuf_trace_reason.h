@@ -343,7 +343,9 @@
 	X(ARP_HOLDDROP, 272, DROPPED, arp, dropped,			\
 	    "held for ARP resolution, then dropped")			\
 	X(ARP_NOENTRY, 273, DROPPED, none, none,			\
-	    "no ARP entry can be made for the next hop")
+	    "no ARP entry can be made for the next hop")		\
+	X(IP_FWD_OPTIONS_REFUSED, 274, DROPPED, none, none,		\
+	    "IP options refused by the fast path (process_options=2)")
 
 /*
  * IPv6, ICMPv6, neighbour discovery: 300-499.  IPv6 input, forwarding and

@@ -6,8 +6,9 @@
 #
 # Not provoked: ETHER_IFDOWN (a frame received on an interface that is
 # down).  epair(4) drops a frame for a peer that is down itself, after the
-# sender's trace has ended at the hand-off (sent), so no frame reaches the
-# check.
+# sender's trace has ended at the hand-off (sent); and ETHER_OUT_DOWN: the
+# route through an interface that is down is down too (RT_LINK_IS_UP()),
+# so ip_output() finds none.
 died "pf blocks a SYN in (rule 1, label drops-in)" \
     "tcp.dstport == 7050 && tcp.flags.syn == 1 && mbuf_trace.pf.rule == 1 && mbuf_trace.pf.label == \"drops-in\"" \
     PF_MATCH
@@ -24,11 +25,11 @@ died "no route for an IPv6 packet to forward" \
 died "a blackhole route" "icmp.type == 8 && ip.dst == 198.51.100.7" IP_BLACKHOLE
 died "TTL exceeded on the way" "icmp.type == 8 && ip.dst == 192.0.2.18 && ip.ttl == 1" \
     IP_TTLEXCEEDED
-died "the host sends on an interface that is down" \
-    "icmp.type == 8 && ip.src == 192.0.2.17 && ip.dst == 192.0.2.18" ETHER_OUT_DOWN
+died "the host sends through an interface that is down (its route is down with it)" \
+    "icmp.type == 8 && ip.dst == 192.0.2.18 && mbuf_trace.path == \"ip_output\"" IP_NOROUTE
 died "a multicast echo, not answered" "icmp.type == 8 && ip.dst == 224.0.0.1" ICMP_BMCASTECHO
-died "IP options refused" "icmp.type == 8 && ip.hdr_len > 20 && ip.dst == 192.0.2.1" \
-    IP_OPTIONS_REFUSED
+died "IP options refused (by ip_tryforward(), which sees them first)" \
+    "icmp.type == 8 && ip.hdr_len > 20 && ip.dst == 192.0.2.1" IP_FWD_OPTIONS_REFUSED
 died "UDP to a closed port" "udp.dstport == 7061" UDP_NOPORT
 died "UDP over IPv6 to a closed port" "udp.dstport == 7062" UDP_NOPORT
 died "a full socket buffer" "udp.dstport == 7063" UDP_FULLSOCK
@@ -37,3 +38,4 @@ died "more fragments than a datagram may have" \
     "ip.src == 192.0.2.2 && ip.dst == 192.0.2.1 && (ip.flags.mf == 1 || ip.frag_offset > 0)" \
     IP_FRAG_DROPPED
 died "a netisr queue that overflows" "ip.dst == 127.0.0.1" NETISR_QDROP
+died "fragments whose datagram is not completed in time" "ip.dst == 127.0.0.1" IP_FRAG_TIMEOUT

@@ -192,22 +192,32 @@ if [ -x /usr/bin/mtstats ]; then
 		clients="$clients $!"
 	done
 	wait $clients $holder
-	# More fragments than net.inet.ip.maxfragsperpacket lets a datagram have.
+	# Emptying the reassembly queues: no queue may outlive the step (its
+	# timeout would end a trace in a later capture).
+	frag_flush()
+	{
+		_max=$(sysctl -n net.inet.ip.maxfragpackets)
+		sysctl net.inet.ip.maxfragpackets=0 >/dev/null
+		sysctl net.inet.ip.maxfragpackets=$_max >/dev/null
+	}
+	# More fragments than net.inet.ip.maxfragsperpacket lets a datagram
+	# have; the last fragment waits for the rest until the flush.
 	sysctl net.inet.ip.maxfragsperpacket=1 >/dev/null
 	jexec a ping -c 1 -s 3000 -t 2 192.0.2.1
 	sysctl net.inet.ip.maxfragsperpacket=16 >/dev/null
-	# The last fragment waits for the rest; no reassembly queue may
-	# outlive the step (its timeout would end a trace in a later capture).
-	maxfragpackets=$(sysctl -n net.inet.ip.maxfragpackets)
-	sysctl net.inet.ip.maxfragpackets=0 >/dev/null
-	sysctl net.inet.ip.maxfragpackets=$maxfragpackets >/dev/null
+	frag_flush
 	# The netisr queue overflows: a queue of one, and datagrams looped
 	# back in four fragments each, which ip_output() queues one after the
-	# other (if_simloop() always queues).
+	# other (if_simloop() always queues).  The fragments of a datagram
+	# that lost some wait for the rest for 2 s (fragttl), then die.
 	qlen=$(sysctl -n net.inet.ip.intr_queue_maxlen)
-	sysctl net.inet.ip.intr_queue_maxlen=1 >/dev/null
+	fragttl=$(sysctl -n net.inet.ip.fragttl)
+	sysctl net.inet.ip.intr_queue_maxlen=1 net.inet.ip.fragttl=2 >/dev/null
 	ping -q -c 5 -i 0.2 -s 60000 -t 4 127.0.0.1
 	sysctl net.inet.ip.intr_queue_maxlen=$qlen >/dev/null
+	sleep 4
+	sysctl net.inet.ip.fragttl=$fragttl >/dev/null
+	frag_flush
 	sleep 2
 	mtstats >$MTVM_OUT/drops-counters-after.txt
 	pfctl -si >$MTVM_OUT/drops-pf-after.txt 2>&1

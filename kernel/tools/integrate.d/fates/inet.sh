@@ -79,9 +79,9 @@ mt_fate $f ip_tryforward 'icmp_error\(m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0
     "mtrace_drop(m, IP_TTLEXCEEDED);"
 mt_fate $f ip_tryforward 'IPSTAT_INC\(ips_cantfrag\);' "mtrace_drop(m, IP_CANTFRAG);"
 # With process_options=2, ip_tryforward() refuses a packet with options
-# before ip_dooptions() sees it.
+# before ip_dooptions() sees it, and counts nothing.
 mt_fate $f ip_tryforward 'icmp_error\(m, ICMP_UNREACH, ICMP_UNREACH_FILTER_PROHIB,' \
-    "mtrace_drop(m, IP_OPTIONS_REFUSED);"
+    "mtrace_drop(m, IP_FWD_OPTIONS_REFUSED);"
 mt_skip $f ip_tryforward ip.ips_odropped "if_output() took the packet and failed with it"
 
 # --- IPv4 output: sys/netinet/ip_output.c ----------------------------------
