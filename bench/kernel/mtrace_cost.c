@@ -53,12 +53,13 @@ static void traced_location_cases(void);
 static void emit_location_cases(void);
 
 /* The socket mtrace_deliver() names: udp 192.0.2.1:7104 < 192.0.2.2:51000. */
-static struct inpcb udp_socket = { {
-    .inc_ie = { .ie_fport = 0xc7b8,
-                .ie_lport = 0xc01b,
-                .ie_dependfaddr.ia4.s_addr = 0x020200c0,
-                .ie_dependladdr.ia4.s_addr = 0x010200c0 },
-} };
+static struct inpcb udp_socket = {
+    .inp_inc = { .inc_ie = { .ie_fport = 0xc7b8,
+                             .ie_lport = 0xc01b,
+                             .ie_faddr = { .s_addr = 0x020200c0 },
+                             .ie_laddr = { .s_addr = 0x010200c0 } } },
+    .inp_vflag = INP_IPV4,
+};
 
 static struct mbuf *
 packet(size_t len)

@@ -34,7 +34,7 @@ test_compiled_out_macros_evaluate_nothing(void)
 {
     static const guint8 bytes[60];
     struct mbuf *m = kpi_mbuf_chain(bytes, sizeof(bytes), NULL, 0);
-    struct inpcb inp = { { 0 } };
+    struct inpcb inp = { .inp_vflag = INP_IPV4 };
     int evaluated = 0;
 
     /* Valid as the only statement of a branch. */

@@ -191,30 +191,39 @@ test_drop_before_any_snapshot_snapshots_the_ip_packet(void)
     g_ptr_array_unref(frames);
 }
 
-static struct in_conninfo
-conninfo(bool v6, const char *laddr, uint16_t lport, const char *faddr, uint16_t fport)
+/*
+ * An inpcb of these endpoints, as FreeBSD makes it: the version in
+ * inp_vflag, INC_ISIPV6 set by TCP alone (tcp6_usr_attach()), not by UDP
+ * or raw IPv6 sockets.
+ */
+static struct inpcb
+pcb(bool v6, bool tcp, const char *laddr, uint16_t lport, const char *faddr, uint16_t fport)
 {
-    struct in_conninfo inc = { .inc_flags = v6 ? INC_ISIPV6 : 0 };
+    struct inpcb inp = { .inp_vflag = v6 ? INP_IPV6 : INP_IPV4 };
+    struct in_conninfo *inc = &inp.inp_inc;
 
+    inc->inc_flags = v6 && tcp ? INC_ISIPV6 : 0;
     g_assert_cmpint(inet_pton(v6 ? AF_INET6 : AF_INET, laddr,
-                              v6 ? (void *)&inc.inc6_laddr : (void *)&inc.inc_laddr),
+                              v6 ? (void *)&inc->inc6_laddr : (void *)&inc->inc_laddr),
                     ==, 1);
     g_assert_cmpint(inet_pton(v6 ? AF_INET6 : AF_INET, faddr,
-                              v6 ? (void *)&inc.inc6_faddr : (void *)&inc.inc_faddr),
+                              v6 ? (void *)&inc->inc6_faddr : (void *)&inc->inc_faddr),
                     ==, 1);
-    inc.inc_lport = htons(lport);
-    inc.inc_fport = htons(fport);
-    return inc;
+    inc->inc_lport = htons(lport);
+    inc->inc_fport = htons(fport);
+    return inp;
 }
 
 /* The socket as sockstat names it: protocol, local and foreign end. */
 static void
 test_deliver_names_the_socket_by_its_endpoints(void)
 {
-    struct inpcb udp = { conninfo(false, "192.0.2.1", 7104, "192.0.2.2", 51000) };
-    struct inpcb any = { conninfo(false, "0.0.0.0", 7002, "0.0.0.0", 0) };
-    struct inpcb tcp6 = { conninfo(true, "2001:db8::1", 7000, "2001:db8::2", 49152) };
-    struct inpcb raw6 = { conninfo(true, "::", 0, "::", 0) };
+    struct inpcb udp = pcb(false, false, "192.0.2.1", 7104, "192.0.2.2", 51000);
+    struct inpcb any = pcb(false, false, "0.0.0.0", 7002, "0.0.0.0", 0);
+    struct inpcb tcp6 = pcb(true, true, "2001:db8::1", 7000, "2001:db8::2", 49152);
+    struct inpcb raw6 = pcb(true, false, "::", 0, "::", 0);
+    /* ping -6's socket, connected: IPv6 without INC_ISIPV6. */
+    struct inpcb ping6 = pcb(true, false, "2001:db8::1", 0, "2001:db8::2", 0);
     struct mbuf *m = traced();
     GPtrArray *frames;
     MtFrame *f;
@@ -223,6 +232,7 @@ test_deliver_names_the_socket_by_its_endpoints(void)
     mtrace_deliver(m, &any, IPPROTO_UDP);
     mtrace_deliver(m, &tcp6, IPPROTO_TCP);
     mtrace_deliver(m, &raw6, IPPROTO_ICMPV6);
+    mtrace_deliver(m, &ping6, IPPROTO_ICMPV6);
     m_freem(m);
     f = mt_one_frame(&frames);
     assert_fate(f, 0, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, IPPROTO_UDP,
@@ -231,6 +241,8 @@ test_deliver_names_the_socket_by_its_endpoints(void)
     assert_fate(f, 2, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, IPPROTO_TCP,
                 "tcp [2001:db8::1]:7000 < [2001:db8::2]:49152");
     assert_fate(f, 3, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, IPPROTO_ICMPV6, "proto 58 *:0");
+    assert_fate(f, 4, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, TRUE, IPPROTO_ICMPV6,
+                "proto 58 [2001:db8::1]:0 < [2001:db8::2]:0");
     g_ptr_array_unref(frames);
 }
 

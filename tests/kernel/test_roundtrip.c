@@ -521,7 +521,8 @@ trace_into(const char *pcap)
 
     /* What became of packets: every fate macro, pf's rule and label. */
     {
-        struct inpcb inp = { { .inc_lport = htons(7104), .inc_fport = htons(51000) } };
+        struct inpcb inp = { .inp_inc = { .inc_lport = htons(7104), .inc_fport = htons(51000) },
+                             .inp_vflag = INP_IPV4 };
 
         inp.inp_inc.inc_laddr.s_addr = htonl(0xc0000201);
         inp.inp_inc.inc_faddr.s_addr = htonl(0xc0000202);

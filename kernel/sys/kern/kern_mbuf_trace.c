@@ -597,6 +597,7 @@ mtrace_fate_detail_size(u_int how, size_t textlen)
 	case MTRACE_FD_IFP:
 		return (textlen + 1);
 	case MTRACE_FD_SOCKET:
+	case MTRACE_FD_SOCKET6:
 		return (sizeof(struct mtrace_endpoint));
 	default:
 		return (0);
@@ -1211,17 +1212,20 @@ mbuf_trace_location(struct mbuf *m, struct m_tag *t, int event,
 	    file, func);
 }
 
-/* A socket's endpoints, from its connection info (struct in_conninfo). */
+/*
+ * A socket's endpoints, from its connection info (struct in_conninfo) and
+ * whether it is an IPv6 socket.
+ */
 static void
 mtrace_endpoint(struct mtrace_endpoint *e, const struct in_conninfo *inc,
-    u_int proto)
+    bool v6, u_int proto)
 {
 
 	memset(e, 0, sizeof(*e));
 	e->me_proto = proto;
 	e->me_lport = inc->inc_lport;
 	e->me_fport = inc->inc_fport;
-	if ((inc->inc_flags & INC_ISIPV6) != 0) {
+	if (v6) {
 		e->me_v6 = 1;
 		memcpy(e->me_laddr, &inc->inc6_laddr, 16);
 		memcpy(e->me_faddr, &inc->inc6_faddr, 16);
@@ -1285,8 +1289,9 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 		d += MTRACE_FATE_STORED;
 		if (how == MTRACE_FD_STATIC)
 			*(const void **)d = p;
-		else if (how == MTRACE_FD_SOCKET)
-			mtrace_endpoint((struct mtrace_endpoint *)d, p, value);
+		else if (how == MTRACE_FD_SOCKET || how == MTRACE_FD_SOCKET6)
+			mtrace_endpoint((struct mtrace_endpoint *)d, p,
+			    how == MTRACE_FD_SOCKET6, value);
 		else if (text != NULL) {
 			memcpy(d, text, len);
 			d[len] = '\0';
@@ -1563,6 +1568,7 @@ mtrace_text_fate(struct mtrace_text *x, const struct mtrace_rec *r)
 		mtrace_text_cat(x, (const char *)d, r->mr_len);
 		break;
 	case MTRACE_FD_SOCKET:
+	case MTRACE_FD_SOCKET6:
 		mtrace_text_endpoint(x, (const struct mtrace_endpoint *)d);
 		break;
 	}

@@ -124,14 +124,16 @@ struct socket;
 /*
  * What a FATE record's detail is, for mbuf_trace_fate(): nothing, the
  * value alone, a static string (kept by its address), a string copied now,
- * an interface (its name copied), or a socket (its addresses and ports).
+ * an interface (its name copied), or a socket (its addresses and ports,
+ * IPv4 or IPv6 as the socket's inp_vflag says: only TCP sets INC_ISIPV6).
  */
 #define	MTRACE_FD_NONE		0
 #define	MTRACE_FD_VALUE		1
 #define	MTRACE_FD_STATIC	2
 #define	MTRACE_FD_COPY		3
 #define	MTRACE_FD_IFP		4
-#define	MTRACE_FD_SOCKET	5	/* a struct in_conninfo */
+#define	MTRACE_FD_SOCKET	5	/* a struct in_conninfo, IPv4 */
+#define	MTRACE_FD_SOCKET6	6	/* a struct in_conninfo, IPv6 */
 /*
  * A reason and its fate in one argument, as mbuf_trace_fate() takes them;
  * with MTRACE_RF_DEFAULT, recorded only if no drop was recorded since the
@@ -326,10 +328,11 @@ mtrace_fate_pf_at(struct mbuf *m, struct m_tag *t, u_int pfres, uint32_t rule,
 
 static __inline void
 mtrace_fate_socket_at(struct mbuf *m, struct m_tag *t,
-    const struct in_conninfo *inc, int proto)
+    const struct in_conninfo *inc, bool v6, int proto)
 {
 
-	mbuf_trace_fate(m, t, MTRACE_RF(SOCKET), MTRACE_FD_SOCKET, proto, inc);
+	mbuf_trace_fate(m, t, MTRACE_RF(SOCKET),
+	    v6 ? MTRACE_FD_SOCKET6 : MTRACE_FD_SOCKET, proto, inc);
 }
 
 static __inline void
@@ -398,7 +401,8 @@ mtrace_fate_ifp_at(struct mbuf *m, struct m_tag *t, struct ifnet *ifp)
  * the record names by its addresses and ports.
  */
 #define	mtrace_deliver(m, inp, proto)					\
-	MTRACE_CALL((m), mtrace_fate_socket_at, &(inp)->inp_inc, (proto))
+	MTRACE_CALL((m), mtrace_fate_socket_at, &(inp)->inp_inc,	\
+	    ((inp)->inp_vflag & INP_IPV6) != 0, (proto))
 /*
  * Handed to ifp's driver, which frees it when it pleases: the trace says
  * so and ends now (a fate of SENT always ends the trace).

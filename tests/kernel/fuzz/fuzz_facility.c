@@ -1113,11 +1113,15 @@ address_text(bool v6, const void *addr, uint16_t port)
     return xprintf(v6 ? "[%s]:%u" : "%s:%u", a, ntohs(port));
 }
 
-/* "udp 192.0.2.1:7 < [2001:db8::2]:9", as sockstat would say it. */
+/*
+ * "udp 192.0.2.1:7 < [2001:db8::2]:9", as sockstat would say it: the
+ * version is the socket's (inp_vflag), whatever INC_ISIPV6 says.
+ */
 static char *
-endpoint_text(const struct in_conninfo *inc, unsigned proto)
+endpoint_text(const struct inpcb *inp, unsigned proto)
 {
-    bool v6 = (inc->inc_flags & INC_ISIPV6) != 0;
+    const struct in_conninfo *inc = &inp->inp_inc;
+    bool v6 = (inp->inp_vflag & INP_IPV6) != 0;
     const void *la = v6 ? (const void *)&inc->inc6_laddr : &inc->inc_laddr;
     const void *fa = v6 ? (const void *)&inc->inc6_faddr : &inc->inc_faddr;
     static const uint8_t any[16];
@@ -1178,6 +1182,7 @@ op_fate(struct slot *s)
         case 4:
             memset(&inp, 0, sizeof(inp));
             inp.inp_inc.inc_flags = u8() % 2 ? INC_ISIPV6 : 0;
+            inp.inp_vflag = u8() % 2 ? INP_IPV6 : INP_IPV4;
             for (i = 0; i < 16; i++)
                 inp.inp_inc.inc6_laddr.s6_addr[i] = (uint8_t)(u8() % 3);
             for (i = 0; i < 16; i++)
@@ -1186,7 +1191,7 @@ op_fate(struct slot *s)
             inp.inp_inc.inc_fport = (uint16_t)(u8() % 2 ? 0 : u16());
             value = u8() % 3 == 0 ? 6 : u8() % 2 ? 17 : u8();
             mtrace_deliver(s->m, &inp, value);
-            text = endpoint_text(&inp.inp_inc, value);
+            text = endpoint_text(&inp, value);
             expect_fate(s, MTRACE_FATE_DELIVERED, MTRACE_R_SOCKET, true, value, text, 38, before);
             (free)(text);
             break;
