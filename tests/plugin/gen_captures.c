@@ -30,7 +30,7 @@
 #include <sys/mbuf_trace.h>
 
 /* The deployed kernel patch's record types: generation 1 numbers as the header
- * (without 4-7), generation 2 has a packet and a string type only. */
+ * (without types 4 and up), generation 2 has a packet and a string type only. */
 typedef struct generation {
     guint packet;
     guint string;  /* static text */

@@ -157,7 +157,7 @@ static const value_string gen2_record_type_vals[] = {
 };
 
 static const value_string generation_vals[] = {
-    { 1, "types 1 DATA, 2 STRING, 3 STRING_DYNAMIC, 4-7" },
+    { 1, "types 1 DATA, 2 STRING, 3 STRING_DYNAMIC, 4 and up" },
     { 2, "types 0 DATA, 1 STRING" },
     { 0, NULL }
 };
@@ -175,7 +175,7 @@ static const value_string event_vals[] = {
 
 static const enum_val_t generation_pref_vals[] = {
     { "auto", "Decide for each frame",                  0 },
-    { "1",    "Generation 1 (1 DATA, 2-3 STRING, 4-7)", 1 },
+    { "1",    "Generation 1 (1 DATA, 2-3 STRING, 4 and up)", 1 },
     { "2",    "Generation 2 (0 DATA, 1 STRING)",        2 },
     { NULL, NULL, 0 }
 };
@@ -494,7 +494,7 @@ is_c_string(const record_t *r)
 }
 
 /* docs/format.md, "Generations": a type 0 record is generation 2's packet,
- * types 2-7 exist only in generation 1; a frame of type 1 records alone is
+ * types 2 and up exist only in generation 1; a frame of type 1 records alone is
  * generation 2 when they are all C strings, generation 1 (packets) else. */
 static unsigned
 detect_generation(const frame_state_t *st)
@@ -520,7 +520,7 @@ detect_generation(const frame_state_t *st)
 
 /* The deployed kernels prepend each record to the trace and write it from
  * its head: newest first. This project's kernel appends (oldest first), uses
- * types 4-7 and sends no terminators, so a generation 1 frame is the
+ * types 4 and up and sends no terminators, so a generation 1 frame is the
  * deployed one's when its strings are all C strings. */
 static bool
 detect_newest_first(const frame_state_t *st)
@@ -1671,7 +1671,7 @@ proto_register_mbuf_trace(void)
     prefs_register_enum_preference(
         mbuf_trace_module, "generation", "Record type numbering",
         "Which generation's record types the frames use. Auto decides for each frame: a type 0 "
-        "record is generation 2's, types 2-7 are generation 1's, and type 1 records alone are "
+        "record is generation 2's, types 2 and up are generation 1's, and type 1 records alone are "
         "generation 2's strings when they are all NUL-terminated text.",
         &pref_generation, generation_pref_vals, false);
     prefs_register_string_preference(
