@@ -2,7 +2,7 @@
 #
 # dev.sh - set up, build, test and demonstrate mbuf_trace on Debian 12.
 #
-# usage: ./dev.sh demo      install what is missing, build, decode the sample trace
+# usage: ./dev.sh demo      install what is missing, build, decode what a real kernel traced
 #        ./dev.sh test      install what is missing, build, run every test
 #                           (as root: also on Wireshark 4.4 and 4.6, in Debian roots)
 #        ./dev.sh build     build only (into ./build)
@@ -45,34 +45,33 @@ build()
 }
 
 # The demo: what a real FreeBSD 15.1 kernel traced in qemu
-# (examples/freebsd-15.1-vm, kernel/tools/mbuf_trace-vm), one line per
-# packet trace, then one trace in full, decoded by the freshly built plugin.
+# (examples/freebsd-15.1-vm, kernel/tools/mbuf_trace-vm), decoded by the
+# freshly built plugin: one line per packet trace, then a dropped packet's
+# trace in full.
 # paths TRACE TITLE: one line per packet trace: frame, source > destination:
-# path, and the packet's drop or reply.
+# the path and what became of the packet (the Info column after the
+# snapshot's summary).
 paths()
 {
 	echo "== $1: $2"
-	echo "   frame, source > destination: path [the packet's drop or reply]"
-	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -T fields -E aggregator='|' \
-	    -e frame.number -e _ws.col.Source -e _ws.col.Destination -e mbuf_trace.path \
-	    -e mbuf_trace.string <"$1" | awk -F '\t' '{
-		n = split($5, s, "|")
-		note = ""
-		for (i = 1; i <= n; i++)
-			if (s[i] ~ /^(drop|reply|forward): /)
-				note = note "  [" s[i] "]"
-		printf "%3s  %s > %s: %s%s\n", $1, $2, $3, $4, note
+	echo "   frame, source > destination: path [what became of the packet]"
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -T fields \
+	    -e frame.number -e _ws.col.Source -e _ws.col.Destination -e _ws.col.Info <"$1" |
+	    awk -F '\t' '{
+		n = split($4, part, " [|] ")
+		printf "%3s  %s > %s: %s\n", $1, $2, $3, part[n]
 	    }'
 	echo
 }
 
 demo()
 {
-	trace=examples/freebsd-15.1-vm/trace.pcap
-	paths "$trace" "a real FreeBSD 15.1 kernel in qemu (kernel/tools/mbuf_trace-vm)"
-	echo "== a TCP segment to a closed port becomes the RST, in full:"
-	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace \
-	    -Y 'mbuf_trace.string contains "becomes the RST"' <"$trace"
+	vm=examples/freebsd-15.1-vm
+	paths $vm/trace.pcap "a real FreeBSD 15.1 kernel in qemu (kernel/tools/mbuf_trace-vm)"
+	paths $vm/drops.pcap "the same kernel, killing packets one kind at a time"
+	echo "== a SYN that pf blocked, in full:"
+	tools/tshark-with-plugin "$build_dir/mbuf_trace.so" -r - -V -O mbuf_trace -c 1 \
+	    -Y 'mbuf_trace.drop.reason == "PF_MATCH" && tcp.flags.syn == 1' <$vm/drops.pcap
 }
 
 # The release matrix (tools/release-matrix): the plugin built with gcc and
