@@ -184,11 +184,14 @@ applies_to_freebsd_15_1_and_is_idempotent)
 		echo "SKIP: set MBUF_TRACE_FREEBSD_SRC to a FreeBSD 15.1 src tree (sys/, share/man/) to run this"
 		exit 77
 	fi
-	# The tool's own dry run says which files it would touch; copy those.
+	# The tool's own dry run says which files it would touch; copy those,
+	# and the files the drop-site lister reads that it leaves alone (an
+	# "f=" with mt_skip lines only).
 	"$tool" -n "$src" >"$work/plan"
 	mkdir "$work/tree"
 	(cd "$src" && sed -n 's|^--- a/||p' "$work/plan" | sed 's/\t.*//' >"$work/files" &&
-	    tar cf - sys/sys/param.h $(cat "$work/files")) | (cd "$work/tree" && tar xf -)
+	    tar cf - sys/sys/param.h $(cat "$work/files") $(sed -n 's/^f=\(sys\/[^ ]*\)$/\1/p' \
+	    "$tools"/integrate.d/fates/*.sh | sort -u)) | (cd "$work/tree" && tar xf -)
 	chmod -R u+w "$work/tree"
 	"$tool" "$work/tree" >"$work/out"
 	cat "$work/out"

@@ -19,13 +19,24 @@ if [ -z "${MBUF_TRACE_FREEBSD_SRC:-}" ] || [ ! -f "$script" ]; then
 	exit 77
 fi
 
+# One report is not style(9)'s but the checker's, from Linux's checkpatch:
+# "Macros with complex values should be enclosed in parenthesis" on the
+# entry macros of an X-macro table (MTRACE_RECORD_TYPES, MTRACE_REASONS),
+# whose value is an initialiser or enumerator ending in "," that no
+# parenthesis can hold.  Those reports are dropped, and only those: a
+# report whose macro does not end in "," still fails.
 status=0
 for f in $(find kernel -name '*.[ch]' | sort); do
-	if out=$(perl "$script" --color=never --strict -f "$f" 2>&1); then
+	out=$(perl "$script" --color=never --strict -f "$f" 2>&1 |
+	    awk 'BEGIN { RS = ""; ORS = "\n\n" }
+		/highly experimental/ || /^total: / || /no obvious style problems/ { next }
+		/^ERROR: Macros with complex values/ && /,\n*$/ { next }
+		{ print }')
+	if [ -z "$(printf '%s' "$out" | tr -d '[:space:]')" ]; then
 		echo "ok    $f"
 	else
 		echo "FAIL  $f"
-		echo "$out" | grep -v 'highly experimental' | grep -v '^$'
+		printf '%s\n' "$out"
 		status=1
 	fi
 done

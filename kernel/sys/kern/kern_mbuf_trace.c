@@ -1929,12 +1929,13 @@ mtrace_db_type(u_int type, char *buf, size_t size)
 		MTRACE_RECORD_TYPES(MTRACE_DB_NAME)
 #undef MTRACE_DB_NAME
 	};
+	const char *n;
 	size_t i;
+	char c;
 
-	if (type < nitems(names) && names[type] != NULL) {
-		for (i = 0; i + 1 < size && names[type][i] != '\0'; i++)
-			buf[i] = names[type][i] >= 'A' && names[type][i] <= 'Z' ?
-			    names[type][i] - 'A' + 'a' : names[type][i];
+	if (type < nitems(names) && (n = names[type]) != NULL) {
+		for (i = 0; i + 1 < size && (c = n[i]) != '\0'; i++)
+			buf[i] = c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 		buf[i] = '\0';
 	} else
 		snprintf(buf, size, "type %u", type);
@@ -1966,6 +1967,7 @@ mtrace_db_print(const struct mtrace *mt)
 	const struct mtrace_rec *r;
 	const u_char *data, *p, *end;
 	struct mtrace_text x;
+	const char *fate;
 	char text[256];
 	u_int i, len;
 
@@ -1991,14 +1993,16 @@ mtrace_db_print(const struct mtrace *mt)
 			mtrace_text_string(&x, r);
 			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
 			db_printf("  %s \"%s\"\n",
-			    mtrace_db_type(r->mr_type, name, sizeof(name)), text);
+			    mtrace_db_type(r->mr_type, name, sizeof(name)),
+			    text);
 			continue;
 		case MTRACE_REC_FATE:
 			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
 			mtrace_text_fate(&x, r);
 			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
-			db_printf("  fate %s %s %u \"%s\"\n",
-			    r->mr_event < nitems(fates) ? fates[r->mr_event] : "?",
+			fate = r->mr_event < nitems(fates) ?
+			    fates[r->mr_event] : "?";
+			db_printf("  fate %s %s %u \"%s\"\n", fate,
 			    mtrace_db_reason(MTRACE_FATE_REASON(r), name,
 			    sizeof(name)), *(const uint32_t *)data, text);
 			continue;

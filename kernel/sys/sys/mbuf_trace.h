@@ -28,17 +28,26 @@
  * MTRACE_RECORD_TYPES(X) lists every type as X(NAME, type, length, exact):
  * its payload is at least length bytes, exactly length when exact.  Each
  * becomes MTRACE_REC_NAME; readers make their names and checks from it.
+ *	DATA		bytes from the Ethernet header
+ *	STRING		text static in the kernel
+ *	STRING_DYNAMIC	text copied at trace time
+ *	DATA_L3		ethertype:u16, packet bytes
+ *	TIME		ns:u64 since mtrace_start()
+ *	LOST		records:u32 not stored
+ *	CUT		length:u32 of the cut packet
+ *	FATE		what became of the packet
+ *	FREE		where the trace ended
  */
 #define	MTRACE_RECORD_TYPES(X)						\
-	X(DATA,			1, 0, 0) /* bytes from the Ethernet header */ \
-	X(STRING,		2, 0, 0) /* text static in the kernel */ \
-	X(STRING_DYNAMIC,	3, 0, 0) /* text copied at trace time */ \
-	X(DATA_L3,		4, 2, 0) /* ethertype:u16, packet bytes */ \
-	X(TIME,			5, 8, 1) /* ns:u64 since mtrace_start() */ \
-	X(LOST,			6, 4, 1) /* records:u32 not stored */	\
-	X(CUT,			7, 4, 1) /* length:u32 of the cut packet */ \
-	X(FATE,			8, 8, 0) /* what became of the packet */ \
-	X(FREE,			9, 26, 0) /* where the trace ended */
+	X(DATA,			1, 0, 0)				\
+	X(STRING,		2, 0, 0)				\
+	X(STRING_DYNAMIC,	3, 0, 0)				\
+	X(DATA_L3,		4, 2, 0)				\
+	X(TIME,			5, 8, 1)				\
+	X(LOST,			6, 4, 1)				\
+	X(CUT,			7, 4, 1)				\
+	X(FATE,			8, 8, 0)				\
+	X(FREE,			9, 26, 0)
 
 enum mtrace_record_type {
 #define	MTRACE_REC_ENUM(name, type, len, exact)	MTRACE_REC_##name = type,
@@ -58,8 +67,9 @@ enum mtrace_record_type {
 /*
  * FATE: "fate:u8 flags:u8 reason:u16 value:u32 detail", the detail text
  * to the end of the record.  What became of the packet: the fate and the
- * reason (MTRACE_FATE_* and the reasons of <sys/mbuf_trace_reason.h>) and, when MTRACE_FATE_VALUE is
- * set, a number the reason explains (a pf rule, an error).  A trace may
+ * reason (MTRACE_FATE_* and the reasons of <sys/mbuf_trace_reason.h>)
+ * and, when MTRACE_FATE_VALUE is set, a number the reason explains (a pf
+ * rule, an error).  A trace may
  * hold several; the last one tells what became of the packet.
  */
 #define	MTRACE_FATE_HDRLEN	8
@@ -75,7 +85,7 @@ enum mtrace_record_type {
 #define	MTRACE_FREE_HDRLEN	26
 #define	MTRACE_FREE_THREADLEN	20	/* MAXCOMLEN + 1 */
 #define	MTRACE_FREE_TEXTMAX	256	/* bytes of frames text at most */
-#define	MTRACE_FREE_USER	0x01	/* flags: a user process, not the kernel */
+#define	MTRACE_FREE_USER	0x01	/* flags: a user process */
 
 /*
  * The filter of net.mbuf_trace.filter: a tcpdump expression compiled in
