@@ -988,7 +988,7 @@ mtrace_get(struct mbuf *m, struct m_tag *t, int proto)
  * (mt_drop_snap).  The version is read at the drop: the bytes may have
  * changed since (ether_output() prepends a header before its snapshot).
  */
-static void
+static __always_inline void
 mtrace_snap(struct mbuf *m, struct mtrace **mtp, int ethertype)
 {
 	struct mtrace_rec *r;
