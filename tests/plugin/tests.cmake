@@ -166,12 +166,14 @@ plugin_golden(drops_tree_counts_reasons_by_free_site fates-drops-tree.txt fates
               -q -z mbuf_trace_drops,tree)
 plugin_golden(stats_tree_counts_fates fates-stats.txt fates -q -z mbuf_trace,tree)
 plugin_golden(expert_info_names_each_drop fates-expert.txt fates -q -z expert)
+# mbuf_trace.free.user is a boolean, which -T fields prints as 0/1 on 4.0
+# and False/True from 4.4: a filter checks it (filter_on_free_user).
 plugin_golden(tshark_fields_extracts_fates fates-fields.txt fates
               -T fields -E header=y -E "aggregator=|" -e frame.number -e mbuf_trace.fate
               -e mbuf_trace.fate.kind -e mbuf_trace.fate.reason -e mbuf_trace.fate.value
               -e mbuf_trace.fate.detail -e mbuf_trace.drop.reason -e mbuf_trace.drop.code
               -e mbuf_trace.drop.counter -e mbuf_trace.pf.rule -e mbuf_trace.pf.label
-              -e mbuf_trace.free.pid -e mbuf_trace.free.user -e mbuf_trace.free.thread
+              -e mbuf_trace.free.pid -e mbuf_trace.free.thread
               -e mbuf_trace.free.site -e mbuf_trace.free.func)
 plugin_filter(filter_on_fate_dropped 1,2,7 fates "mbuf_trace.fate == \"dropped\"")
 plugin_filter(filter_on_fate_unknown 8,9 fates "mbuf_trace.fate == \"unknown\"")

@@ -177,7 +177,7 @@ drops_table_finish(void *tapdata)
     g_hash_table_destroy((GHashTable *)tapdata);
 }
 
-static void
+static MBUF_TRACE_TAP_INIT_TYPE
 drops_table_init(const char *opt_arg, void *userdata _U_)
 {
     static const char prefix[] = "mbuf_trace,drops";
@@ -193,6 +193,7 @@ drops_table_init(const char *opt_arg, void *userdata _U_)
         g_hash_table_destroy(rows);
         exit(1);
     }
+    MBUF_TRACE_TAP_INIT_RETURN(true);
 }
 
 void
