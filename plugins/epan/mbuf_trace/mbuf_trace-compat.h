@@ -61,10 +61,10 @@
 /* 4.6 made a -z handler's init callback (stat_tap_init_cb) say whether it
  * succeeded; before, it returned nothing. */
 #if MBUF_TRACE_WIRESHARK_AT_LEAST(4, 6)
-#define MBUF_TRACE_TAP_INIT_TYPE bool
+#define MBUF_TRACE_TAP_INIT_TYPE       bool
 #define MBUF_TRACE_TAP_INIT_RETURN(ok) return (ok)
 #else
-#define MBUF_TRACE_TAP_INIT_TYPE void
+#define MBUF_TRACE_TAP_INIT_TYPE       void
 #define MBUF_TRACE_TAP_INIT_RETURN(ok) return
 #endif
 

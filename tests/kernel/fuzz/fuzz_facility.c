@@ -559,7 +559,10 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
         k = j;
         if (e->stamped) {
             if (k >= n || w[k].type != MTRACE_REC_TIME) {
-                missing++;
+                if (e->optional)
+                    optional++;
+                else
+                    missing++;
                 continue;
             }
             k++;
