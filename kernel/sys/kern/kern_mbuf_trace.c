@@ -786,6 +786,15 @@ mtrace_append(struct mbuf *m, struct mtrace **mtp, int type, size_t payload)
 	return (mtrace_commit(*mtp, stamp, type, payload));
 }
 
+/* The MTRACE_SNAP_IP* bit of an ethertype, or 0. */
+static __inline u_int
+mtrace_snap_ip(int proto)
+{
+
+	return (proto == ETHERTYPE_IP ? MTRACE_SNAP_IP4 :
+	    proto == ETHERTYPE_IPV6 ? MTRACE_SNAP_IP6 : 0);
+}
+
 /*
  * Start a trace on m, which a source chose and the filter passed, for the
  * listener ifid; its bytes begin as proto says.  Returns the trace, or NULL.
@@ -812,8 +821,7 @@ mtrace_begin(struct mbuf *m, uint32_t ifid, int proto)
 	mt->mt_used = 0;
 	mt->mt_fate = 0;
 	mt->mt_drop_snap = proto == 0 ? MTRACE_SNAP_IP4 | MTRACE_SNAP_IP6 :
-	    proto == ETHERTYPE_IP ? MTRACE_SNAP_IP4 :
-	    proto == ETHERTYPE_IPV6 ? MTRACE_SNAP_IP6 : 0;
+	    mtrace_snap_ip(proto);
 	mt->mt_free_flags = 0;
 	mt->mt_free_depth = 0;
 	t->m_tag_free = mtrace_tag_free;
@@ -1265,9 +1273,8 @@ mbuf_trace_fate(struct mbuf *m, struct m_tag *t, uint32_t rf, int how,
 	 * with, where the start point said IP or nothing.
 	 */
 	if ((rf >> 16) == MTRACE_FATE_DROPPED && mt->mt_drop_snap != 0 &&
-	    (proto = mtrace_ip_version(m)) != 0 &&
-	    (mt->mt_drop_snap & (proto == ETHERTYPE_IP ? MTRACE_SNAP_IP4 :
-	    MTRACE_SNAP_IP6)) != 0)
+	    (mt->mt_drop_snap &
+	    mtrace_snap_ip(proto = mtrace_ip_version(m))) != 0)
 		mtrace_snap(m, &mt, proto);
 	text = NULL;
 	len = 0;
@@ -1440,22 +1447,34 @@ mtrace_text_uint(struct mtrace_text *x, u_int val)
 	mtrace_text_cat(x, digits + i, sizeof(digits) - i);
 }
 
-/* "ADDR:PORT", "[ADDR]:PORT" for IPv6, "*" for an unspecified address. */
-static void
-mtrace_text_addr(struct mtrace_text *x, bool v6, const char *addr,
-    u_int port)
+/* Is an address of an endpoint (4 bytes, 16 for IPv6) unspecified? */
+static bool
+mtrace_addr_any(const uint8_t *addr, bool v6)
 {
+	static const uint8_t any[16];
 
-	if (strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0)
+	return (memcmp(addr, any, v6 ? 16 : 4) == 0);
+}
+
+/* "ADDR:PORT", "[ADDR]:PORT" for IPv6, "*:PORT" for an unspecified address. */
+static void
+mtrace_text_addr(struct mtrace_text *x, bool v6, const uint8_t *addr,
+    uint16_t port)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (mtrace_addr_any(addr, v6))
 		mtrace_text_cat(x, "*", 1);
-	else if (v6) {
-		mtrace_text_cat(x, "[", 1);
-		mtrace_text_cat(x, addr, strlen(addr));
-		mtrace_text_cat(x, "]", 1);
-	} else
-		mtrace_text_cat(x, addr, strlen(addr));
+	else {
+		inet_ntop(v6 ? AF_INET6 : AF_INET, addr, text, sizeof(text));
+		if (v6)
+			mtrace_text_cat(x, "[", 1);
+		mtrace_text_cat(x, text, strlen(text));
+		if (v6)
+			mtrace_text_cat(x, "]", 1);
+	}
 	mtrace_text_cat(x, ":", 1);
-	mtrace_text_uint(x, port);
+	mtrace_text_uint(x, ntohs(port));
 }
 
 /* "FILE:LINE", the file as mtrace_srcpath() shortens it. */
@@ -1521,11 +1540,7 @@ mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
 static void
 mtrace_text_endpoint(struct mtrace_text *x, const struct mtrace_endpoint *e)
 {
-	char addr[INET6_ADDRSTRLEN];
-	static const uint8_t any[16];
-	int af;
 
-	af = e->me_v6 ? AF_INET6 : AF_INET;
 	switch (e->me_proto) {
 	case IPPROTO_TCP:
 		mtrace_text_cat(x, "tcp ", 4);
@@ -1539,14 +1554,11 @@ mtrace_text_endpoint(struct mtrace_text *x, const struct mtrace_endpoint *e)
 		mtrace_text_cat(x, " ", 1);
 		break;
 	}
-	inet_ntop(af, e->me_laddr, addr, sizeof(addr));
-	mtrace_text_addr(x, e->me_v6, addr, ntohs(e->me_lport));
-	if (e->me_fport == 0 &&
-	    memcmp(e->me_faddr, any, e->me_v6 ? 16 : 4) == 0)
+	mtrace_text_addr(x, e->me_v6, e->me_laddr, e->me_lport);
+	if (e->me_fport == 0 && mtrace_addr_any(e->me_faddr, e->me_v6))
 		return;
 	mtrace_text_cat(x, " < ", 3);
-	inet_ntop(af, e->me_faddr, addr, sizeof(addr));
-	mtrace_text_addr(x, e->me_v6, addr, ntohs(e->me_fport));
+	mtrace_text_addr(x, e->me_v6, e->me_faddr, e->me_fport);
 }
 
 /* The text of a FATE record's detail. */
@@ -1669,8 +1681,11 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
  * The symbols of the free sites' return addresses.
  * linker_search_symbol_name() scans the kernel's symbol table, and a free
  * site's frames are mostly the same few dozen functions, so the emit task
- * keeps what it found in a direct-mapped cache, emptied when a module is
- * unloaded (its addresses may then name other code).
+ * keeps what it found in a hash table (open addressing, linear probing),
+ * emptied when a module is unloaded (its addresses may then name other
+ * code) and when it is half full (so that a probe stays short).  A
+ * direct-mapped cache would look two frames of one site up again for every
+ * trace whenever their addresses shared a slot.
  */
 #define	MTRACE_SYMS		256
 #define	MTRACE_SYMLEN		48
@@ -1683,6 +1698,7 @@ struct mtrace_sym {
 };
 
 static struct mtrace_sym *mtrace_syms;	/* only the emit task's */
+static u_int mtrace_syms_used;		/* entries of mtrace_syms in use */
 static u_int mtrace_syms_gen;		/* of mtrace_kld_gen, when filled */
 static u_int mtrace_kld_gen;		/* bumped by every module unload */
 static eventhandler_tag mtrace_kld_tag;
@@ -1722,22 +1738,29 @@ static const struct mtrace_sym *
 mtrace_symbol(uintptr_t pc)
 {
 	struct mtrace_sym *ms;
-	u_int gen;
+	u_int gen, i;
 
 	gen = atomic_load_int(&mtrace_kld_gen);
-	if (gen != mtrace_syms_gen) {
+	if (gen != mtrace_syms_gen || mtrace_syms_used >= MTRACE_SYMS / 2) {
 		memset(mtrace_syms, 0, MTRACE_SYMS * sizeof(*mtrace_syms));
+		mtrace_syms_used = 0;
 		mtrace_syms_gen = gen;
 	}
-	ms = &mtrace_syms[(pc ^ pc >> 10) % MTRACE_SYMS];
-	if (ms->ms_pc != pc) {
-		ms->ms_pc = pc;
-		if (linker_search_symbol_name((caddr_t)pc, ms->ms_name,
-		    sizeof(ms->ms_name), &ms->ms_off) != 0)
-			ms->ms_name[0] = '\0';
-		ms->ms_skip = ms->ms_name[0] == '\0' ||
-		    mtrace_internal_frame(ms->ms_name);
+	/* At most half full: the probe meets pc or an empty entry. */
+	for (i = pc ^ pc >> 10;; i++) {
+		ms = &mtrace_syms[i % MTRACE_SYMS];
+		if (ms->ms_pc == pc)
+			return (ms);
+		if (ms->ms_pc == 0)
+			break;
 	}
+	mtrace_syms_used++;
+	ms->ms_pc = pc;
+	if (linker_search_symbol_name((caddr_t)pc, ms->ms_name,
+	    sizeof(ms->ms_name), &ms->ms_off) != 0)
+		ms->ms_name[0] = '\0';
+	ms->ms_skip = ms->ms_name[0] == '\0' ||
+	    mtrace_internal_frame(ms->ms_name);
 	return (ms);
 }
 
