@@ -34,14 +34,6 @@ static int st_node_paths = -1;
 static int st_node_lost = -1;
 static int st_node_drops = -1;
 
-static const char *const fate_names[] = {
-    [0] = "unknown",
-    [MTRACE_FATE_DROPPED] = "dropped",
-    [MTRACE_FATE_CONSUMED] = "consumed",
-    [MTRACE_FATE_DELIVERED] = "delivered",
-    [MTRACE_FATE_SENT] = "sent",
-};
-
 static void
 mbuf_trace_stats_init(stats_tree *st)
 {
@@ -82,7 +74,9 @@ mbuf_trace_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *
         increase_stat_node(st, st_lost, 0, false, info->lost);
     /* Made by the first frame that says: the deployed kernels' never do. */
     if (info->says_fate)
-        tick_stat_node(st, info->fate < G_N_ELEMENTS(fate_names) ? fate_names[info->fate] : "?",
+        tick_stat_node(st,
+                       info->fate == 0 ? "unknown"
+                                       : val_to_str_const(info->fate, mbuf_trace_fate_vals, "?"),
                        tick_stat_node(st, st_fates, 0, true), false);
     return TAP_PACKET_REDRAW;
 }

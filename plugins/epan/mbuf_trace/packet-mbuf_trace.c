@@ -142,7 +142,7 @@ static reason_info_t reason_infos[] = {
     MTRACE_REASONS(REASON_INFO)
 };
 
-static const value_string fate_vals[] = {
+const value_string mbuf_trace_fate_vals[] = {
     { MTRACE_FATE_DROPPED,   "dropped" },
     { MTRACE_FATE_CONSUMED,  "consumed" },
     { MTRACE_FATE_DELIVERED, "delivered" },
@@ -1097,7 +1097,8 @@ fate_summary(tvbuff_t *tvb, packet_info *pinfo, const frame_state_t *st)
             wmem_strbuf_append_printf(buf, ": freed in %s", func);
         return wmem_strbuf_get_str(buf);
     }
-    wmem_strbuf_append_printf(buf, "%s: ", val_to_str_const(st->fate_rec->fate, fate_vals, "?"));
+    wmem_strbuf_append_printf(
+        buf, "%s: ", val_to_str_const(st->fate_rec->fate, mbuf_trace_fate_vals, "?"));
     if (st->fate_rec->fate != MTRACE_FATE_DROPPED) {
         describe_fate(buf, tvb, pinfo, st->fate_rec);
         return wmem_strbuf_get_str(buf);
@@ -1148,7 +1149,7 @@ dissect_fate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t
     }
     if (proto_item_is_hidden(reason_item))
         return NULL;
-    label = wmem_strbuf_new(pinfo->pool, val_to_str_const(r->fate, fate_vals, "fate ?"));
+    label = wmem_strbuf_new(pinfo->pool, val_to_str_const(r->fate, mbuf_trace_fate_vals, "fate ?"));
     wmem_strbuf_append_printf(label, " %s, ",
                               val_to_str_ext_const(r->reason, &reason_vals_ext, "unknown reason"));
     describe_fate(label, tvb, pinfo, r);
@@ -1390,9 +1391,9 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     }
     fate = fate_summary(tvb, pinfo, &st);
     if (fate != NULL) {
-        const char *kind = st.fate_rec != NULL
-                               ? val_to_str_const(st.fate_rec->fate, fate_vals, "unknown")
-                               : "unknown";
+        const char *kind = st.fate_rec != NULL ? val_to_str_const(st.fate_rec->fate,
+                                                                  mbuf_trace_fate_vals, "unknown")
+                                               : "unknown";
 
         pi = proto_tree_add_string(mt_tree, hf_fate, tvb, 0, 0, kind);
         proto_item_set_text(pi, "Fate: %s", fate);
@@ -1544,7 +1545,7 @@ proto_register_mbuf_trace(void)
             "What became of the packet: dropped, consumed, delivered, sent, or unknown (the "
             "trace ended without saying)", HFILL } },
         { &hf_fate_kind,
-          { "Fate", "mbuf_trace.fate.kind", FT_UINT8, BASE_DEC, VALS(fate_vals), 0x0,
+          { "Fate", "mbuf_trace.fate.kind", FT_UINT8, BASE_DEC, VALS(mbuf_trace_fate_vals), 0x0,
             "What this FATE record says became of the packet", HFILL } },
         { &hf_fate_reason,
           { "Reason", "mbuf_trace.fate.reason", FT_UINT16, BASE_DEC | BASE_EXT_STRING,

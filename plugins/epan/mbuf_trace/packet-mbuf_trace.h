@@ -44,6 +44,8 @@ typedef struct mbuf_trace_tap_info {
 } mbuf_trace_tap_info_t;
 
 extern const value_string mbuf_trace_record_type_vals[];
+/* The fates of a FATE record (MTRACE_FATE_*). */
+extern const value_string mbuf_trace_fate_vals[];
 
 void register_mbuf_trace_stats_tree(void);
 
