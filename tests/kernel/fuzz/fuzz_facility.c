@@ -1,7 +1,8 @@
 /*
  * fuzz_facility.c - libFuzzer harness for the kernel facility, in process:
- * kern_mbuf_trace.c and if_mbuf_trace.c, unchanged, on the KPI stand-ins,
- * built with -fsanitize=fuzzer,address,undefined.
+ * its sources (kernel/sys/kern/kern_mbuf_trace.c,
+ * net/mbuf_trace_select.c, net/if_mbuf_trace.c), unchanged, on the KPI
+ * stand-ins, built with -fsanitize=fuzzer,address,undefined.
  *
  * An input is a program: its first byte configures the run, then each
  * byte is an operation (byte % OP_COUNT) followed by its arguments, read

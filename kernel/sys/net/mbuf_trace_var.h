@@ -1,0 +1,175 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026 The mbuf_trace authors
+ */
+
+/*
+ * mbuf_trace(9)'s internals, shared by its three files and nothing else:
+ *
+ *	kern/kern_mbuf_trace.c	the trace store: a trace's records on its
+ *				packet, the ddb command that shows them
+ *	net/mbuf_trace_select.c	selection: which packets start a trace
+ *	net/if_mbuf_trace.c	the mbuf_trace interface: the emit queue,
+ *				serialisation into frames, the tap to bpf(4)
+ *
+ * Stack code includes <sys/mbuf_trace.h> only.
+ */
+
+#ifndef _NET_MBUF_TRACE_VAR_H_
+#define	_NET_MBUF_TRACE_VAR_H_
+
+#ifdef _KERNEL
+#include <sys/counter.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/queue.h>
+#include <sys/sysctl.h>
+#include <sys/mbuf_trace.h>
+
+#include <net/vnet.h>
+
+MALLOC_DECLARE(M_MBUF_TRACE);
+SYSCTL_DECL(_net_mbuf_trace);
+
+/*
+ * The free site: the return addresses stack_save() finds where the trace
+ * ends, the tag and mbuf code's frames among them, and the thread.
+ */
+#define	MTRACE_FREE_PCS		16
+/* mt_free_flags: the free site was recorded (free_site was on). */
+#define	MTRACE_FREE_KEPT	0x80
+/* mt_drop_snap: the IP versions a drop may snapshot. */
+#define	MTRACE_SNAP_IP4		0x01
+#define	MTRACE_SNAP_IP6		0x02
+
+struct mtrace {
+	struct m_tag	mt_tag;
+	STAILQ_ENTRY(mtrace) mt_queue;	/* emit queue; stale on a packet */
+	uint64_t	mt_start;	/* nanouptime() at start, in ns */
+	uint32_t	mt_ifid;	/* interface the frame goes to */
+	uint32_t	mt_lost;	/* records that could not be stored */
+	uint32_t	mt_used;	/* bytes of mt_recs in use */
+	/* Set where the trace ends (mtrace_free_site()). */
+	pid_t		mt_free_pid;
+	uint8_t		mt_free_flags;	/* MTRACE_FREE_*, _KEPT */
+	uint8_t		mt_free_depth;	/* of mt_free_pcs */
+	uint8_t		mt_fate;	/* of the last FATE record, or 0 */
+	uint8_t		mt_drop_snap;	/* MTRACE_SNAP_IP*: see mtrace_snap() */
+	char		mt_free_thread[MTRACE_FREE_THREADLEN];
+	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];
+	u_char		mt_recs[] __aligned(8);
+};
+
+/*
+ * A stored record: this head, then its payload padded to MTRACE_ALIGN.
+ * DATA and DATA_L3 hold the packet's length and its first bytes,
+ * STRING_DYNAMIC its bytes and a NUL (for ddb), STRING the pointer, TIME the
+ * ns, LOCATION a struct mtrace_loc.
+ */
+struct mtrace_rec {
+	uint8_t		mr_type;	/* MTRACE_REC_*, _LOCATION */
+	uint8_t		mr_event;	/* MTRACE_EV_* of a location, _POS */
+	uint16_t	mr_len;		/* bytes of data or string */
+	uint32_t	mr_arg;		/* a line, an ethertype */
+};
+
+#define	MTRACE_REC_LOCATION	0x80	/* serialised as a STRING */
+/*
+ * The mr_event of a string recorded while source_position was on: its
+ * payload begins with the __FILE__ pointer of its call, mr_arg is the line.
+ */
+#define	MTRACE_STR_POS		1
+
+struct mtrace_loc {
+	const char	*ml_file;
+	const char	*ml_func;
+};
+
+/*
+ * A stored FATE record: mr_event is the fate, mr_arg the reason and, from
+ * bit 16, the MTRACE_FD_* of its detail; mr_len the detail's text length.
+ * The payload is the value, then the detail: a static string's address, a
+ * copied text (NUL-terminated, for ddb), or a socket's endpoints.
+ */
+#define	MTRACE_FATE_STORED	8	/* the value, padded */
+#define	MTRACE_FATE_TEXT	64	/* the longest copied text */
+#define	MTRACE_FATE_HOW(r)	((r)->mr_arg >> 16)
+#define	MTRACE_FATE_REASON(r)	((r)->mr_arg & 0xffff)
+
+struct mtrace_endpoint {
+	uint8_t		me_v6;		/* the addresses are IPv6 */
+	uint8_t		me_proto;	/* IPPROTO_* */
+	uint16_t	me_lport;	/* network byte order */
+	uint16_t	me_fport;
+	uint8_t		me_laddr[16];
+	uint8_t		me_faddr[16];
+};
+
+/* A stored snapshot: the packet's length, then mr_len of its bytes. */
+#define	MTRACE_SNAP_HDRLEN	sizeof(uint32_t)
+
+/*
+ * Text made into a buffer the way snprintf() makes it, by the
+ * mtrace_text_*() functions: as much as fits, and the length the whole
+ * text would have.
+ */
+struct mtrace_text {
+	char	*mx_buf;
+	size_t	 mx_size;
+	size_t	 mx_len;
+};
+
+/*
+ * A knob of net.mbuf_trace with its bounds, for mtrace_sysctl_limit(),
+ * which stores it with atomic_store_int(): readers load it once.
+ */
+struct mtrace_limit {
+	u_int	*ml_var;
+	u_int	ml_min;
+	u_int	ml_max;
+};
+
+#ifdef VIMAGE
+/* A start point reached before the packet's VNET is set uses vnet0's. */
+#define	MTRACE_V(n)							\
+	(*(curvnet != NULL ? &VNET(n) : &VNET_VNET(vnet0, n)))
+#else
+#define	MTRACE_V(n)	VNET(n)
+#endif
+
+/* net.mbuf_trace.stats */
+extern counter_u64_t mtrace_started;
+extern counter_u64_t mtrace_emitted;
+extern counter_u64_t mtrace_copies;
+extern counter_u64_t mtrace_records_lost;
+extern counter_u64_t mtrace_grow_failed;
+extern counter_u64_t mtrace_truncated;
+extern counter_u64_t mtrace_filtered;
+extern counter_u64_t mtrace_dropped_nomem;
+extern counter_u64_t mtrace_dropped_queue_full;
+extern counter_u64_t mtrace_dropped_no_listener;
+
+/* kern_mbuf_trace.c */
+int	mtrace_sysctl_limit(SYSCTL_HANDLER_ARGS);
+size_t	mtrace_rec_size(const struct mtrace_rec *);
+struct mtrace *mtrace_lookup(struct mbuf *);
+struct mtrace *mtrace_begin(struct mbuf *, uint32_t, int);
+int	mtrace_ip_version(const struct mbuf *);
+
+/* mbuf_trace_select.c */
+struct mtrace *mtrace_anywhere(struct mbuf *, int);
+
+/*
+ * if_mbuf_trace.c.  mbuf_trace_if_listener(), in the network epoch: a
+ * nonzero handle for the current VNET's interface when someone listens on
+ * it, which the trace keeps (mt_ifid) until it is emitted there.
+ */
+uint32_t mbuf_trace_if_listener(void);
+void	mtrace_enqueue(struct mtrace *);
+void	mtrace_text_string(struct mtrace_text *, const struct mtrace_rec *);
+void	mtrace_text_fate(struct mtrace_text *, const struct mtrace_rec *);
+int	mtrace_format_location(const struct mtrace_rec *, char *, size_t);
+
+#endif /* _KERNEL */
+#endif /* !_NET_MBUF_TRACE_VAR_H_ */
