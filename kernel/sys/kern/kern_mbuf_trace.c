@@ -20,7 +20,8 @@
  * allocation).  Every allocation on the traced path is M_NOWAIT; a record
  * that cannot be stored, for want of room or memory, is counted and
  * reported in the frame's LOST record.  Which packets start a trace is
- * mbuf_trace_select.c's business.
+ * mbuf_trace_select.c's business.  Variables carry the locking keys of
+ * <net/mbuf_trace_var.h>.
  */
 
 #include <sys/cdefs.h>
@@ -77,17 +78,17 @@ MALLOC_DEFINE(M_MBUF_TRACE, "mbuf_trace", "mbuf_trace frame buffer");
 SYSCTL_NODE(_net, OID_AUTO, mbuf_trace, CTLFLAG_RW | CTLFLAG_MPSAFE, 0,
     "Per-packet traces of the network stack");
 
-static int mtrace_timestamps = 0;
+static int mtrace_timestamps = 0;		/* (a) */
 SYSCTL_INT(_net_mbuf_trace, OID_AUTO, timestamps, CTLFLAG_RWTUN,
     &mtrace_timestamps, 0, "Precede every record with a TIME record");
 
-static int mtrace_free_site_on = 1;
+static int mtrace_free_site_on = 1;		/* (a) */
 SYSCTL_INT(_net_mbuf_trace, OID_AUTO, free_site, CTLFLAG_RWTUN,
     &mtrace_free_site_on, 0,
     "End every trace with where it ended: the code and the thread");
 
-static u_int mtrace_trace_max = 8192;
-static u_int mtrace_snap_max = 256;
+static u_int mtrace_trace_max = 8192;		/* (a) */
+static u_int mtrace_snap_max = 256;		/* (a) */
 
 static struct mtrace_limit mtrace_trace_limit = {
 	&mtrace_trace_max, 64, MTRACE_CAP_LIMIT
@@ -160,7 +161,7 @@ SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, no_listener,
     CTLFLAG_RD, &mtrace_dropped_no_listener,
     "Finished traces whose interface had no listener left");
 
-VNET_DEFINE_STATIC(int, mtrace_source_position) = 0;
+VNET_DEFINE_STATIC(int, mtrace_source_position) = 0;	/* (a) */
 #define	V_mtrace_source_position MTRACE_V(mtrace_source_position)
 SYSCTL_INT(_net_mbuf_trace, OID_AUTO, source_position,
     CTLFLAG_VNET | CTLFLAG_RW, &VNET_NAME(mtrace_source_position), 0,

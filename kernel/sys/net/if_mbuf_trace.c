@@ -15,7 +15,8 @@
  * The trace store (kern_mbuf_trace.c) hands every finished trace to
  * mtrace_enqueue().  A taskqueue serialises queued traces into the wire
  * format of <sys/mbuf_trace.h> and taps them to BPF on the interface the
- * trace was started for.
+ * trace was started for.  Variables carry the locking keys of
+ * <net/mbuf_trace_var.h>.
  */
 
 #include <sys/cdefs.h>
@@ -55,7 +56,7 @@
 
 static const char mbuf_trace_name[] = "mbuf_trace";
 
-VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
+VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);	/* (v) */
 #define	V_mbuf_trace_ifp	VNET(mbuf_trace_ifp)
 
 /*
@@ -64,8 +65,8 @@ VNET_DEFINE_STATIC(if_t, mbuf_trace_ifp);
  * where nobody captures a start point costs a load and a branch.  Our
  * interfaces are those whose softc is this counter.
  */
-u_int mbuf_trace_if_readers;
-static eventhandler_tag mbuf_trace_bpf_track_tag;
+u_int mbuf_trace_if_readers;			/* (a) */
+static eventhandler_tag mbuf_trace_bpf_track_tag;	/* (c) */
 
 static void
 mbuf_trace_bpf_track(void *arg __unused, struct ifnet *ifp, int dlt __unused,
@@ -242,7 +243,7 @@ VNET_SYSUNINIT(vnet_mbuf_trace_uninit, SI_SUB_INIT_IF, SI_ORDER_ANY,
 #define	MTRACE_LOST_SIZE	(MTRACE_RECORD_HDRLEN + MTRACE_LOST_LEN)
 #define	MTRACE_CUT_SIZE		(MTRACE_RECORD_HDRLEN + MTRACE_CUT_LEN)
 
-static u_int mtrace_queue_max = 256;
+static u_int mtrace_queue_max = 256;		/* (a) */
 static struct mtrace_limit mtrace_queue_limit = {
 	&mtrace_queue_max, 1, 65536
 };
@@ -253,17 +254,17 @@ SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, queue_max,
 /* Finished traces, from the tag free routine to the emit task. */
 static struct mtx mtrace_queue_mtx;
 MTX_SYSINIT(mbuf_trace_queue, &mtrace_queue_mtx, "mbuf_trace queue", MTX_DEF);
-static STAILQ_HEAD(, mtrace) mtrace_queue =
+static STAILQ_HEAD(, mtrace) mtrace_queue =			/* (q) */
     STAILQ_HEAD_INITIALIZER(mtrace_queue);
-static u_int mtrace_queued;
+static u_int mtrace_queued;				/* (q) */
 
-static struct taskqueue *mtrace_tq;
-static struct task mtrace_task;
+static struct taskqueue *mtrace_tq;			/* (c) */
+static struct task mtrace_task;				/* (c) */
 /*
  * The one frame buffer, MTRACE_FRAME_MAX bytes.  Only mtrace_emit() uses it,
  * and mtrace_tq runs that task on a single thread, so it takes no lock.
  */
-static u_char *mtrace_frame;
+static u_char *mtrace_frame;				/* (e) */
 
 /*
  * Queue the finished trace mt for the emit task, or drop it when queue_max
@@ -597,17 +598,17 @@ mtrace_put(const struct mtrace_rec *r, u_char *dst, u_int room, u_int *nrec)
 #define	MTRACE_SYMLEN		48
 
 struct mtrace_sym {
-	uintptr_t	ms_pc;
-	long		ms_off;
-	bool		ms_skip;	/* freeing code's, or nameless */
-	char		ms_name[MTRACE_SYMLEN];	/* "": none found */
+	uintptr_t	ms_pc;		/* (e) */
+	long		ms_off;		/* (e) */
+	bool		ms_skip;	/* (e) freeing code's, or nameless */
+	char		ms_name[MTRACE_SYMLEN];	/* (e) "": none found */
 };
 
-static struct mtrace_sym *mtrace_syms;	/* only the emit task's */
-static u_int mtrace_syms_used;		/* entries of mtrace_syms in use */
-static u_int mtrace_syms_gen;		/* of mtrace_kld_gen, when filled */
-static u_int mtrace_kld_gen;		/* bumped by every module unload */
-static eventhandler_tag mtrace_kld_tag;
+static struct mtrace_sym *mtrace_syms;	/* (e) MTRACE_SYMS of them */
+static u_int mtrace_syms_used;		/* (e) entries of mtrace_syms in use */
+static u_int mtrace_syms_gen;		/* (e) of mtrace_kld_gen, when filled */
+static u_int mtrace_kld_gen;		/* (a) bumped by every module unload */
+static eventhandler_tag mtrace_kld_tag;	/* (c) */
 
 static void
 mtrace_kld_unload(void *arg __unused, const char *name __unused,

@@ -10,6 +10,7 @@
  * filter passes it.  The filter and the pf tag name are read on the packet
  * path in the network epoch; their sysctls replace them under
  * mtrace_sel_mtx and free the old value once the epoch has passed.
+ * Variables carry the locking keys of <net/mbuf_trace_var.h>.
  */
 
 #include <sys/cdefs.h>
@@ -38,7 +39,7 @@
 #include <net/vnet.h>
 #include <net/mbuf_trace_var.h>
 
-static int mtrace_enable = 1;
+static int mtrace_enable = 1;			/* (a) */
 SYSCTL_INT(_net_mbuf_trace, OID_AUTO, enable, CTLFLAG_RWTUN, &mtrace_enable, 0,
     "Start traces while someone listens on the mbuf_trace interface");
 
@@ -50,17 +51,17 @@ SYSCTL_INT(_net_mbuf_trace, OID_AUTO, enable, CTLFLAG_RWTUN, &mtrace_enable, 0,
 	(sizeof(struct mtrace_filter) +					\
 	    2 * BPF_MAXINSNS * sizeof(struct bpf_insn))
 
-VNET_DEFINE_STATIC(int, mtrace_start_points) = 1;
-VNET_DEFINE_STATIC(int, mtrace_start_anywhere) = 0;
-VNET_DEFINE_STATIC(struct mtrace_filter *, mtrace_filter) = NULL;
-VNET_DEFINE_STATIC(char *, mtrace_pf_tag) = NULL;
+VNET_DEFINE_STATIC(int, mtrace_start_points) = 1;		/* (a) */
+VNET_DEFINE_STATIC(int, mtrace_start_anywhere) = 0;		/* (s) */
+VNET_DEFINE_STATIC(struct mtrace_filter *, mtrace_filter) = NULL; /* (s) */
+VNET_DEFINE_STATIC(char *, mtrace_pf_tag) = NULL;		/* (s) */
 
 #define	V_mtrace_start_points	MTRACE_V(mtrace_start_points)
 #define	V_mtrace_start_anywhere	MTRACE_V(mtrace_start_anywhere)
 #define	V_mtrace_filter		MTRACE_V(mtrace_filter)
 #define	V_mtrace_pf_tag		MTRACE_V(mtrace_pf_tag)
 
-u_int mbuf_trace_anywhere;
+u_int mbuf_trace_anywhere;			/* (s) */
 
 static struct mtx mtrace_sel_mtx;
 MTX_SYSINIT(mbuf_trace_sel, &mtrace_sel_mtx, "mbuf_trace selection", MTX_DEF);

@@ -29,6 +29,22 @@
 
 #include <net/vnet.h>
 
+/*
+ * Locking key of the fields and variables of the three files:
+ *	(a)	a word read with atomic_load_*() and written whole, by its
+ *		sysctl or with atomic(9): no lock
+ *	(c)	constant once set up (by mtrace_begin(), a SYSINIT, a handler)
+ *	(e)	the emit task's alone; mtrace_tq runs it on a single thread
+ *	(f)	set once by the tag's free routine, as the packet lets go of the
+ *		trace; zero until then
+ *	(p)	the packet's: changed only by the thread that holds the packet,
+ *		whose hold on the mbuf is the lock, as the stack hands it on
+ *	(q)	mtrace_queue_mtx
+ *	(s)	mtrace_sel_mtx; read on the packet path without it, in the
+ *		network epoch, and freed only after NET_EPOCH_WAIT()
+ *	(v)	set as its VNET is made and ended; read in the network epoch
+ */
+
 MALLOC_DECLARE(M_MBUF_TRACE);
 SYSCTL_DECL(_net_mbuf_trace);
 
@@ -43,22 +59,27 @@ SYSCTL_DECL(_net_mbuf_trace);
 #define	MTRACE_SNAP_IP4		0x01
 #define	MTRACE_SNAP_IP6		0x02
 
+/*
+ * A trace: the tag on its packet, then, once the packet lets go of it
+ * (mtrace_tag_free()), an entry of the emit queue, and after that the emit
+ * task's alone, which reads every field without a lock and frees it.
+ */
 struct mtrace {
-	struct m_tag	mt_tag;
-	STAILQ_ENTRY(mtrace) mt_queue;	/* emit queue; stale on a packet */
-	uint64_t	mt_start;	/* nanouptime() at start, in ns */
-	uint32_t	mt_ifid;	/* interface the frame goes to */
-	uint32_t	mt_lost;	/* records that could not be stored */
-	uint32_t	mt_used;	/* bytes of mt_recs in use */
-	/* Set where the trace ends (mtrace_free_site()). */
-	pid_t		mt_free_pid;
-	uint8_t		mt_free_flags;	/* MTRACE_FREE_*, _KEPT */
-	uint8_t		mt_free_depth;	/* of mt_free_pcs */
-	uint8_t		mt_fate;	/* of the last FATE record, or 0 */
-	uint8_t		mt_drop_snap;	/* MTRACE_SNAP_IP*: see mtrace_snap() */
-	char		mt_free_thread[MTRACE_FREE_THREADLEN];
-	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];
-	u_char		mt_recs[] __aligned(8);
+	struct m_tag	mt_tag;		/* (p) on the packet's tag list */
+	STAILQ_ENTRY(mtrace) mt_queue;	/* (q) emit queue; stale on a packet */
+	uint64_t	mt_start;	/* (c) nanouptime() at start, in ns */
+	uint32_t	mt_ifid;	/* (c) interface the frame goes to */
+	uint32_t	mt_lost;	/* (p) records not stored */
+	uint32_t	mt_used;	/* (p) bytes of mt_recs in use */
+	/* Where the trace ended (mtrace_free_site()). */
+	pid_t		mt_free_pid;	/* (f) */
+	uint8_t		mt_free_flags;	/* (f) MTRACE_FREE_*, _KEPT */
+	uint8_t		mt_free_depth;	/* (f) of mt_free_pcs */
+	uint8_t		mt_fate;	/* (p) of the last FATE record, or 0 */
+	uint8_t		mt_drop_snap;	/* (p) MTRACE_SNAP_IP*: mtrace_snap() */
+	char		mt_free_thread[MTRACE_FREE_THREADLEN];	/* (f) */
+	uintptr_t	mt_free_pcs[MTRACE_FREE_PCS];		/* (f) */
+	u_char		mt_recs[] __aligned(8);	/* (p) the records */
 };
 
 /*
@@ -125,9 +146,9 @@ struct mtrace_text {
  * which stores it with atomic_store_int(): readers load it once.
  */
 struct mtrace_limit {
-	u_int	*ml_var;
-	u_int	ml_min;
-	u_int	ml_max;
+	u_int	*ml_var;	/* (c) the knob, itself (a) */
+	u_int	ml_min;		/* (c) */
+	u_int	ml_max;		/* (c) */
 };
 
 #ifdef VIMAGE
