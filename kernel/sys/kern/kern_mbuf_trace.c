@@ -881,7 +881,6 @@ mtrace_db_print(const struct mtrace *mt)
 	char name[24];
 	const struct mtrace_rec *r;
 	const u_char *data, *p, *end;
-	struct mtrace_text x;
 	const char *fate;
 	char text[256];
 	u_int i, len;
@@ -899,22 +898,18 @@ mtrace_db_print(const struct mtrace *mt)
 			    (uintmax_t)*(const uint64_t *)data);
 			continue;
 		case MTRACE_REC_LOCATION:
-			mtrace_format_location(r, text, sizeof(text));
+			mtrace_rec_text(r, text, sizeof(text));
 			db_printf("  string %s\n", text);
 			continue;
 		case MTRACE_REC_STRING:
 		case MTRACE_REC_STRING_DYNAMIC:
-			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
-			mtrace_text_string(&x, r);
-			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
+			mtrace_rec_text(r, text, sizeof(text));
 			db_printf("  %s \"%s\"\n",
 			    mtrace_db_type(r->mr_type, name, sizeof(name)),
 			    text);
 			continue;
 		case MTRACE_REC_FATE:
-			x = (struct mtrace_text) { text, sizeof(text) - 1, 0 };
-			mtrace_text_fate(&x, r);
-			text[MIN(x.mx_len, sizeof(text) - 1)] = '\0';
+			mtrace_rec_text(r, text, sizeof(text));
 			fate = r->mr_event < nitems(fates) ?
 			    fates[r->mr_event] : "?";
 			db_printf("  fate %s %s %u \"%s\"\n", fate,

@@ -326,10 +326,17 @@ mtrace_srcpath(const char *file, const char **prefix)
 }
 
 /*
- * Location records are the most common records and every one is formatted
- * when its trace is serialised; copying their parts costs a tenth of a
- * printf(9) format.
+ * Text made into a buffer the way snprintf() makes it: as much as fits, and
+ * the length the whole text would have.  Location records are the most
+ * common records and every one is formatted when its trace is serialised;
+ * copying their parts costs a tenth of a printf(9) format.
  */
+struct mtrace_text {
+	char	*mx_buf;
+	size_t	 mx_size;
+	size_t	 mx_len;
+};
+
 static void
 mtrace_text_cat(struct mtrace_text *x, const char *s, size_t len)
 {
@@ -401,7 +408,7 @@ mtrace_text_position(struct mtrace_text *x, const char *file, u_int line)
  * The text of a string record: its text, after "FILE:LINE: " if it was
  * recorded with source_position.  No NUL.
  */
-void
+static void
 mtrace_text_string(struct mtrace_text *x, const struct mtrace_rec *r)
 {
 	const char *p, *text;
@@ -417,7 +424,7 @@ mtrace_text_string(struct mtrace_text *x, const struct mtrace_rec *r)
 }
 
 /* The text of a location record, as snprintf() would return it. */
-int
+static int
 mtrace_format_location(const struct mtrace_rec *r, char *buf, size_t size)
 {
 	static const char sign[] = {
@@ -469,7 +476,7 @@ mtrace_text_endpoint(struct mtrace_text *x, const struct mtrace_endpoint *e)
 }
 
 /* The text of a FATE record's detail. */
-void
+static void
 mtrace_text_fate(struct mtrace_text *x, const struct mtrace_rec *r)
 {
 	const u_char *d;
@@ -491,6 +498,29 @@ mtrace_text_fate(struct mtrace_text *x, const struct mtrace_rec *r)
 		mtrace_text_endpoint(x, (const struct mtrace_endpoint *)d);
 		break;
 	}
+}
+
+/*
+ * The text of record r, a string, a location or a FATE record (its
+ * detail), into buf, which has size bytes, as snprintf() makes it: for
+ * ddb.
+ */
+void
+mtrace_rec_text(const struct mtrace_rec *r, char *buf, size_t size)
+{
+	struct mtrace_text x;
+
+	KASSERT(size > 0, ("%s: no room", __func__));
+	if (r->mr_type == MTRACE_REC_LOCATION) {
+		mtrace_format_location(r, buf, size);
+		return;
+	}
+	x = (struct mtrace_text) { buf, size - 1, 0 };
+	if (r->mr_type == MTRACE_REC_FATE)
+		mtrace_text_fate(&x, r);
+	else
+		mtrace_text_string(&x, r);
+	buf[MIN(x.mx_len, size - 1)] = '\0';
 }
 
 /*

@@ -131,17 +131,6 @@ struct mtrace_endpoint {
 #define	MTRACE_SNAP_HDRLEN	sizeof(uint32_t)
 
 /*
- * Text made into a buffer the way snprintf() makes it, by the
- * mtrace_text_*() functions: as much as fits, and the length the whole
- * text would have.
- */
-struct mtrace_text {
-	char	*mx_buf;
-	size_t	 mx_size;
-	size_t	 mx_len;
-};
-
-/*
  * A knob of net.mbuf_trace with its bounds, for mtrace_sysctl_limit(),
  * which stores it with atomic_store_int(): readers load it once.
  */
@@ -188,9 +177,7 @@ struct mtrace *mtrace_anywhere(struct mbuf *, int);
  */
 uint32_t mbuf_trace_if_listener(void);
 void	mtrace_enqueue(struct mtrace *);
-void	mtrace_text_string(struct mtrace_text *, const struct mtrace_rec *);
-void	mtrace_text_fate(struct mtrace_text *, const struct mtrace_rec *);
-int	mtrace_format_location(const struct mtrace_rec *, char *, size_t);
+void	mtrace_rec_text(const struct mtrace_rec *, char *, size_t);
 
 #endif /* _KERNEL */
 #endif /* !_NET_MBUF_TRACE_VAR_H_ */
