@@ -124,41 +124,38 @@ SYSCTL_PROC(_net_mbuf_trace, OID_AUTO, snap_max,
     mtrace_sysctl_limit, "IU", "Bytes of the packet one snapshot keeps");
 
 static SYSCTL_NODE(_net_mbuf_trace, OID_AUTO, stats,
-    CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "mbuf_trace statistics");
+    CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "mbuf_trace statistics, the VNET's");
 static SYSCTL_NODE(_net_mbuf_trace_stats, OID_AUTO, dropped,
     CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "Traces that were not emitted");
 
-COUNTER_U64_DEFINE_EARLY(mtrace_started);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, started, CTLFLAG_RD,
-    &mtrace_started, "Traces started");
-COUNTER_U64_DEFINE_EARLY(mtrace_emitted);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, emitted, CTLFLAG_RD,
-    &mtrace_emitted, "Frames tapped to the mbuf_trace interface");
-COUNTER_U64_DEFINE_EARLY(mtrace_copies);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, copies, CTLFLAG_RD,
-    &mtrace_copies, "Copies of a trace (m_tag_copy) traced on their own");
-COUNTER_U64_DEFINE_EARLY(mtrace_records_lost);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, records_lost, CTLFLAG_RD,
-    &mtrace_records_lost, "Records counted in LOST records");
-COUNTER_U64_DEFINE_EARLY(mtrace_grow_failed);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, grow_failed, CTLFLAG_RD,
-    &mtrace_grow_failed, "Traces that could not grow for want of memory");
-COUNTER_U64_DEFINE_EARLY(mtrace_truncated);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, truncated, CTLFLAG_RD,
-    &mtrace_truncated, "Frames cut at a record boundary to fit a frame");
-COUNTER_U64_DEFINE_EARLY(mtrace_filtered);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats, OID_AUTO, filtered, CTLFLAG_RD,
-    &mtrace_filtered, "Chosen packets the filter rejected");
-COUNTER_U64_DEFINE_EARLY(mtrace_dropped_nomem);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, nomem, CTLFLAG_RD,
-    &mtrace_dropped_nomem, "Traces not started for want of memory");
-COUNTER_U64_DEFINE_EARLY(mtrace_dropped_queue_full);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, queue_full,
-    CTLFLAG_RD, &mtrace_dropped_queue_full,
+VNET_PCPUSTAT_DEFINE(struct mtracestat, mtracestat);
+VNET_PCPUSTAT_SYSINIT(mtracestat);
+VNET_PCPUSTAT_SYSUNINIT(mtracestat);
+
+#define	MTRACESTAT_SYSCTL(parent, name, f, descr)			\
+	SYSCTL_COUNTER_U64(parent, OID_AUTO, name, CTLFLAG_VNET | CTLFLAG_RD, \
+	    &VNET_NAME(mtracestat)[MTRACESTAT(f)], descr)
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, started, mts_started,
+    "Traces started");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, emitted, mts_emitted,
+    "Frames tapped to the mbuf_trace interface");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, copies, mts_copies,
+    "Copies of a trace (m_tag_copy) traced on their own");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, records_lost, mts_records_lost,
+    "Records counted in LOST records");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, grow_failed, mts_grow_failed,
+    "Traces that could not grow for want of memory");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, truncated, mts_truncated,
+    "Frames cut at a record boundary to fit a frame");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats, filtered, mts_filtered,
+    "Chosen packets the filter rejected");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats_dropped, nomem, mts_dropped_nomem,
+    "Traces not started for want of memory");
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats_dropped, queue_full,
+    mts_dropped_queue_full,
     "Finished traces dropped because queue_max were waiting");
-COUNTER_U64_DEFINE_EARLY(mtrace_dropped_no_listener);
-SYSCTL_COUNTER_U64(_net_mbuf_trace_stats_dropped, OID_AUTO, no_listener,
-    CTLFLAG_RD, &mtrace_dropped_no_listener,
+MTRACESTAT_SYSCTL(_net_mbuf_trace_stats_dropped, no_listener,
+    mts_dropped_no_listener,
     "Finished traces whose interface had no listener left");
 
 VNET_DEFINE_STATIC(int, mtrace_source_position) = 0;	/* (a) */
@@ -249,7 +246,7 @@ mtrace_adopt(struct m_tag *t)
 
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
-		counter_u64_add(mtrace_copies, 1);
+		MTRACESTAT_TRACE_INC((struct mtrace *)t, mts_copies);
 	}
 	return ((struct mtrace *)t);
 }
@@ -281,7 +278,7 @@ mtrace_lose(struct mtrace *mt)
 {
 
 	mt->mt_lost++;
-	counter_u64_add(mtrace_records_lost, 1);
+	MTRACESTAT_TRACE_INC(mt, mts_records_lost);
 }
 
 /*
@@ -303,7 +300,7 @@ mtrace_grow(struct mbuf *m, struct mtrace *mt, size_t need)
 	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
 	    MTRACE_HDRLEN + cap, M_NOWAIT);
 	if (t == NULL) {
-		counter_u64_add(mtrace_grow_failed, 1);
+		MTRACESTAT_TRACE_INC(mt, mts_grow_failed);
 		return (NULL);
 	}
 	nmt = (struct mtrace *)t;
@@ -411,7 +408,7 @@ mtrace_begin(struct mbuf *m, uint32_t ifid, int proto)
 	t = m_tag_alloc(MTAG_MBUF_TRACE, MTAG_MBUF_TRACE_TRACE,
 	    MTRACE_HDRLEN + cap, M_NOWAIT);
 	if (t == NULL) {
-		counter_u64_add(mtrace_dropped_nomem, 1);
+		MTRACESTAT_INC(mts_dropped_nomem);
 		return (NULL);
 	}
 	mt = (struct mtrace *)t;
@@ -426,7 +423,7 @@ mtrace_begin(struct mbuf *m, uint32_t ifid, int proto)
 	mt->mt_free_depth = 0;
 	t->m_tag_free = mtrace_tag_free;
 	m_tag_prepend(m, t);
-	counter_u64_add(mtrace_started, 1);
+	MTRACESTAT_INC(mts_started);
 	return (mt);
 }
 

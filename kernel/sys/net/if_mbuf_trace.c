@@ -111,6 +111,15 @@ mbuf_trace_if_handle(if_t ifp)
 	return ((uint32_t)if_getindex(ifp) << 16 | (uint16_t)if_getidxgen(ifp));
 }
 
+/* The interface behind a handle, in the network epoch; NULL once gone. */
+static if_t
+mbuf_trace_if_byhandle(uint32_t handle)
+{
+
+	NET_EPOCH_ASSERT();
+	return (ifnet_byindexgen(handle >> 16, handle & 0xffff));
+}
+
 /* Called in the network epoch, which keeps the interface alive. */
 uint32_t
 mbuf_trace_if_listener(void)
@@ -132,24 +141,54 @@ mbuf_trace_if_listener(void)
 	return (handle);
 }
 
-static bool
-mbuf_trace_if_tap(uint32_t handle, void *frame, u_int len)
+/*
+ * Count n in statistic stat (MTRACESTAT()) of the VNET of the interface
+ * behind handle, if that interface still exists: the trace it names
+ * belongs there, wherever its packet is now.
+ */
+void
+mtrace_stat_trace(uint32_t handle, u_int stat, uint64_t n)
 {
 	struct epoch_tracker et;
-	bool tapped;
 	if_t ifp;
 
-	tapped = false;
 	NET_EPOCH_ENTER(et);
-	ifp = ifnet_byindexgen(handle >> 16, handle & 0xffff);
-	if (ifp != NULL && bpf_peers_present_if(ifp)) {
+	if ((ifp = mbuf_trace_if_byhandle(handle)) != NULL)
+		counter_u64_add(VNET_VNET(if_getvnet(ifp), mtracestat)[stat],
+		    n);
+	NET_EPOCH_EXIT(et);
+}
+
+/*
+ * Deliver frame, len bytes, to the interface behind handle if it still
+ * exists and someone still listens, and count it in that interface's VNET,
+ * with the records (lost) that the frame had no room for.
+ */
+static void
+mbuf_trace_if_tap(uint32_t handle, void *frame, u_int len, u_int lost)
+{
+	struct epoch_tracker et;
+	counter_u64_t *stat;
+	if_t ifp;
+
+	NET_EPOCH_ENTER(et);
+	if ((ifp = mbuf_trace_if_byhandle(handle)) == NULL) {
+		NET_EPOCH_EXIT(et);
+		return;
+	}
+	stat = VNET_VNET(if_getvnet(ifp), mtracestat);
+	if (lost > 0) {
+		counter_u64_add(stat[MTRACESTAT(mts_truncated)], 1);
+		counter_u64_add(stat[MTRACESTAT(mts_records_lost)], lost);
+	}
+	if (bpf_peers_present_if(ifp)) {
 		if_inc_counter(ifp, IFCOUNTER_OPACKETS, 1);
 		if_inc_counter(ifp, IFCOUNTER_OBYTES, len);
 		bpf_tap_if(ifp, frame, len);
-		tapped = true;
-	}
+		counter_u64_add(stat[MTRACESTAT(mts_emitted)], 1);
+	} else
+		counter_u64_add(stat[MTRACESTAT(mts_dropped_no_listener)], 1);
 	NET_EPOCH_EXIT(et);
-	return (tapped);
 }
 
 static int
@@ -236,6 +275,11 @@ vnet_mbuf_trace_uninit(const void *unused __unused)
 	bpfdetach(ifp);
 	if_detach(ifp);
 	if_free(ifp);
+	/*
+	 * The VNET's statistics go next (SI_ORDER_FIRST): whoever still counts
+	 * there, having found the interface, is done once the epoch passed.
+	 */
+	NET_EPOCH_WAIT();
 }
 VNET_SYSUNINIT(vnet_mbuf_trace_uninit, SI_SUB_INIT_IF, SI_ORDER_ANY,
     vnet_mbuf_trace_uninit, NULL);
@@ -278,7 +322,7 @@ mtrace_enqueue(struct mtrace *mt)
 	mtx_lock(&mtrace_queue_mtx);
 	if (mtrace_queued >= atomic_load_int(&mtrace_queue_max)) {
 		mtx_unlock(&mtrace_queue_mtx);
-		counter_u64_add(mtrace_dropped_queue_full, 1);
+		MTRACESTAT_TRACE_INC(mt, mts_dropped_queue_full);
 		m_tag_free_default(&mt->mt_tag);
 		return;
 	}
@@ -770,11 +814,12 @@ mtrace_put_free(const struct mtrace *mt, u_char *dst)
 /*
  * Serialise trace mt into buf, which has size bytes.  A record (with the
  * TIME record that stamps it) that does not fit ends the frame: it and all
- * records after it are counted lost.  The FREE and LOST records, always
- * given room, come last.  Returns the frame's length.
+ * records after it are lost, *lostp of them.  The FREE and LOST records,
+ * always given room, come last.  Returns the frame's length.
  */
 static u_int
-mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
+mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size,
+    u_int *lostp)
 {
 	const struct mtrace_rec *r;
 	const u_char *p, *end;
@@ -816,10 +861,7 @@ mtrace_serialise(const struct mtrace *mt, u_char *buf, u_int size)
 		}
 	}
 	KASSERT(p == end, ("%s: records of trace %p overrun it", __func__, mt));
-	if (lost > 0) {
-		counter_u64_add(mtrace_truncated, 1);
-		counter_u64_add(mtrace_records_lost, lost);
-	}
+	*lostp = lost;
 	if ((mt->mt_free_flags & MTRACE_FREE_KEPT) != 0) {
 		pos += mtrace_put_free(mt, buf + pos);
 		count++;
@@ -845,18 +887,16 @@ mtrace_emit(void *arg __unused, int pending __unused)
 {
 	STAILQ_HEAD(, mtrace) batch = STAILQ_HEAD_INITIALIZER(batch);
 	struct mtrace *mt, *next;
-	u_int len;
+	u_int len, lost;
 
 	mtx_lock(&mtrace_queue_mtx);
 	STAILQ_CONCAT(&batch, &mtrace_queue);
 	mtrace_queued = 0;
 	mtx_unlock(&mtrace_queue_mtx);
 	STAILQ_FOREACH_SAFE(mt, &batch, mt_queue, next) {
-		len = mtrace_serialise(mt, mtrace_frame, MTRACE_FRAME_MAX);
-		if (mbuf_trace_if_tap(mt->mt_ifid, mtrace_frame, len))
-			counter_u64_add(mtrace_emitted, 1);
-		else
-			counter_u64_add(mtrace_dropped_no_listener, 1);
+		len = mtrace_serialise(mt, mtrace_frame, MTRACE_FRAME_MAX,
+		    &lost);
+		mbuf_trace_if_tap(mt->mt_ifid, mtrace_frame, len, lost);
 		m_tag_free_default(&mt->mt_tag);
 	}
 }

@@ -304,7 +304,7 @@ mtrace_filter_pass(struct mbuf *m, int proto)
 	if (pc != NULL &&
 	    (len == 0 || bpf_filter(pc, (u_char *)m, m->m_pkthdr.len, 0) != 0))
 		return (true);
-	counter_u64_add(mtrace_filtered, 1);
+	MTRACESTAT_INC(mts_filtered);
 	return (false);
 }
 

@@ -148,17 +148,32 @@ struct mtrace_limit {
 #define	MTRACE_V(n)	VNET(n)
 #endif
 
-/* net.mbuf_trace.stats */
-extern counter_u64_t mtrace_started;
-extern counter_u64_t mtrace_emitted;
-extern counter_u64_t mtrace_copies;
-extern counter_u64_t mtrace_records_lost;
-extern counter_u64_t mtrace_grow_failed;
-extern counter_u64_t mtrace_truncated;
-extern counter_u64_t mtrace_filtered;
-extern counter_u64_t mtrace_dropped_nomem;
-extern counter_u64_t mtrace_dropped_queue_full;
-extern counter_u64_t mtrace_dropped_no_listener;
+/*
+ * net.mbuf_trace.stats, a VNET's counter(9)s.  What becomes of a trace is
+ * counted in the VNET of the interface it goes to, wherever its packet went
+ * (MTRACESTAT_TRACE_INC(): that VNET may be gone, and then nothing is
+ * counted); what selection does, in the VNET that selects
+ * (MTRACESTAT_INC()), the one whose listener a trace it starts is for.
+ */
+struct mtracestat {
+	uint64_t	mts_started;		/* traces started */
+	uint64_t	mts_emitted;		/* frames tapped */
+	uint64_t	mts_copies;		/* copies traced on their own */
+	uint64_t	mts_records_lost;	/* records counted in LOST */
+	uint64_t	mts_grow_failed;	/* traces that could not grow */
+	uint64_t	mts_truncated;		/* frames cut at a record */
+	uint64_t	mts_filtered;		/* rejected by the filter */
+	uint64_t	mts_dropped_nomem;	/* traces not started: memory */
+	uint64_t	mts_dropped_queue_full;	/* queue_max traces waited */
+	uint64_t	mts_dropped_no_listener; /* nobody listened any more */
+};
+VNET_PCPUSTAT_DECLARE(struct mtracestat, mtracestat);
+/* The index of member f of struct mtracestat among the counters. */
+#define	MTRACESTAT(f)	(offsetof(struct mtracestat, f) / sizeof(uint64_t))
+#define	MTRACESTAT_INC(f)						\
+	counter_u64_add(MTRACE_V(mtracestat)[MTRACESTAT(f)], 1)
+#define	MTRACESTAT_TRACE_INC(mt, f)					\
+	mtrace_stat_trace((mt)->mt_ifid, MTRACESTAT(f), 1)
 
 /* kern_mbuf_trace.c */
 int	mtrace_sysctl_limit(SYSCTL_HANDLER_ARGS);
@@ -177,6 +192,7 @@ struct mtrace *mtrace_anywhere(struct mbuf *, int);
  */
 uint32_t mbuf_trace_if_listener(void);
 void	mtrace_enqueue(struct mtrace *);
+void	mtrace_stat_trace(uint32_t, u_int, uint64_t);
 void	mtrace_rec_text(const struct mtrace_rec *, char *, size_t);
 
 #endif /* _KERNEL */
