@@ -1270,7 +1270,10 @@ set_columns(packet_info *pinfo, const frame_scan_t *sc, const tree_pass_t *tp, c
 
     col_clear_fence(pinfo->cinfo, COL_PROTOCOL);
     col_clear_fence(pinfo->cinfo, COL_INFO);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
+    if (tp->protocol != NULL && tp->protocol[0] != '\0')
+        col_add_str(pinfo->cinfo, COL_PROTOCOL, tp->protocol);
+    else
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
     col_clear(pinfo->cinfo, COL_INFO);
     if (tp->summary != NULL && tp->summary[0] != '\0')
         col_add_str(pinfo->cinfo, COL_INFO, tp->summary);
