@@ -39,13 +39,15 @@
 #define format_text(scope, s, len) format_text((scope), (const guchar *)(s), (len))
 #endif
 
-/* 4.4 (the first release after 4.0 tested) named the tvb accessors after
- * the C99 types and deprecated the GLib-named ones. */
+/* 4.4 (the first release after 4.0 tested) named the tvb accessors and
+ * the number formatters after the C99 types and deprecated the GLib-named
+ * ones. */
 #if !MBUF_TRACE_WIRESHARK_AT_LEAST(4, 4)
 #include <epan/tvbuff.h>
 #define tvb_get_uint8(tvb, offset) tvb_get_guint8((tvb), (offset))
 #define tvb_find_uint8(tvb, offset, maxlength, needle)                                             \
     tvb_find_guint8((tvb), (offset), (maxlength), (needle))
+#define uint32_to_str_buf(u, buf, buf_len) guint32_to_str_buf((u), (buf), (buf_len))
 #endif
 
 /* 4.6 made a -z handler's init callback (stat_tap_init_cb) say whether it

@@ -22,6 +22,7 @@
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wsutil/str_util.h>
+#include <wsutil/to_str.h>
 
 #include "packet-mbuf_trace.h"
 
@@ -725,36 +726,55 @@ source_url(wmem_allocator_t *pool, const uint8_t *file, int len, uint32_t line)
     return wmem_strbuf_get_str(url);
 }
 
+/* Appends s to the label of length at, as much of it as fits. */
+static size_t
+label_add(char *label, size_t at, const char *s)
+{
+    size_t n = MIN(strlen(s), ITEM_LABEL_LENGTH - 1 - at);
+
+    memcpy(label + at, s, n);
+    label[at + n] = '\0';
+    return at + n;
+}
+
 /* "Record N, TYPE" or, newest first, "Record N (step S), TYPE", and ": TEXT"
- * when there is one: one formatting per record, and none where labels are
- * not shown (an invisible tree hides its items). A label longer than
- * Wireshark's ITEM_LABEL_LENGTH is cut: proto_item_set_text would mark that
- * with "[truncated]", the append that labels have always used cuts
- * silently, so a text that may not fit is still appended. */
-#define LABEL_PREFIX_MAX ((int)sizeof("Record 65535 (step 65535), STRING_DYNAMIC: ") - 1)
+ * when there is one, cut at Wireshark's ITEM_LABEL_LENGTH without a mark as
+ * labels have always been. None where labels are not shown (an invisible
+ * tree hides its items). Every record of a visible tree has one, and 4.0's
+ * tshark makes the tree visible even for -T fields: the label is put
+ * together here and set as one "%s", which costs a third of having
+ * proto_item_set_text() format its parts. */
 static void
 set_record_label(proto_item *rec_item, const frame_scan_t *sc, const record_t *r, uint8_t kind,
                  unsigned number, unsigned step, const char *text)
 {
-    char unknown[sizeof("type 65535")];
-    const char *sep = ": ", *name = unknown;
+    char label[ITEM_LABEL_LENGTH], num[sizeof("65535")];
+    size_t at;
 
     if (rec_item == NULL || proto_item_is_hidden(rec_item))
         return;
-    if (kind == MBUF_TRACE_UNKNOWN)
-        snprintf(unknown, sizeof(unknown), "type %u", r->type);
-    else
-        name = val_to_str_const(kind, mbuf_trace_record_type_vals, "?");
-    if (text == NULL || (int)strlen(text) >= ITEM_LABEL_LENGTH - 1 - LABEL_PREFIX_MAX)
-        sep = "";
-    if (sc->newest_first)
-        proto_item_set_text(rec_item, "Record %u (step %u), %s%s%s", number, step, name, sep,
-                            *sep != '\0' ? text : "");
-    else
-        proto_item_set_text(rec_item, "Record %u, %s%s%s", number, name, sep,
-                            *sep != '\0' ? text : "");
-    if (text != NULL && *sep == '\0')
-        proto_item_append_text(rec_item, ": %s", text);
+    uint32_to_str_buf(number, num, sizeof(num));
+    at = label_add(label, 0, "Record ");
+    at = label_add(label, at, num);
+    if (sc->newest_first) {
+        uint32_to_str_buf(step, num, sizeof(num));
+        at = label_add(label, at, " (step ");
+        at = label_add(label, at, num);
+        at = label_add(label, at, ")");
+    }
+    if (kind == MBUF_TRACE_UNKNOWN) {
+        uint32_to_str_buf(r->type, num, sizeof(num));
+        at = label_add(label, at, ", type ");
+        at = label_add(label, at, num);
+    } else {
+        at = label_add(label, at, ", ");
+        at = label_add(label, at, val_to_str_const(kind, mbuf_trace_record_type_vals, "?"));
+    }
+    if (text != NULL) {
+        at = label_add(label, at, ": ");
+        label_add(label, at, text);
+    }
+    proto_item_set_text(rec_item, "%s", label);
 }
 
 /* pf's reasons are 700 + PFRES_*: their value is the rule, their detail
