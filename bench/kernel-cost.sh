@@ -33,7 +33,7 @@ for f in "$out"/cg.*; do
 	/^desc: Trigger: Client Request: / { sub(/^desc: Trigger: Client Request: /, ""); label = $0 }
 	/^summary: / { total = $2 }
 	/^fn=/ { fn = substr($0, 4) }
-	/^[0-9]/ && (fn == "mbuf_trace_if_tap" || fn == "m_copydata") { skip += $2 }
+	/^[0-9]/ && (fn == "bpf_tap_if" || fn == "m_copydata") { skip += $2 }
 	END { if (label != "") printf "%s\t%d\t%d\n", label, total, skip }
 	' "$f"
 done | sort -t '	' -k1,1 -k2,2n | awk -F '\t' '

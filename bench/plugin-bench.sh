@@ -16,6 +16,7 @@
 # Variants, each a tshark started directly (not through
 # tools/tshark-with-plugin, whose load check would add a start-up):
 #   a  the plugin
+#   a0 BASE_PLUGIN, another build of it (the "before"), when set
 #   b  the Lua dissector (MBUF_TRACE_LUA; skipped, and said so, without
 #      it), on T, S and G1 (it cannot read generation 2)
 #   c  stock tshark on T's Ethernet equivalent (gen_captures
@@ -24,6 +25,7 @@
 #   d  the floor: a's command with --disable-protocol mbuf_trace
 # Modes:
 #   fields  -T fields -e mbuf_trace.func -e ip.src   (Lua: -e mbuf_trace.data)
+#   number  -T fields -e frame.number               (no mbuf_trace field asked for)
 #   filter  -Y 'mbuf_trace.func == "tcp_input"'     (Lua: mbuf_trace.data contains)
 #   stats   -q -z mbuf_trace,tree                    (Lua: has none)
 #   tree    -V
@@ -38,8 +40,9 @@
 #                         each: elapsed time and peak RSS); empty: none
 #   CALLGRIND=2000        frames per capture for callgrind; 0: none
 #   CG_CAPTURES="$CAPTURES" CG_MODES=fields   what callgrind counts
-#   BASE_PLUGIN=FILE      callgrind also counts this build of the plugin
-#                         (the "before" column), e.g. one built from main
+#   BASE_PLUGIN=FILE      the matrix runs and callgrind counts this build of
+#                         the plugin too (the "before" column), e.g. one
+#                         built from main
 #   MATRIX=1              0: only the pairs, the scale series and callgrind
 #   PAIRS=0               N: also a against c and against b run in turn,
 #                         A B A B, WARMUP + N pairs (/usr/bin/time), with
@@ -165,6 +168,7 @@ args() {
 	b-fields) echo "-T fields -e mbuf_trace.data -e ip.src" ;;
 	b-filter) echo "-Y 'mbuf_trace.data contains \"tcp_input\"'" ;;
 	*-fields) echo "-T fields -e mbuf_trace.func -e ip.src" ;;
+	*-number) echo "-T fields -e frame.number" ;;
 	*-filter) echo "-Y 'mbuf_trace.func == \"tcp_input\"'" ;;
 	*-stats) echo "-q -z mbuf_trace,tree" ;;
 	*-tree) echo "-V" ;;
@@ -183,6 +187,7 @@ cmd() {
 # variants CAPTURE MODE: which variants that cell has.
 variants() {
 	v="a"
+	[ -z "$base_plugin" ] || v="a a0"
 	case $1 in T | S | G1) [ -z "$lua" ] || [ "$2" = stats ] || v="$v b" ;; esac
 	[ "$1" != T ] || v="$v c"
 	echo "$v d"
@@ -222,8 +227,8 @@ if [ "$matrix" != 0 ]; then
 		echo
 		echo "Ratios of CPU times; a/c wall is the ratio of the median wall times."
 		echo
-		echo "| capture | mode | (a) plugin | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) |"
-		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+		echo "| capture | mode | (a) plugin | (a0) before | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) | (a-d)/(a0-d) |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $captures; do
 		for m in $modes; do
@@ -235,8 +240,8 @@ if [ "$matrix" != 0 ]; then
 			echo "plugin-bench.sh: $c $m ($frames frames): $(variants "$c" "$m")" >&2
 			hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" "$@" >&2
 			row="| $c | $m"
-			ta= tb= tc= td= ra= rc= wa= wc=
-			for v in a b c d; do
+			ta= ta0= tb= tc= td= ra= rc= wa= wc=
+			for v in a a0 b c d; do
 				case " $(variants "$c" "$m") " in
 				*" $v "*)
 					w=$(median "$json" "$v")
@@ -249,7 +254,7 @@ if [ "$matrix" != 0 ]; then
 				esac
 			done
 			ratio() { [ -n "$2" ] && [ -n "$3" ] && awk -v x="$2" -v y="$3" -v z="${4:-0}" 'BEGIN { printf "%.2f", (x - z) / (y - z) }' || echo "–"; }
-			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$wa" "$wc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") |"
+			row="$row | $(ratio x "$ta" "$tc") | $(ratio x "$wa" "$wc") | $(ratio x "$ra" "$rc") | $(ratio x "$ta" "$tb") | $(ratio x "$ta" "$tb" "$td") | $(ratio x "$ta" "$ta0" "$td") |"
 			echo "$row" >>"$results"
 		done
 	done

@@ -5,6 +5,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/counter.h>
+#include <sys/epoch.h>
 #include <sys/eventhandler.h>
 #include <sys/kernel.h>
 #include <sys/malloc.h>
@@ -114,16 +115,35 @@ kpi_shutdown(void)
     kpi_taskqueue_stop_threads();
 }
 
+/*
+ * A VNET is made and ended by a thread outside the network epoch (jail(8)'s),
+ * which may wait for it to pass: the caller's sections are left meanwhile.
+ */
+static void
+vnet_sysinit_run(bool uninit)
+{
+    int depth = kpi_net_epoch_depth, i;
+
+    for (i = 0; i < depth; i++)
+        kpi_net_epoch_exit();
+    if (uninit)
+        sysinit_run(SET_BEGIN(vnet_sysuninit_set), SET_LIMIT(vnet_sysuninit_set), NULL, NULL, true);
+    else
+        sysinit_run(SET_BEGIN(vnet_sysinit_set), SET_LIMIT(vnet_sysinit_set), NULL, NULL, false);
+    for (i = 0; i < depth; i++)
+        kpi_net_epoch_enter();
+}
+
 void
 kpi_vnet_destroy(void)
 {
-    sysinit_run(SET_BEGIN(vnet_sysuninit_set), SET_LIMIT(vnet_sysuninit_set), NULL, NULL, true);
+    vnet_sysinit_run(true);
 }
 
 void
 kpi_vnet_create(void)
 {
-    sysinit_run(SET_BEGIN(vnet_sysinit_set), SET_LIMIT(vnet_sysinit_set), NULL, NULL, false);
+    vnet_sysinit_run(false);
 }
 
 static uint64_t clock_uptime_ns;
@@ -250,6 +270,23 @@ mtx_sysinit(const void *arg)
     const struct mtx_args *margs = arg;
 
     mtx_init(margs->ma_mtx, margs->ma_desc, NULL, margs->ma_opts);
+}
+
+/* From libc: the kernel's come from a UMA zone, not from malloc(9). */
+counter_u64_t
+counter_u64_alloc(int wait __unused)
+{
+    counter_u64_t c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        abort();
+    return c;
+}
+
+void
+counter_u64_free(counter_u64_t c)
+{
+    (free)(c);
 }
 
 void

@@ -257,6 +257,13 @@ if_getidxgen(const if_t ifp)
     return ifp->if_idxgen;
 }
 
+/* One VNET, which VNET_VNET() does not look at: none to name. */
+struct vnet *
+if_getvnet(if_t ifp __unused)
+{
+    return NULL;
+}
+
 int
 if_setmtu(if_t ifp, int mtu)
 {

@@ -210,7 +210,7 @@ applies_to_freebsd_15_1_and_is_idempotent)
 	[ -z "$missing" ] || fail "drop counter sites without a record or an mt_skip: $missing"
 	# Every instrumented file includes the header exactly once.
 	for f in $(grep -l 'mtrace' $(cd "$work/tree" && find sys -name '*.c' | sed "s|^|$work/tree/|")); do
-		case $f in */kern_mbuf_trace.c|*/if_mbuf_trace.c) continue ;; esac
+		case $f in */kern_mbuf_trace.c|*/if_mbuf_trace.c|*/mbuf_trace_select.c) continue ;; esac
 		[ "$(grep -c '^#include <sys/mbuf_trace.h>$' "$f")" -eq 1 ] || fail "$f: header not included once"
 	done
 	;;

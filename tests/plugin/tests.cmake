@@ -17,6 +17,12 @@ plugin_golden(snapshots_are_dissected_in_their_own_subtrees snapshots-V.txt snap
 plugin_golden(info_column_leads_with_the_path basic-summary.txt basic)
 plugin_golden(src_and_dst_come_from_the_first_snapshot snapshots-summary.txt snapshots)
 plugin_golden(malformed_frames_still_get_a_summary malformed-summary.txt malformed)
+# The Protocol column names what the packet is (its first snapshot's innermost
+# protocol; mbuf_trace without one), Info leads with that packet's Info.
+plugin_golden(protocol_column_names_the_packet record_types-columns.txt record_types
+              -T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info)
+plugin_golden(protocol_column_names_the_deployed_kernels_packets gen2-columns.txt gen2
+              -T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info)
 
 # ---- The deployed patch's captures: both generations (gen_captures.c
 # writes their exact byte layout), strings of every form, cut snapshots ----

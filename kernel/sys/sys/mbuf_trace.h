@@ -180,15 +180,6 @@ void mbuf_trace_fate(struct mbuf *, struct m_tag *, uint32_t, int,
     uint32_t, const void *);
 void mbuf_trace_end(struct mbuf *, struct m_tag *);
 
-/*
- * The mbuf_trace interface (sys/net/if_mbuf_trace.c), as the facility
- * sees it: a nonzero handle for the current VNET's interface when someone
- * listens on it (called in the network epoch), and a tap that delivers a
- * frame to the interface behind a handle, if it still exists and someone
- * still listens.
- */
-uint32_t mbuf_trace_if_listener(void);
-bool mbuf_trace_if_tap(uint32_t, void *, u_int);
 /* Readers of the mbuf_trace interfaces of all VNETs: 0 is nobody. */
 extern u_int mbuf_trace_if_readers;
 /* VNETs whose net.mbuf_trace.start_anywhere is on: 0 is none. */

@@ -6,6 +6,8 @@ mt_install sys/sys/mbuf_trace.h sys/sys/mbuf_trace.h
 mt_install sys/sys/mbuf_trace_reason.h sys/sys/mbuf_trace_reason.h
 mt_install sys/kern/kern_mbuf_trace.c sys/kern/kern_mbuf_trace.c
 mt_install sys/net/if_mbuf_trace.c sys/net/if_mbuf_trace.c
+mt_install sys/net/mbuf_trace_select.c sys/net/mbuf_trace_select.c
+mt_install sys/net/mbuf_trace_var.h sys/net/mbuf_trace_var.h
 mt_install share/man/man4/mbuf_trace.4 share/man/man4/mbuf_trace.4
 mt_install share/man/man9/mbuf_trace.9 share/man/man9/mbuf_trace.9
 

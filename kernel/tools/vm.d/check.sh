@@ -94,6 +94,51 @@ else
 	    "$((started + copies - emitted - dropped)) never came out"
 fi
 
+# --- statistics per VNET -------------------------------------------------------
+# The stats-vnet step: the host and jail a captured at once, each on its
+# own interface (vnet-host.pcap, vnet-a.pcap), between two readings of each
+# one's net.mbuf_trace.stats (vnet-*-before.txt, vnet-*-after.txt).
+if [ -f "$out/vnet-a-after.txt" ]; then
+	# vstat V WHEN NAME: net.mbuf_trace.stats.NAME as VNET V read it.
+	vstat()
+	{
+		_v=$(sed -n "s/^net\.mbuf_trace\.stats\.$3: //p" "$out/vnet-$1-$2.txt")
+		echo "${_v:-0}"
+	}
+	_host=$(vstat host before started)
+	_jail=$(sed -n 's/^net\.mbuf_trace\.stats\.[a-z_.]*: //p' "$out/vnet-a-before.txt" |
+	    awk '{ n += $1 } END { print n + 0 }')
+	if [ "$_host" -gt 0 ] && [ "$_jail" -eq 0 ] &&
+	    grep -q '^net\.mbuf_trace\.stats\.started: ' "$out/vnet-a-before.txt"; then
+		pass "stats per VNET: jail a, which had traced nothing, read 0s while the host had started $_host traces"
+	else
+		fail "stats per VNET: before it captured, jail a read a sum of $_jail (vnet-a-before.txt), the host $_host started"
+	fi
+	# Each VNET's figures grew by the frames of its own capture, every
+	# trace it started or copied accounted for, and by nothing of the
+	# other's: counted in the other VNET, the host's frames would make
+	# jail a's emitted exceed what its capture received, and the reverse.
+	for _v in host a; do
+		grew() # NAME
+		{
+			echo $(($(vstat $_v after $1) - $(vstat $_v before $1)))
+		}
+		_started=$(grew started)
+		_copies=$(grew copies)
+		_emitted=$(grew emitted)
+		_dropped=$(($(grew dropped.nomem) + $(grew dropped.queue_full) +
+		    $(grew dropped.no_listener)))
+		_received=$(sed -n 's/^\([0-9]*\) packets* received by filter$/\1/p' \
+		    "$out/vnet-$_v-tcpdump.txt" 2>/dev/null)
+		if [ "$_emitted" -gt 0 ] && [ "$_emitted" = "$_received" ] &&
+		    [ $((_started + _copies)) -eq $((_emitted + _dropped)) ]; then
+			pass "stats per VNET: $_v's emitted grew by the $_emitted frames its own capture received; started $_started + copied $_copies = emitted + dropped $_dropped"
+		else
+			fail "stats per VNET: $_v's emitted grew by $_emitted, its capture received ${_received:-?} frames; started $_started + copied $_copies, emitted $_emitted + dropped $_dropped"
+		fi
+	done
+fi
+
 # --- each scenario packet took FreeBSD's path -----------------------------------
 # path WHAT FILTER PATH: some frame that FILTER matches has this path.  The
 # expectations are collected, then counted in one tshark run (an io,stat

@@ -369,6 +369,32 @@ if [ -x /usr/sbin/mtracectl ]; then
 	mtracectl start_points on
 	cat $MTVM_OUT/mtracectl.txt
 fi
+# Statistics per VNET: the host and jail a capture at once, each on its
+# own mbuf_trace interface, between two readings of each one's
+# net.mbuf_trace.stats.  Each pings its own loopback, and jail a the host:
+# that echo request, traced in jail a, is answered by the host and comes
+# back, its trace going to jail a's interface.  check.sh holds each VNET's
+# counts against what its own capture received.
+step stats-vnet "each VNET counts its own traces: the host and jail a capture at once"
+sysctl net.mbuf_trace.stats >$MTVM_OUT/vnet-host-before.txt
+jexec a sysctl net.mbuf_trace.stats >$MTVM_OUT/vnet-a-before.txt
+tcpdump -i mbuf_trace -U --immediate-mode -w $MTVM_OUT/vnet-host.pcap \
+    2>$MTVM_OUT/vnet-host-tcpdump.txt &
+vnet_host=$!
+jexec a tcpdump -i mbuf_trace -U --immediate-mode -w $MTVM_OUT/vnet-a.pcap \
+    2>$MTVM_OUT/vnet-a-tcpdump.txt &
+vnet_a=$!
+sleep 1
+ping -c 2 -t 5 127.0.0.1
+jexec a ping -c 3 -t 5 127.0.0.1
+jexec a ping -c 1 -t 5 192.0.2.1
+sleep 2
+kill -INT $vnet_host $vnet_a
+wait $vnet_host $vnet_a
+sysctl net.mbuf_trace.stats >$MTVM_OUT/vnet-host-after.txt
+jexec a sysctl net.mbuf_trace.stats >$MTVM_OUT/vnet-a-after.txt
+cat $MTVM_OUT/vnet-host-tcpdump.txt $MTVM_OUT/vnet-a-tcpdump.txt
+
 step jails-removed "the VNETs and their mbuf_trace interfaces go away"
 jail -r a
 jail -r b

@@ -12,6 +12,7 @@
 struct mbuf;
 struct route;
 struct sockaddr;
+struct vnet;
 
 typedef struct ifnet *if_t;
 
@@ -76,6 +77,7 @@ const char *if_name(if_t ifp);
 int if_setsoftc(if_t ifp, void *softc);
 void *if_getsoftc(if_t ifp);
 int if_getidxgen(const if_t ifp);
+struct vnet *if_getvnet(if_t ifp);
 if_t ifnet_byindexgen(uint16_t idx, uint16_t gen);
 
 #endif

@@ -4,9 +4,7 @@
  * mbuf_trace,tree: records per type, what became of the packets, hot
  * functions, files and paths;
  * mbuf_trace,drops: each drop reason and where the packets it dropped were
- * freed.  A stats tree's tshark option ends in ",tree", so the drops tree
- * (mbuf_trace_drops,tree) also has the shorter name, a table of its
- * own.
+ * freed, a table; mbuf_trace_drops,tree: the same as a tree.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +13,7 @@
 
 #include <epan/stat_tap_ui.h>
 #include <epan/stats_tree.h>
+#include <epan/packet.h>
 #include <epan/tap.h>
 
 #include "packet-mbuf_trace.h"
@@ -126,80 +125,109 @@ mbuf_trace_drops_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *
                : TAP_PACKET_DONT_REDRAW;
 }
 
-/* tshark -z mbuf_trace,drops[,FILTER]: the same counts as a table. */
+/* tshark -z mbuf_trace,drops[,FILTER] and Statistics > mbuf_trace > Drops
+ * table: the same counts as a table, one row per reason and free site, in
+ * the order they were first seen. Wireshark draws it, in tshark and the
+ * GUI alike. */
+enum { DROPS_REASON, DROPS_WHERE, DROPS_PACKETS, DROPS_FIELDS };
+
+static stat_tap_table_item drops_table_fields[DROPS_FIELDS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reason", "%-32s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Where the packet was freed", "%-26s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%7u" },
+};
+
+static void
+drops_table_init(stat_tap_table_ui *ui)
+{
+    static const char name[] = "mbuf_trace drops";
+    stat_tap_table *table = stat_tap_find_table(ui, name);
+
+    if (table != NULL) {
+        ui->stat_tap_reset_table_cb(table);
+        return;
+    }
+    table = stat_tap_init_table(name, DROPS_FIELDS, 0, NULL);
+    stat_tap_add_table(ui, table);
+}
+
 static void
 drops_table_row(const char *reason, const char *where, void *arg)
 {
-    GHashTable *rows = (GHashTable *)arg;
-    char *key = g_strdup_printf("%s\t%s", reason, where);
+    stat_tap_table *table = (stat_tap_table *)arg;
+    stat_tap_table_item_type row[DROPS_FIELDS] = { 0 };
+    unsigned n = table->num_elements;
 
-    g_hash_table_insert(rows, key,
-                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(rows, key)) + 1));
+    for (unsigned i = 0; i < n; i++) {
+        stat_tap_table_item_type *packets = stat_tap_get_field_data(table, i, DROPS_PACKETS);
+
+        if (strcmp(stat_tap_get_field_data(table, i, DROPS_REASON)->value.string_value, reason) ==
+                0 &&
+            strcmp(stat_tap_get_field_data(table, i, DROPS_WHERE)->value.string_value, where) ==
+                0) {
+            packets->value.uint_value++;
+            return;
+        }
+    }
+    row[DROPS_REASON].type = row[DROPS_WHERE].type = TABLE_ITEM_STRING;
+    row[DROPS_REASON].value.string_value = g_strdup(reason);
+    row[DROPS_WHERE].value.string_value = g_strdup(where);
+    row[DROPS_PACKETS].type = TABLE_ITEM_UINT;
+    row[DROPS_PACKETS].value.uint_value = 1;
+    stat_tap_init_table_row(table, n, DROPS_FIELDS, row);
 }
 
 static tap_packet_status
 drops_table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
                    tap_flags_t flags _U_)
 {
-    drop_rows((const mbuf_trace_tap_info_t *)data, drops_table_row, tapdata);
-    return TAP_PACKET_REDRAW;
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+
+    return drop_rows((const mbuf_trace_tap_info_t *)data, drops_table_row, table) > 0
+               ? TAP_PACKET_REDRAW
+               : TAP_PACKET_DONT_REDRAW;
 }
 
 static void
-drops_table_draw(void *tapdata)
+drops_table_reset(stat_tap_table *table)
 {
-    GHashTable *rows = (GHashTable *)tapdata;
-    GList *keys = g_list_sort(g_hash_table_get_keys(rows), (GCompareFunc)g_strcmp0);
-
-    printf("\n===================================================================\n");
-    printf("mbuf_trace drops: reason, where the packet was freed, packets\n");
-    printf("-------------------------------------------------------------------\n");
-    for (GList *k = keys; k != NULL; k = k->next) {
-        char **f = g_strsplit((const char *)k->data, "\t", 2);
-
-        printf("%-32s %-24s %u\n", f[0], f[1],
-               GPOINTER_TO_UINT(g_hash_table_lookup(rows, k->data)));
-        g_strfreev(f);
-    }
-    printf("===================================================================\n");
-    g_list_free(keys);
+    for (unsigned i = 0; i < table->num_elements; i++)
+        stat_tap_get_field_data(table, i, DROPS_PACKETS)->value.uint_value = 0;
 }
 
 static void
-drops_table_finish(void *tapdata)
+drops_table_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column,
+                      stat_tap_table_item_type *field)
 {
-    g_hash_table_destroy((GHashTable *)tapdata);
-}
-
-static MBUF_TRACE_TAP_INIT_TYPE
-drops_table_init(const char *opt_arg, void *userdata _U_)
-{
-    static const char prefix[] = "mbuf_trace,drops";
-    GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    const char *filter = strlen(opt_arg) > sizeof(prefix) ? opt_arg + sizeof(prefix) : NULL;
-    GString *error;
-
-    error = register_tap_listener("mbuf_trace", rows, filter, TL_REQUIRES_NOTHING, NULL,
-                                  drops_table_packet, drops_table_draw, drops_table_finish);
-    if (error != NULL) {
-        fprintf(stderr, "tshark: -z mbuf_trace,drops: %s\n", error->str);
-        g_string_free(error, TRUE);
-        g_hash_table_destroy(rows);
-        exit(1);
-    }
-    MBUF_TRACE_TAP_INIT_RETURN(true);
+    if (column != DROPS_PACKETS)
+        g_free((char *)field->value.string_value);
 }
 
 void
 register_mbuf_trace_stats_tree(void)
 {
-    stats_tree_register_plugin("mbuf_trace", "mbuf_trace", "mbuf_trace/Trace points", 0,
-                               mbuf_trace_stats_packet, mbuf_trace_stats_init, NULL);
-    static stat_tap_ui drops_table = {
-        REGISTER_STAT_GROUP_GENERIC, NULL, "mbuf_trace,drops", drops_table_init, 0, NULL
+    static stat_tap_table_ui drops_table = {
+        REGISTER_STAT_GROUP_GENERIC,
+        "mbuf_trace/Drops table",
+        "mbuf_trace",
+        "mbuf_trace,drops",
+        drops_table_init,
+        drops_table_packet,
+        drops_table_reset,
+        drops_table_free_item,
+        NULL,
+        DROPS_FIELDS,
+        drops_table_fields,
+        0,
+        NULL,
+        NULL,
+        0,
     };
 
+    stats_tree_register_plugin("mbuf_trace", "mbuf_trace", "mbuf_trace/Trace points", 0,
+                               mbuf_trace_stats_packet, mbuf_trace_stats_init, NULL);
     stats_tree_register_plugin("mbuf_trace", "mbuf_trace_drops", "mbuf_trace/Drops", 0,
                                mbuf_trace_drops_packet, mbuf_trace_drops_init, NULL);
-    register_stat_tap_ui(&drops_table, NULL);
+    register_stat_tap_table_ui(&drops_table);
 }

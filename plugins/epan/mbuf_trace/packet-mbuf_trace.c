@@ -22,6 +22,7 @@
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wsutil/str_util.h>
+#include <wsutil/to_str.h>
 
 #include "packet-mbuf_trace.h"
 
@@ -210,24 +211,23 @@ typedef struct parsed {
     uint8_t event; /* enum event; EVENT_NONE: free text without a location */
 } parsed_t;
 
-/* One record as the first pass over the frame found it. */
+/* One record, as the scan found it. */
 typedef struct record {
     int off;             /* of its header */
     int len;             /* payload length it declares */
     int avail;           /* payload bytes the frame holds */
     uint16_t type;       /* on the wire */
-    uint8_t kind;        /* enum mbuf_trace_record_type: what the type means */
-    bool c_string;       /* types 1-3: complete, with one NUL, at its end */
     bool cut_used;       /* a CUT that describes the snapshot before it */
     uint32_t packet_len; /* a snapshot: the length a CUT after it gives, or 0 */
-    /* Types 1-3 (a string in some generation): its avail payload bytes in
-     * the frame's one copy (scan_records), and for a string (STRING,
-     * STRING_DYNAMIC) what parsing it once found. */
+    /* Types 1-3, a string in some generation: its payload in the frame, and
+     * for a string (STRING, STRING_DYNAMIC), what parsing it found. */
     const uint8_t *raw;
-    const uint8_t *nul; /* its first NUL byte, or NULL */
-    int text_len;       /* the bytes that are text (string_text_len) */
+    int nul;       /* the payload's first NUL byte, or -1 */
+    bool c_string; /* complete, with one NUL, at its end */
+    int text_len;  /* the bytes that are text (string_text_len) */
     parsed_t parsed;
-    /* A complete FATE: what it says, its detail text at detail_off. */
+    /* A FATE whose header the frame holds: what it says, its detail text at
+     * detail_off. */
     uint8_t fate;
     bool has_value;
     uint16_t reason;
@@ -236,20 +236,36 @@ typedef struct record {
     const reason_info_t *info; /* NULL: a reason this plugin does not know */
 } record_t;
 
-/* Everything one frame's dissection accumulates. Lives on the stack of
- * dissect_mbuf_trace(); strings in pinfo->pool. */
-typedef struct frame_state {
+/* What the scan of one frame found: its structure, generation and order,
+ * the packet, what became of it, and in info the frame's facts for the
+ * Info column, the frame's own fields and the tap. Lives on the stack of
+ * dissect_mbuf_trace(); what it points to in pinfo->pool. */
+typedef struct frame_scan {
     record_t *recs; /* the records with a whole header, in byte order */
     unsigned n_recs;
+    unsigned *strings; /* the records of types 1-3 (strings in some generation) */
+    unsigned n_strings;
     unsigned generation;
     bool newest_first;
     const record_t *packet_rec; /* the packet itself: its first snapshot in time */
+    /* What became of the packet: its last whole FATE, and the FATE records
+     * of the drops that lead to it (those after the last other fate), oldest
+     * first; its last whole FREE. Only this project's kernel writes them,
+     * always oldest first. */
+    const record_t *fate_rec;
+    const record_t **drops;
+    unsigned n_drops;
+    const record_t *free_rec;
     wmem_strbuf_t *path;
-    const uint8_t *last_func; /* raw bytes of the last function added to path */
-    int last_func_len;
-    const char *summary; /* the packet's Info column, from its first snapshot */
+    mbuf_trace_tap_info_t *info; /* queued to the tap when one listens */
+} frame_scan_t;
+
+/* What the tree pass carries from one record to the next. */
+typedef struct tree_pass {
+    int type_hf; /* the Type field of the frame's generation */
     unsigned snapshots;
-    uint32_t lost;
+    const char *summary;  /* the packet's Info, from its first snapshot */
+    const char *protocol; /* the packet's Protocol, likewise */
     address first_src;
     address first_dst;
     /* A TIME record waiting for the record it stamps. */
@@ -259,20 +275,7 @@ typedef struct frame_state {
     proto_item *pending_time_item;
     bool have_stamp;
     nstime_t last_stamp;
-    /* What became of the packet: its last complete FATE, and the FATE
-     * records of the drops that lead to it (those after the last other
-     * fate), oldest first; its complete FREE record. */
-    const record_t *fate_rec;
-    const record_t **drops;
-    unsigned n_drops;
-    const record_t *free_rec;
-    mbuf_trace_tap_info_t *tap; /* NULL when nobody listens */
-    mbuf_trace_point_t *points;
-    int type_hf; /* the Type field of the frame's generation */
-    /* Whether the tree wants each record's number and header items: asked
-     * once a frame (proto_field_is_referenced), each about its own field. */
-    bool want_index, want_step, want_length, want_type;
-} frame_state_t;
+} tree_pass_t;
 
 /* The function of a location's TEXT: "[+-]?NAME" or "[+-]?NAME(ARG)" with
  * NAME a C identifier (a function or a macro) and ARG anything printable
@@ -376,78 +379,46 @@ parse_record_string(record_t *r)
             (parsed_t){ .sign_off = -1, .arg_off = -1, .text_off = 0, .text_len = r->text_len };
 }
 
-/* len bytes of the frame (raw, at off) as a C string in pool: copied as
- * they are when they are ASCII (what kernel strings are), else decoded as
- * `encoding` (ENC_UTF_8, ENC_ASCII) decodes them, each invalid byte or
- * sequence a U+FFFD. */
-static const char *
-string_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const uint8_t *raw, int len,
-            unsigned encoding)
-{
-    for (int i = 0; i < len; i++) {
-        if (raw[i] >= 0x80)
-            return (const char *)tvb_get_string_enc(pool, tvb, off, len, encoding);
-    }
-    return wmem_strndup(pool, (const char *)raw, len);
-}
-
-static const char *
-utf8_copy(wmem_allocator_t *pool, tvbuff_t *tvb, int off, const uint8_t *raw, int len)
-{
-    return string_copy(pool, tvb, off, raw, len, ENC_UTF_8);
-}
-
-/* A string field from the record's bytes, made only when someone looks or
- * asks (a visible tree, a filter, a column or -e naming it): its value is
- * copied from the bytes already read, without tvb_get_string_enc()'s
- * decoding when they are ASCII. */
-static proto_item *
-add_text_item(proto_tree *tree, int hf, tvbuff_t *tvb, int off, const uint8_t *raw, int len,
-              packet_info *pinfo)
-{
-    if (!proto_field_is_referenced(tree, hf))
-        return NULL;
-    return proto_tree_add_string(tree, hf, tvb, off, len,
-                                 utf8_copy(pinfo->pool, tvb, off, raw, len));
-}
-
-/* An item that repeats what its record or frame says (an index, a header
- * field, a generated value): made only when someone looks (a visible tree:
- * -V, the GUI) or asks (a filter, a column or -e naming it). Under a record
- * item Wireshark keeps for a field that is asked for, an invisible tree would
- * otherwise get every such item made, walked by -T fields and freed. */
-static proto_item *
-add_uint_if_wanted(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int len, uint32_t value)
-{
-    if (!proto_field_is_referenced(tree, hf))
-        return NULL;
-    return proto_tree_add_uint(tree, hf, tvb, off, len, value);
-}
-
 /* The trace string as text: UTF-8, invalid sequences replaced by U+FFFD
  * (the wire has no encoding; kernel strings are ASCII in practice). A NUL
  * would end the C string a field value is, hiding what follows it, so each
  * NUL is shown as the two characters "\0" instead. */
 static const char *
-trace_string_text(tvbuff_t *tvb, int off, int len, const uint8_t *raw, packet_info *pinfo)
+trace_string_text(wmem_allocator_t *pool, tvbuff_t *tvb, int off, int len)
 {
-    const uint8_t *nul = len > 0 ? (const uint8_t *)memchr(raw, 0, len) : NULL;
-    wmem_strbuf_t *text;
-    int start = 0;
+    wmem_strbuf_t *text = wmem_strbuf_new_sized(pool, len + 8);
+    int nul, end = off + len;
 
-    if (nul == NULL)
-        return utf8_copy(pinfo->pool, tvb, off, raw, len);
-
-    text = wmem_strbuf_new_sized(pinfo->pool, len + 8);
-    while (nul != NULL) {
-        int seg = (int)(nul - raw) - start;
-        wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, seg));
+    while ((nul = tvb_find_uint8(tvb, off, end - off, 0)) >= 0) {
+        wmem_strbuf_append(text,
+                           (const char *)tvb_get_string_enc(pool, tvb, off, nul - off, ENC_UTF_8));
         wmem_strbuf_append(text, "\\0");
-        start += seg + 1;
-        nul = start < len ? (const uint8_t *)memchr(raw + start, 0, len - start) : NULL;
+        off = nul + 1;
     }
-    wmem_strbuf_append(text, utf8_copy(pinfo->pool, tvb, off + start, raw + start, len - start));
+    wmem_strbuf_append(text,
+                       (const char *)tvb_get_string_enc(pool, tvb, off, end - off, ENC_UTF_8));
     return wmem_strbuf_get_str(text);
+}
+
+/* A string field over len bytes of a trace string at off: as the frame
+ * holds them, or, with a NUL inside (nul_inside), as trace_string_text()
+ * shows them. Its value in *text when text is not NULL. */
+static proto_item *
+add_trace_text(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int len, bool nul_inside,
+               packet_info *pinfo, const char **text)
+{
+    const char *value;
+
+    if (!nul_inside && text == NULL)
+        return mbuf_trace_add_text(tree, hf, tvb, off, len, ENC_UTF_8);
+    if (!nul_inside)
+        return mbuf_trace_add_text_ret(tree, hf, tvb, off, len, ENC_UTF_8, pinfo->pool, text);
+    if (text == NULL && !proto_field_is_referenced(tree, hf))
+        return NULL;
+    value = trace_string_text(pinfo->pool, tvb, off, len);
+    if (text != NULL)
+        *text = value;
+    return proto_tree_add_string(tree, hf, tvb, off, len, value);
 }
 
 /* A label must not carry control characters (they would break tshark -V
@@ -463,18 +434,6 @@ label_text(wmem_allocator_t *pool, const uint8_t *raw, int len, const char *text
     return text;
 }
 
-static void
-add_to_path(frame_state_t *st, const uint8_t *func, int len)
-{
-    if (st->last_func_len == len && memcmp(st->last_func, func, len) == 0)
-        return;
-    if (st->last_func != NULL)
-        wmem_strbuf_append(st->path, PATH_SEPARATOR);
-    wmem_strbuf_append_len(st->path, (const char *)func, len);
-    st->last_func = func;
-    st->last_func_len = len;
-}
-
 /* What a record's type means in the frame's generation. */
 static uint8_t
 record_kind(unsigned generation, uint16_t type)
@@ -486,213 +445,212 @@ record_kind(unsigned generation, uint16_t type)
     return type <= MTRACE_REC_MAX ? (uint8_t)type : MBUF_TRACE_UNKNOWN;
 }
 
-/* A C string: text with one NUL, at its end. */
 static bool
-is_c_string(const record_t *r)
+is_string_kind(uint8_t kind)
 {
-    return r->len > 0 && r->avail == r->len && r->nul == r->raw + r->len - 1;
-}
-
-/* docs/format.md, "Generations": a type 0 record is generation 2's packet,
- * types 2 and up exist only in generation 1; a frame of type 1 records alone is
- * generation 2 when they are all C strings, generation 1 (packets) else. */
-static unsigned
-detect_generation(const frame_state_t *st)
-{
-    bool gen1_type = false, strings = false, packets = false;
-
-    for (unsigned i = 0; i < st->n_recs; i++) {
-        const record_t *r = &st->recs[i];
-
-        if (r->type == MBUF_TRACE_GEN2_DATA)
-            return 2;
-        if (r->type > MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_MAX)
-            gen1_type = true;
-        else if (r->type == MBUF_TRACE_GEN2_STRING && r->avail == r->len && r->len > 0) {
-            if (r->c_string)
-                strings = true;
-            else
-                packets = true;
-        }
-    }
-    return !gen1_type && strings && !packets ? 2 : 1;
-}
-
-/* The deployed kernels prepend each record to the trace and write it from
- * its head: newest first. This project's kernel appends (oldest first), uses
- * types 4 and up and sends no terminators, so a generation 1 frame is the
- * deployed one's when its strings are all C strings. */
-static bool
-detect_newest_first(const frame_state_t *st)
-{
-    unsigned strings = 0;
-
-    if (st->generation == 2)
-        return true;
-    for (unsigned i = 0; i < st->n_recs; i++) {
-        const record_t *r = &st->recs[i];
-
-        if (r->kind >= MTRACE_REC_DATA_L3)
-            return false;
-        if ((r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC) && r->len > 0 &&
-            r->avail == r->len) {
-            if (!r->c_string)
-                return false;
-            strings++;
-        }
-    }
-    return strings > 0;
-}
-
-static bool
-is_snapshot(const record_t *r)
-{
-    return r->kind == MTRACE_REC_DATA || r->kind == MTRACE_REC_DATA_L3;
+    return kind == MTRACE_REC_STRING || kind == MTRACE_REC_STRING_DYNAMIC;
 }
 
 /* Bytes of packet a snapshot record holds (DATA_L3: after the ethertype). */
 static int
 snapshot_bytes(const record_t *r)
 {
-    return r->kind == MTRACE_REC_DATA_L3 ? MAX(r->avail - MTRACE_DATA_L3_HDRLEN, 0) : r->avail;
-}
-
-/* The record that happened step-th (from 0), whatever the byte order. */
-static const record_t *
-record_at_step(const frame_state_t *st, unsigned step)
-{
-    return &st->recs[st->newest_first ? st->n_recs - 1 - step : step];
+    return r->type == MTRACE_REC_DATA_L3 ? MAX(r->avail - MTRACE_DATA_L3_HDRLEN, 0) : r->avail;
 }
 
 /* A FATE record's header, when the frame holds it whole. */
 static void
-scan_fate(record_t *r, const uint8_t *p)
+scan_fate(tvbuff_t *tvb, record_t *r)
 {
-    int idx;
+    int off = r->off + MTRACE_RECORD_HDRLEN, idx;
 
     if (r->len < MTRACE_FATE_HDRLEN || r->avail < MTRACE_FATE_HDRLEN)
         return;
-    r->fate = p[0];
-    r->has_value = (p[1] & MTRACE_FATE_VALUE) != 0;
-    r->reason = pntohu16(p + 2);
-    r->value = pntohu32(p + 4);
-    r->detail_off = r->off + MTRACE_RECORD_HDRLEN + MTRACE_FATE_HDRLEN;
+    r->fate = tvb_get_uint8(tvb, off);
+    r->has_value = (tvb_get_uint8(tvb, off + 1) & MTRACE_FATE_VALUE) != 0;
+    r->reason = tvb_get_ntohs(tvb, off + 2);
+    r->value = tvb_get_ntohl(tvb, off + 4);
+    r->detail_off = off + MTRACE_FATE_HDRLEN;
     r->detail_len = r->avail - MTRACE_FATE_HDRLEN;
     if (try_val_to_str_idx_ext(r->reason, &reason_vals_ext, &idx) != NULL)
         r->info = &reason_infos[idx];
 }
 
-/* What became of the packet: the last whole FATE record in time, the drops
- * since the last other fate, the last whole FREE record. */
+/* The scan: one walk over the frame's records in byte order. Each record's
+ * header and what the generation and the order depend on; the snapshots,
+ * CUTs, LOSTs, FATEs and FREEs taken as generation 1 means them, which the
+ * generation decided at the end confirms or voids (a frame of records of
+ * types 4 and up is generation 1 and oldest first, so byte order is time
+ * order for them). docs/format.md, "Generations", gives the rules. */
 static void
-scan_fates(packet_info *pinfo, frame_state_t *st)
-{
-    for (unsigned step = 0; step < st->n_recs; step++) {
-        const record_t *r = record_at_step(st, step);
-
-        if (r->kind == MTRACE_REC_FREE && r->len >= MTRACE_FREE_HDRLEN && r->avail == r->len)
-            st->free_rec = r;
-        if (r->kind != MTRACE_REC_FATE || r->fate == 0)
-            continue;
-        st->fate_rec = r;
-        if (r->fate != MTRACE_FATE_DROPPED) {
-            st->n_drops = 0;
-            continue;
-        }
-        if (st->drops == NULL)
-            st->drops = wmem_alloc_array(pinfo->pool, const record_t *, st->n_recs);
-        st->drops[st->n_drops++] = r;
-    }
-}
-
-/* First pass: the records, the generation, what each record is, the CUTs'
- * snapshots, and the snapshot that is the packet itself. */
-static void
-scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_state_t *st)
+scan_records(tvbuff_t *tvb, packet_info *pinfo, unsigned count, frame_scan_t *sc)
 {
     int frame_len = tvb_captured_length(tvb);
     int off = MTRACE_FRAME_HDRLEN;
-    /* The strings are parsed, tested and copied from one copy of the frame,
-     * made by one call rather than one per record. */
-    const uint8_t *bytes = tvb_memdup(pinfo->pool, tvb, 0, frame_len);
-
     /* Each record takes at least its 4-byte header. */
-    st->recs = wmem_alloc0_array(
-        pinfo->pool, record_t,
-        MIN(count, (unsigned)(frame_len - MTRACE_FRAME_HDRLEN) / MTRACE_RECORD_HDRLEN));
-    while (st->n_recs < count && frame_len - off >= MTRACE_RECORD_HDRLEN) {
-        record_t *r = &st->recs[st->n_recs++];
+    unsigned max = MIN(count, (unsigned)(frame_len - MTRACE_FRAME_HDRLEN) / MTRACE_RECORD_HDRLEN);
+    unsigned by_type[MTRACE_REC_MAX + 2] = { 0 }; /* [MTRACE_REC_MAX + 1]: higher types */
+    bool type_0 = false, gen1_type = false, later_type = false;
+    bool type_1_strings = false, type_1_packets = false;
+    unsigned strings = 0;
+    bool plain_string = false;
+    /* The first and the last snapshot with bytes, were the frame generation
+     * 1 ([1]: types 1 and 4) or generation 2 ([2]: type 0). */
+    const record_t *first[3] = { NULL }, *last[3] = { NULL };
+    mbuf_trace_tap_info_t *info = sc->info;
+
+    sc->recs = wmem_alloc0_array(pinfo->pool, record_t, max);
+    sc->strings = wmem_alloc_array(pinfo->pool, unsigned, max);
+    while (sc->n_recs < max && frame_len - off >= MTRACE_RECORD_HDRLEN) {
+        record_t *r = &sc->recs[sc->n_recs];
+        const record_t *prev = sc->n_recs > 0 ? r - 1 : NULL;
+        bool complete;
 
         r->off = off;
-        r->len = pntohu16(bytes + off);
-        r->type = pntohu16(bytes + off + 2);
+        r->len = tvb_get_ntohs(tvb, off);
+        r->type = tvb_get_ntohs(tvb, off + 2);
         r->avail = MIN(r->len, frame_len - off - MTRACE_RECORD_HDRLEN);
-        /* Types 1-3 are strings in some generation: both detections below
-         * ask whether they are C strings. */
-        if (r->type >= MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_STRING_DYNAMIC) {
-            r->raw = bytes + off + MTRACE_RECORD_HDRLEN;
-            r->nul = r->avail > 0 ? (const uint8_t *)memchr(r->raw, 0, r->avail) : NULL;
-            r->c_string = is_c_string(r);
-        }
+        r->nul = -1;
+        complete = r->len > 0 && r->avail == r->len;
         off += MTRACE_RECORD_HDRLEN + r->avail;
-    }
+        by_type[MIN(r->type, MTRACE_REC_MAX + 1)]++;
+        gen1_type |= r->type > MBUF_TRACE_GEN2_STRING && r->type <= MTRACE_REC_MAX;
+        later_type |= r->type >= MTRACE_REC_DATA_L3 && r->type <= MTRACE_REC_MAX;
 
-    st->generation = pref_generation != 0 ? (unsigned)pref_generation : detect_generation(st);
-    for (unsigned i = 0; i < st->n_recs; i++) {
-        record_t *r = &st->recs[i];
+        if ((r->type == MBUF_TRACE_GEN2_DATA || r->type == MTRACE_REC_DATA ||
+             r->type == MTRACE_REC_DATA_L3) &&
+            snapshot_bytes(r) > 0) {
+            unsigned gen = r->type == MBUF_TRACE_GEN2_DATA ? 2 : 1;
 
-        r->kind = record_kind(st->generation, r->type);
-        if (r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC)
-            parse_record_string(r);
-        else if (r->kind == MTRACE_REC_FATE)
-            scan_fate(r, bytes + r->off + MTRACE_RECORD_HDRLEN);
-    }
-    st->newest_first = detect_newest_first(st);
-    scan_fates(pinfo, st);
-
-    /* A CUT gives the length of the packet the snapshot right before it was
-     * cut from. */
-    for (unsigned i = 1; i < st->n_recs; i++) {
-        record_t *r = &st->recs[i], *snap = &st->recs[i - 1];
-        uint32_t len;
-
-        if (r->kind != MTRACE_REC_CUT || r->len != MTRACE_CUT_LEN || r->avail != r->len ||
-            !is_snapshot(snap) || snap->avail != snap->len)
-            continue;
-        len = tvb_get_ntohl(tvb, r->off + MTRACE_RECORD_HDRLEN);
-        if (len >= (uint32_t)snapshot_bytes(snap)) {
-            snap->packet_len = len;
-            r->cut_used = true;
+            if (first[gen] == NULL)
+                first[gen] = r;
+            last[gen] = r;
         }
+        switch (r->type) {
+            case MBUF_TRACE_GEN2_DATA:
+                type_0 = true;
+                break;
+            case MTRACE_REC_DATA: /* generation 2's STRING */
+            case MTRACE_REC_STRING:
+            case MTRACE_REC_STRING_DYNAMIC:
+                sc->strings[sc->n_strings++] = sc->n_recs;
+                if (r->avail > 0) {
+                    r->raw = tvb_get_ptr(tvb, r->off + MTRACE_RECORD_HDRLEN, r->avail);
+                    r->nul = tvb_find_uint8(tvb, r->off + MTRACE_RECORD_HDRLEN, r->avail, 0);
+                    if (r->nul >= 0)
+                        r->nul -= r->off + MTRACE_RECORD_HDRLEN;
+                }
+                r->c_string = complete && r->nul == r->len - 1;
+                if (complete && r->type == MTRACE_REC_DATA) {
+                    type_1_strings |= r->c_string;
+                    type_1_packets |= !r->c_string;
+                } else if (complete) {
+                    strings++;
+                    plain_string |= !r->c_string;
+                }
+                break;
+            case MTRACE_REC_LOST:
+                if (r->len >= MTRACE_LOST_LEN && r->avail >= MTRACE_LOST_LEN)
+                    info->lost += tvb_get_ntohl(tvb, r->off + MTRACE_RECORD_HDRLEN);
+                break;
+            /* A CUT gives the length of the packet the snapshot right before
+             * it was cut from. */
+            case MTRACE_REC_CUT:
+                if (prev != NULL && r->len == MTRACE_CUT_LEN && r->avail == r->len &&
+                    (prev->type == MTRACE_REC_DATA || prev->type == MTRACE_REC_DATA_L3) &&
+                    prev->avail == prev->len) {
+                    uint32_t len = tvb_get_ntohl(tvb, r->off + MTRACE_RECORD_HDRLEN);
+
+                    if (len >= (uint32_t)snapshot_bytes(prev)) {
+                        sc->recs[sc->n_recs - 1].packet_len = len;
+                        r->cut_used = true;
+                    }
+                }
+                break;
+            case MTRACE_REC_FATE:
+                scan_fate(tvb, r);
+                if (r->fate == 0)
+                    break;
+                sc->fate_rec = r;
+                if (r->fate != MTRACE_FATE_DROPPED) {
+                    sc->n_drops = 0;
+                    break;
+                }
+                if (sc->drops == NULL)
+                    sc->drops = wmem_alloc_array(pinfo->pool, const record_t *, max);
+                sc->drops[sc->n_drops++] = r;
+                break;
+            case MTRACE_REC_FREE:
+                if (r->len >= MTRACE_FREE_HDRLEN && r->avail == r->len)
+                    sc->free_rec = r;
+                break;
+            default:
+                break;
+        }
+        sc->n_recs++;
     }
 
-    for (unsigned step = 0; step < st->n_recs && st->packet_rec == NULL; step++) {
-        const record_t *r = record_at_step(st, step);
-
-        if (is_snapshot(r) && snapshot_bytes(r) > 0)
-            st->packet_rec = r;
+    /* A type 0 record is generation 2's packet, types 2 and up exist only in
+     * generation 1; a frame of type 1 records alone is generation 2 when
+     * they are all C strings, generation 1 (packets) else. */
+    sc->generation = pref_generation != 0                ? (unsigned)pref_generation
+                     : type_0                            ? 2
+                     : gen1_type                         ? 1
+                     : type_1_strings && !type_1_packets ? 2
+                                                         : 1;
+    info->records = sc->n_recs;
+    if (sc->generation == 2) {
+        sc->newest_first = true;
+        sc->packet_rec = last[2];
+        sc->fate_rec = sc->free_rec = NULL;
+        sc->n_drops = 0;
+        info->lost = 0;
+        info->per_type[MTRACE_REC_DATA] = by_type[MBUF_TRACE_GEN2_DATA];
+        info->per_type[MTRACE_REC_STRING] = by_type[MBUF_TRACE_GEN2_STRING];
+        info->per_type[MBUF_TRACE_UNKNOWN] = sc->n_recs - by_type[0] - by_type[1];
+        return;
     }
+    /* The deployed kernels prepend each record to the trace and write it
+     * from its head: newest first. This project's kernel appends (oldest
+     * first), uses types 4 and up and sends no terminators, so a generation
+     * 1 frame is the deployed one's when its strings are all C strings. */
+    sc->newest_first = !later_type && strings > 0 && !plain_string;
+    sc->packet_rec = sc->newest_first ? last[1] : first[1];
+    for (unsigned type = 1; type <= MTRACE_REC_MAX; type++)
+        info->per_type[type] = by_type[type];
+    info->per_type[MBUF_TRACE_UNKNOWN] = by_type[0] + by_type[MTRACE_REC_MAX + 1];
 }
 
-/* The path heads the tree and the Info column, so it is collected before
- * the records are dissected, in the order the packet met the trace points:
- * enters and marks, and a leave whose enter the trace did not record (the
- * packet was in that function all the same). */
+/* The path, in the order the packet met the trace points: enters and
+ * marks, and a leave whose enter the trace did not record (the packet was
+ * in that function all the same). It walks the frame's strings in time
+ * order, which the deployed kernels write newest first, so it follows the
+ * scan; it parses each string once for the path and the tree. With a tap,
+ * it also lists the location strings. */
 static void
-build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
+build_path(tvbuff_t *tvb, packet_info *pinfo, frame_scan_t *sc, bool tapped)
 {
-    const uint8_t **open = wmem_alloc_array(pinfo->pool, const uint8_t *, st->n_recs + 1);
-    int *open_len = wmem_alloc_array(pinfo->pool, int, st->n_recs + 1);
+    const uint8_t **open = wmem_alloc_array(pinfo->pool, const uint8_t *, sc->n_strings + 1);
+    int *open_len = wmem_alloc_array(pinfo->pool, int, sc->n_strings + 1);
     unsigned n_open = 0;
+    const uint8_t *last_func = NULL;
+    int last_func_len = 0;
+    mbuf_trace_point_t *points = NULL;
 
-    for (unsigned step = 0; step < st->n_recs; step++) {
-        const record_t *r = record_at_step(st, step);
+    sc->path = wmem_strbuf_new(pinfo->pool, "");
+    if (tapped)
+        sc->info->points = points =
+            wmem_alloc_array(pinfo->pool, mbuf_trace_point_t, sc->n_strings);
+    for (unsigned i = 0; i < sc->n_strings; i++) {
+        record_t *r = &sc->recs[sc->strings[sc->newest_first ? sc->n_strings - 1 - i : i]];
         const parsed_t *p = &r->parsed;
         const uint8_t *func;
         bool on_path;
 
-        if ((r->kind != MTRACE_REC_STRING && r->kind != MTRACE_REC_STRING_DYNAMIC) ||
-            p->file_len == 0)
+        if (!is_string_kind(record_kind(sc->generation, r->type)))
+            continue;
+        parse_record_string(r);
+        if (p->file_len == 0)
             continue;
         func = r->raw + p->func_off;
         on_path = p->func_len > 0;
@@ -708,17 +666,25 @@ build_path(tvbuff_t *tvb, packet_info *pinfo, frame_state_t *st)
                 }
             }
         }
-        if (on_path)
-            add_to_path(st, func, p->func_len);
-        if (st->tap != NULL) {
-            mbuf_trace_point_t *pt = &st->points[st->tap->n_points++];
+        /* A function equal to the one just before it is collapsed. */
+        if (on_path &&
+            !(last_func_len == p->func_len && memcmp(last_func, func, p->func_len) == 0)) {
+            if (last_func != NULL)
+                wmem_strbuf_append(sc->path, PATH_SEPARATOR);
+            wmem_strbuf_append_len(sc->path, (const char *)func, p->func_len);
+            last_func = func;
+            last_func_len = p->func_len;
+        }
+        if (points != NULL) {
+            mbuf_trace_point_t *pt = &points[sc->info->n_points++];
 
-            pt->file =
-                utf8_copy(pinfo->pool, tvb, r->off + MTRACE_RECORD_HDRLEN, r->raw, p->file_len);
+            pt->file = (const char *)tvb_get_string_enc(
+                pinfo->pool, tvb, r->off + MTRACE_RECORD_HDRLEN, p->file_len, ENC_UTF_8);
             /* A leave repeats its enter: a function counts once per visit. */
             pt->func = on_path ? wmem_strndup(pinfo->pool, (const char *)func, p->func_len) : NULL;
         }
     }
+    sc->info->path = wmem_strbuf_get_str(sc->path);
 }
 
 /* The URL template filled in for the file as the trace names it (its raw
@@ -760,257 +726,55 @@ source_url(wmem_allocator_t *pool, const uint8_t *file, int len, uint32_t line)
     return wmem_strbuf_get_str(url);
 }
 
-/* STRING and STRING_DYNAMIC, and generation 2's type 1. Returns what the
- * record's label shows after "Record N, TYPE: ", or NULL when the label
- * shows no text (nobody looks). */
-static const char *
-dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r)
+/* Appends s to the label of length at, as much of it as fits. */
+static size_t
+label_add(char *label, size_t at, const char *s)
 {
-    int off = r->off + MTRACE_RECORD_HDRLEN;
-    bool complete = r->avail == r->len;
-    const uint8_t *raw = r->raw;
-    int len = r->text_len;
-    const uint8_t *nul = r->nul != NULL && r->nul < raw + len ? r->nul : NULL;
-    const parsed_t p = r->parsed;
-    const char *text = NULL, *label = NULL;
-    proto_item *pi;
+    size_t n = MIN(strlen(s), ITEM_LABEL_LENGTH - 1 - at);
 
-    if (tree == NULL)
-        return NULL;
-
-    /* Building the text and the label costs more than the rest of the
-     * record: do it only when someone looks (a visible tree: -V, the GUI) or
-     * asks (a filter, column or -e naming the field). */
-    if (proto_field_is_referenced(tree, hf_string)) {
-        text = trace_string_text(tvb, off, len, raw, pinfo);
-        pi = proto_tree_add_string(tree, hf_string, tvb, off, len, text);
-        /* Labels are shown only in a visible tree, where items are not
-         * hidden: the record's label needs the text only there. */
-        if (!proto_item_is_hidden(pi))
-            label = len == 0 ? "(empty)" : label_text(pinfo->pool, raw, len, text);
-    }
-
-    /* mbuf_trace.data is the Lua dissector's value: the string decoded as
-     * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
-     * existing filters and columns match what they matched. */
-    if (complete && proto_field_is_referenced(tree, hf_data)) {
-        int data_len = r->nul == NULL ? r->len : (int)(r->nul - raw);
-
-        pi = proto_tree_add_string(tree, hf_data, tvb, off, data_len,
-                                   string_copy(pinfo->pool, tvb, off, raw, data_len, ENC_ASCII));
-        proto_item_set_hidden(pi);
-    }
-
-    if (nul != NULL)
-        proto_tree_add_expert_format(tree, pinfo, &ei_nul_in_string, tvb, off + (int)(nul - raw), 1,
-                                     "NUL byte inside the trace string at byte %d of %d "
-                                     "(shown as \\0; the text after it is kept)",
-                                     (int)(nul - raw), len);
-
-    if (p.file_len > 0) {
-        const char *url;
-
-        add_text_item(tree, hf_file, tvb, off, raw, p.file_len, pinfo);
-        add_uint_if_wanted(tree, hf_line, tvb, off + p.line_off, p.line_len, p.line);
-        url = source_url(pinfo->pool, raw, p.file_len, p.line);
-        if (url != NULL) {
-            pi = proto_tree_add_string(tree, hf_source_url, tvb, off, p.line_off + p.line_len, url);
-            proto_item_set_generated(pi);
-            proto_item_set_url(pi);
-        }
-    }
-    if (p.func_len > 0)
-        add_text_item(tree, hf_func, tvb, off + p.func_off, raw + p.func_off, p.func_len, pinfo);
-    if (p.arg_off >= 0)
-        add_text_item(tree, hf_arg, tvb, off + p.arg_off, raw + p.arg_off, p.arg_len, pinfo);
-    if (p.event != EVENT_NONE) {
-        pi = add_uint_if_wanted(tree, hf_event, tvb,
-                                off + (p.sign_off >= 0 ? p.sign_off : p.func_off),
-                                p.sign_off >= 0 ? 1 : 0, p.event);
-        proto_item_set_generated(pi);
-    }
-    if (p.text_off >= 0 && proto_field_is_referenced(tree, hf_text)) {
-        /* All of a string without a location is text: the String item
-         * shows it already. */
-        if (p.text_off > 0 || text == NULL)
-            text = trace_string_text(tvb, off + p.text_off, p.text_len, raw + p.text_off, pinfo);
-        pi = proto_tree_add_string(tree, hf_text, tvb, off + p.text_off, p.text_len, text);
-        if (p.file_len == 0)
-            proto_item_set_hidden(pi);
-    }
-    return label;
-}
-
-/* DATA and DATA_L3: the packet as it was at the trace point, each in the
- * record's own subtree. */
-static void
-dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
-                 const record_t *r, frame_state_t *st)
-{
-    int off = r->off + MTRACE_RECORD_HDRLEN;
-    int len = r->avail, declared_len = r->len;
-    uint32_t ethertype = 0;
-    tvbuff_t *snap_tvb;
-    bool is_packet = r == st->packet_rec;
-    uint32_t saved_in_error_pkt;
-
-    proto_item_append_text(rec_item, ":");
-    if (r->kind == MTRACE_REC_DATA_L3) {
-        proto_tree_add_item_ret_uint(tree, hf_ethertype, tvb, off, MTRACE_DATA_L3_HDRLEN,
-                                     ENC_BIG_ENDIAN, &ethertype);
-        off += MTRACE_DATA_L3_HDRLEN;
-        len -= MTRACE_DATA_L3_HDRLEN;
-        declared_len -= MTRACE_DATA_L3_HDRLEN;
-        proto_item_append_text(rec_item, " %s (0x%04x),",
-                               val_to_str_const(ethertype, etype_vals, "unknown ethertype"),
-                               ethertype);
-    }
-    proto_item_append_text(rec_item, " %d-byte snapshot", declared_len);
-    if (r->packet_len > (uint32_t)declared_len)
-        proto_item_append_text(rec_item, " of a %u-byte packet", r->packet_len);
-    st->snapshots++;
-    if (len == 0) {
-        /* An FT_BYTES item of length 0 would read "<MISSING>". */
-        proto_tree_add_bytes_format_value(tree, hf_packet, tvb, off, 0, NULL, "(empty)");
-        return;
-    }
-    proto_tree_add_item(tree, hf_packet, tvb, off, len, ENC_NA);
-
-    /* A snapshot the kernel cut short is shown the way Wireshark shows a
-     * packet cut by a capture's snapshot length: its own bytes, the packet's
-     * real length as the reported length. A subset of the frame cannot do
-     * that: tvb_new_subset_length_caplen() keeps the subset's contained
-     * length within the frame, so reading past the cut would raise
-     * ContainedBoundsError (malformed), not BoundsError (short). Hence a copy
-     * of the bytes, living as long as the packet's dissection. */
-    if (r->packet_len > (uint32_t)len) {
-        snap_tvb = tvb_new_child_real_data(tvb, tvb_memdup(pinfo->pool, tvb, off, len), len,
-                                           (int)MIN(r->packet_len, (uint32_t)G_MAXINT));
-        add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
-    } else {
-        snap_tvb = tvb_new_subset_length(tvb, off, len);
-    }
-
-    /* The packet's first snapshot in time is the packet itself: it alone
-     * gives the row its Info and addresses. The others are copies of it taken
-     * at other points of the stack: dissect them the way Wireshark dissects
-     * the packet quoted in an ICMP error, so TCP does no sequence analysis or
-     * reassembly on them (packet.c, call_dissector_work_error). */
-    saved_in_error_pkt = pinfo->flags.in_error_pkt;
-    if (!is_packet && !pref_analyze_snapshots)
-        pinfo->flags.in_error_pkt = true;
-    if (is_packet) {
-        col_set_writable(pinfo->cinfo, -1, true);
-        col_clear(pinfo->cinfo, COL_INFO);
-    }
-
-    TRY
-    {
-        if (r->kind == MTRACE_REC_DATA)
-            call_dissector(eth_handle, snap_tvb, pinfo, tree);
-        else if (!dissector_try_uint(ethertype_table, ethertype, snap_tvb, pinfo, tree))
-            call_data_dissector(snap_tvb, pinfo, tree);
-    }
-    /* BoundsError too: a cut snapshot ends the dissection of that snapshot,
-     * not of the frame, whose next records are all there. */
-    CATCH_BOUNDS_ERRORS
-    {
-        show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
-    }
-    CATCH(ReassemblyError)
-    {
-        show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
-    }
-    ENDTRY;
-    pinfo->flags.in_error_pkt = saved_in_error_pkt;
-
-    if (is_packet) {
-        const char *info = col_get_text(pinfo->cinfo, COL_INFO);
-
-        st->summary = info != NULL ? g_strchomp(wmem_strdup(pinfo->pool, info)) : NULL;
-        col_set_writable(pinfo->cinfo, -1, false);
-        copy_address_wmem(pinfo->pool, &st->first_src, &pinfo->src);
-        copy_address_wmem(pinfo->pool, &st->first_dst, &pinfo->dst);
-    }
-}
-
-static void
-dissect_time(tvbuff_t *tvb, proto_item *rec_item, int off, frame_state_t *st)
-{
-    uint64_t ns = tvb_get_ntoh64(tvb, off);
-
-    st->time_pending = true;
-    st->pending_time.secs = (time_t)(ns / 1000000000);
-    st->pending_time.nsecs = (int)(ns % 1000000000);
-    st->pending_time_off = off;
-    st->pending_time_item = rec_item;
-    proto_item_append_text(rec_item, ": %" PRIu64 ".%09u s since mtrace_start", ns / 1000000000,
-                           (unsigned)(ns % 1000000000));
-}
-
-/* The pending TIME stamps the record that follows it. */
-static void
-stamp_record(tvbuff_t *tvb, proto_tree *tree, frame_state_t *st)
-{
-    proto_item *pi;
-
-    if (proto_field_is_referenced(tree, hf_time)) {
-        pi = proto_tree_add_time(tree, hf_time, tvb, st->pending_time_off, MTRACE_TIME_LEN,
-                                 &st->pending_time);
-        proto_item_set_generated(pi);
-    }
-    if (st->have_stamp && proto_field_is_referenced(tree, hf_time_delta)) {
-        nstime_t delta;
-
-        nstime_delta(&delta, &st->pending_time, &st->last_stamp);
-        pi = proto_tree_add_time(tree, hf_time_delta, tvb, st->pending_time_off, MTRACE_TIME_LEN,
-                                 &delta);
-        proto_item_set_generated(pi);
-    }
-    st->last_stamp = st->pending_time;
-    st->have_stamp = true;
-    st->time_pending = false;
-}
-
-static void
-flag_unused_time(packet_info *pinfo, frame_state_t *st)
-{
-    if (!st->time_pending)
-        return;
-    expert_add_info(pinfo, st->pending_time_item, &ei_time_unused);
-    st->time_pending = false;
+    memcpy(label + at, s, n);
+    label[at + n] = '\0';
+    return at + n;
 }
 
 /* "Record N, TYPE" or, newest first, "Record N (step S), TYPE", and ": TEXT"
- * when there is one: one formatting per record, and none where labels are
- * not shown (an invisible tree hides its items). A label longer than
- * Wireshark's ITEM_LABEL_LENGTH is cut: proto_item_set_text would mark that
- * with "[truncated]", the append that labels have always used cuts
- * silently, so a text that may not fit is still appended. */
-#define LABEL_PREFIX_MAX ((int)sizeof("Record 65535 (step 65535), STRING_DYNAMIC: ") - 1)
+ * when there is one, cut at Wireshark's ITEM_LABEL_LENGTH without a mark as
+ * labels have always been. None where labels are not shown (an invisible
+ * tree hides its items). Every record of a visible tree has one, and 4.0's
+ * tshark makes the tree visible even for -T fields: the label is put
+ * together here and set as one "%s", which costs a third of having
+ * proto_item_set_text() format its parts. */
 static void
-set_record_label(proto_item *rec_item, const frame_state_t *st, const record_t *r, unsigned number,
-                 unsigned step, const char *text)
+set_record_label(proto_item *rec_item, const frame_scan_t *sc, const record_t *r, uint8_t kind,
+                 unsigned number, unsigned step, const char *text)
 {
-    char unknown[sizeof("type 65535")];
-    const char *sep = ": ", *name = unknown;
+    char label[ITEM_LABEL_LENGTH], num[sizeof("65535")];
+    size_t at;
 
     if (rec_item == NULL || proto_item_is_hidden(rec_item))
         return;
-    if (r->kind == MBUF_TRACE_UNKNOWN)
-        snprintf(unknown, sizeof(unknown), "type %u", r->type);
-    else
-        name = val_to_str_const(r->kind, mbuf_trace_record_type_vals, "?");
-    if (text == NULL || (int)strlen(text) >= ITEM_LABEL_LENGTH - 1 - LABEL_PREFIX_MAX)
-        sep = "";
-    if (st->newest_first)
-        proto_item_set_text(rec_item, "Record %u (step %u), %s%s%s", number, step, name, sep,
-                            *sep != '\0' ? text : "");
-    else
-        proto_item_set_text(rec_item, "Record %u, %s%s%s", number, name, sep,
-                            *sep != '\0' ? text : "");
-    if (text != NULL && *sep == '\0')
-        proto_item_append_text(rec_item, ": %s", text);
+    uint32_to_str_buf(number, num, sizeof(num));
+    at = label_add(label, 0, "Record ");
+    at = label_add(label, at, num);
+    if (sc->newest_first) {
+        uint32_to_str_buf(step, num, sizeof(num));
+        at = label_add(label, at, " (step ");
+        at = label_add(label, at, num);
+        at = label_add(label, at, ")");
+    }
+    if (kind == MBUF_TRACE_UNKNOWN) {
+        uint32_to_str_buf(r->type, num, sizeof(num));
+        at = label_add(label, at, ", type ");
+        at = label_add(label, at, num);
+    } else {
+        at = label_add(label, at, ", ");
+        at = label_add(label, at, val_to_str_const(kind, mbuf_trace_record_type_vals, "?"));
+    }
+    if (text != NULL) {
+        at = label_add(label, at, ": ");
+        label_add(label, at, text);
+    }
+    proto_item_set_text(rec_item, "%s", label);
 }
 
 /* pf's reasons are 700 + PFRES_*: their value is the rule, their detail
@@ -1083,7 +847,7 @@ free_func(tvbuff_t *tvb, packet_info *pinfo, const record_t *r)
  * udp_input", ... NULL for a frame that says nothing of it (the deployed
  * kernels'). */
 static const char *
-fate_summary(tvbuff_t *tvb, packet_info *pinfo, const frame_state_t *st)
+fate_summary(tvbuff_t *tvb, packet_info *pinfo, const frame_scan_t *st)
 {
     wmem_strbuf_t *buf;
     const char *func;
@@ -1109,6 +873,217 @@ fate_summary(tvbuff_t *tvb, packet_info *pinfo, const frame_state_t *st)
         describe_fate(buf, tvb, pinfo, st->drops[i]);
     }
     return wmem_strbuf_get_str(buf);
+}
+
+/* STRING and STRING_DYNAMIC, and generation 2's type 1. Returns what the
+ * record's label shows after "Record N, TYPE: " when labelled (the tree is
+ * visible), else NULL. */
+static const char *
+dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t *r,
+               bool labelled)
+{
+    int off = r->off + MTRACE_RECORD_HDRLEN;
+    int len = r->text_len;
+    const parsed_t *p = &r->parsed;
+    const char *text = NULL;
+    proto_item *pi;
+
+    if (tree == NULL)
+        return NULL;
+
+    add_trace_text(tree, hf_string, tvb, off, len, r->nul >= 0 && r->nul < len, pinfo,
+                   labelled ? &text : NULL);
+
+    /* mbuf_trace.data is the Lua dissector's value: the string decoded as
+     * ASCII (each byte >= 0x80 a U+FFFD) up to its first NUL, so that
+     * existing filters and columns match what they matched. */
+    if (r->avail == r->len) {
+        pi = mbuf_trace_add_text(tree, hf_data, tvb, off, r->nul >= 0 ? r->nul : r->len, ENC_ASCII);
+        proto_item_set_hidden(pi);
+    }
+
+    if (r->nul >= 0 && r->nul < len)
+        proto_tree_add_expert_format(tree, pinfo, &ei_nul_in_string, tvb, off + r->nul, 1,
+                                     "NUL byte inside the trace string at byte %d of %d "
+                                     "(shown as \\0; the text after it is kept)",
+                                     r->nul, len);
+
+    if (p->file_len > 0) {
+        mbuf_trace_add_text(tree, hf_file, tvb, off, p->file_len, ENC_UTF_8);
+        proto_tree_add_uint(tree, hf_line, tvb, off + p->line_off, p->line_len, p->line);
+        if (proto_field_is_referenced(tree, hf_source_url)) {
+            const char *url = source_url(pinfo->pool, r->raw, p->file_len, p->line);
+
+            if (url != NULL) {
+                pi = proto_tree_add_string(tree, hf_source_url, tvb, off, p->line_off + p->line_len,
+                                           url);
+                proto_item_set_generated(pi);
+                proto_item_set_url(pi);
+            }
+        }
+    }
+    if (p->func_len > 0)
+        mbuf_trace_add_text(tree, hf_func, tvb, off + p->func_off, p->func_len, ENC_UTF_8);
+    if (p->arg_off >= 0)
+        mbuf_trace_add_text(tree, hf_arg, tvb, off + p->arg_off, p->arg_len, ENC_UTF_8);
+    if (p->event != EVENT_NONE) {
+        pi = proto_tree_add_uint(tree, hf_event, tvb,
+                                 off + (p->sign_off >= 0 ? p->sign_off : p->func_off),
+                                 p->sign_off >= 0 ? 1 : 0, p->event);
+        proto_item_set_generated(pi);
+    }
+    if (p->text_off >= 0) {
+        /* All of a string without a location is text: the String item
+         * shows it already. */
+        pi = add_trace_text(tree, hf_text, tvb, off + p->text_off, p->text_len,
+                            r->nul >= p->text_off && r->nul < len, pinfo, NULL);
+        if (p->file_len == 0)
+            proto_item_set_hidden(pi);
+    }
+    if (!labelled)
+        return NULL;
+    return len == 0 ? "(empty)" : label_text(pinfo->pool, r->raw, len, text);
+}
+
+/* DATA and DATA_L3: the packet as it was at the trace point, each in the
+ * record's own subtree. */
+static void
+dissect_snapshot(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *rec_item,
+                 const record_t *r, const frame_scan_t *sc, tree_pass_t *tp)
+{
+    int off = r->off + MTRACE_RECORD_HDRLEN;
+    int len = r->avail, declared_len = r->len;
+    uint32_t ethertype = 0;
+    tvbuff_t *snap_tvb;
+    bool is_packet = r == sc->packet_rec;
+    uint32_t saved_in_error_pkt;
+
+    proto_item_append_text(rec_item, ":");
+    if (r->type == MTRACE_REC_DATA_L3) {
+        proto_tree_add_item_ret_uint(tree, hf_ethertype, tvb, off, MTRACE_DATA_L3_HDRLEN,
+                                     ENC_BIG_ENDIAN, &ethertype);
+        off += MTRACE_DATA_L3_HDRLEN;
+        len -= MTRACE_DATA_L3_HDRLEN;
+        declared_len -= MTRACE_DATA_L3_HDRLEN;
+        proto_item_append_text(rec_item, " %s (0x%04x),",
+                               val_to_str_const(ethertype, etype_vals, "unknown ethertype"),
+                               ethertype);
+    }
+    proto_item_append_text(rec_item, " %d-byte snapshot", declared_len);
+    if (r->packet_len > (uint32_t)declared_len)
+        proto_item_append_text(rec_item, " of a %u-byte packet", r->packet_len);
+    tp->snapshots++;
+    if (len == 0) {
+        /* An FT_BYTES item of length 0 would read "<MISSING>". */
+        proto_tree_add_bytes_format_value(tree, hf_packet, tvb, off, 0, NULL, "(empty)");
+        return;
+    }
+    proto_tree_add_item(tree, hf_packet, tvb, off, len, ENC_NA);
+
+    /* A snapshot the kernel cut short is shown the way Wireshark shows a
+     * packet cut by a capture's snapshot length: its own bytes, the packet's
+     * real length as the reported length. A subset of the frame cannot do
+     * that: tvb_new_subset_length_caplen() keeps the subset's contained
+     * length within the frame, so reading past the cut would raise
+     * ContainedBoundsError (malformed), not BoundsError (short). Hence a copy
+     * of the snapshot's bytes, living as long as the packet's dissection. */
+    if (r->packet_len > (uint32_t)len) {
+        snap_tvb = tvb_new_child_real_data(tvb, tvb_memdup(pinfo->pool, tvb, off, len), len,
+                                           (int)MIN(r->packet_len, (uint32_t)G_MAXINT));
+        add_new_data_source(pinfo, snap_tvb, "Cut snapshot");
+    } else {
+        snap_tvb = tvb_new_subset_length(tvb, off, len);
+    }
+
+    /* The packet's first snapshot in time is the packet itself: it alone
+     * gives the row its Protocol, Info and addresses. The others are copies
+     * of it taken at other points of the stack: dissect them the way
+     * Wireshark dissects the packet quoted in an ICMP error, so TCP does no
+     * sequence analysis or reassembly on them (packet.c,
+     * call_dissector_work_error). */
+    saved_in_error_pkt = pinfo->flags.in_error_pkt;
+    if (!is_packet && !pref_analyze_snapshots)
+        pinfo->flags.in_error_pkt = true;
+    if (is_packet) {
+        col_set_writable(pinfo->cinfo, -1, true);
+        col_clear(pinfo->cinfo, COL_INFO);
+    }
+
+    TRY
+    {
+        if (r->type != MTRACE_REC_DATA_L3)
+            call_dissector(eth_handle, snap_tvb, pinfo, tree);
+        else if (!dissector_try_uint(ethertype_table, ethertype, snap_tvb, pinfo, tree))
+            call_data_dissector(snap_tvb, pinfo, tree);
+    }
+    /* BoundsError too: a cut snapshot ends the dissection of that snapshot,
+     * not of the frame, whose next records are all there. */
+    CATCH_BOUNDS_ERRORS
+    {
+        show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    CATCH(ReassemblyError)
+    {
+        show_exception(snap_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    pinfo->flags.in_error_pkt = saved_in_error_pkt;
+
+    if (is_packet) {
+        const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+        const char *protocol = col_get_text(pinfo->cinfo, COL_PROTOCOL);
+
+        tp->summary = info != NULL ? g_strchomp(wmem_strdup(pinfo->pool, info)) : NULL;
+        tp->protocol = protocol != NULL ? wmem_strdup(pinfo->pool, protocol) : NULL;
+        col_set_writable(pinfo->cinfo, -1, false);
+        copy_address_wmem(pinfo->pool, &tp->first_src, &pinfo->src);
+        copy_address_wmem(pinfo->pool, &tp->first_dst, &pinfo->dst);
+    }
+}
+
+static void
+dissect_time(tvbuff_t *tvb, proto_item *rec_item, int off, tree_pass_t *tp)
+{
+    uint64_t ns = tvb_get_ntoh64(tvb, off);
+
+    tp->time_pending = true;
+    tp->pending_time.secs = (time_t)(ns / 1000000000);
+    tp->pending_time.nsecs = (int)(ns % 1000000000);
+    tp->pending_time_off = off;
+    tp->pending_time_item = rec_item;
+    proto_item_append_text(rec_item, ": %" PRIu64 ".%09u s since mtrace_start", ns / 1000000000,
+                           (unsigned)(ns % 1000000000));
+}
+
+/* The pending TIME stamps the record that follows it. */
+static void
+stamp_record(tvbuff_t *tvb, proto_tree *tree, tree_pass_t *tp)
+{
+    proto_item *pi;
+
+    pi = proto_tree_add_item(tree, hf_time, tvb, tp->pending_time_off, MTRACE_TIME_LEN,
+                             ENC_TIME_NSECS | ENC_BIG_ENDIAN);
+    proto_item_set_generated(pi);
+    if (tp->have_stamp) {
+        nstime_t delta;
+
+        nstime_delta(&delta, &tp->pending_time, &tp->last_stamp);
+        pi = proto_tree_add_time(tree, hf_time_delta, tvb, tp->pending_time_off, MTRACE_TIME_LEN,
+                                 &delta);
+        proto_item_set_generated(pi);
+    }
+    tp->last_stamp = tp->pending_time;
+    tp->have_stamp = true;
+    tp->time_pending = false;
+}
+
+static void
+flag_unused_time(packet_info *pinfo, tree_pass_t *tp)
+{
+    if (!tp->time_pending)
+        return;
+    expert_add_info(pinfo, tp->pending_time_item, &ei_time_unused);
+    tp->time_pending = false;
 }
 
 /* FATE: what became of the packet, and why. */
@@ -1192,51 +1167,40 @@ dissect_free(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const record_t
     return format_text(pinfo->pool, site, strlen(site));
 }
 
+/* The tree pass, for one record: its subtree, its checks, and for a
+ * snapshot its dissection. */
 static void
 dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned number,
-                   frame_state_t *st)
+                   const frame_scan_t *sc, tree_pass_t *tp)
 {
-    const record_t *r = &st->recs[number - 1];
+    const record_t *r = &sc->recs[number - 1];
+    uint8_t kind = record_kind(sc->generation, r->type);
     int off = r->off + MTRACE_RECORD_HDRLEN;
-    unsigned step = st->newest_first ? st->n_recs - number + 1 : number;
-    proto_item *rec_item, *len_item = NULL, *type_item = NULL, *pi;
+    unsigned step = sc->newest_first ? sc->n_recs - number + 1 : number;
+    proto_item *rec_item, *len_item, *type_item, *pi;
     proto_tree *rec_tree;
-    const record_size_t *size = r->kind != MBUF_TRACE_UNKNOWN ? &record_sizes[r->kind] : NULL;
-    bool labelled_later = r->kind == MTRACE_REC_STRING || r->kind == MTRACE_REC_STRING_DYNAMIC ||
-                          r->kind == MTRACE_REC_FATE || r->kind == MTRACE_REC_FREE;
-    /* Length and type are checked for the fixed-size and unknown types. */
-    bool header_checked = size == NULL || size->min > 0;
+    const record_size_t *size = kind != MBUF_TRACE_UNKNOWN ? &record_sizes[kind] : NULL;
+    bool labelled_later =
+        is_string_kind(kind) || kind == MTRACE_REC_FATE || kind == MTRACE_REC_FREE;
     bool whole;
 
     rec_item =
         proto_tree_add_item(tree, hf_record, tvb, r->off, MTRACE_RECORD_HDRLEN + r->avail, ENC_NA);
     /* A label with text is written once, with its text, below. */
     if (!labelled_later)
-        set_record_label(rec_item, st, r, number, step, NULL);
+        set_record_label(rec_item, sc, r, kind, number, step, NULL);
     rec_tree = proto_item_add_subtree(rec_item, ett_record);
-    if (st->want_index) {
-        pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
-        proto_item_set_generated(pi);
-    }
-    if (st->want_step) {
-        pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
-        proto_item_set_generated(pi);
-    }
-    /* The header's values, read once by scan_records(). The checks below
-     * point expert items at them. */
-    if (st->want_length || header_checked)
-        len_item =
-            proto_tree_add_uint(rec_tree, hf_record_length, tvb, r->off, 2, (uint32_t)r->len);
-    if (st->want_type || header_checked)
-        type_item = proto_tree_add_uint(rec_tree, st->type_hf, tvb, r->off + 2, 2, r->type);
+    pi = proto_tree_add_uint(rec_tree, hf_record_index, tvb, r->off, 0, number);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_uint(rec_tree, hf_record_step, tvb, r->off, 0, step);
+    proto_item_set_generated(pi);
+    len_item = proto_tree_add_item(rec_tree, hf_record_length, tvb, r->off, 2, ENC_BIG_ENDIAN);
+    type_item = proto_tree_add_item(rec_tree, tp->type_hf, tvb, r->off + 2, 2, ENC_BIG_ENDIAN);
 
-    if (st->tap != NULL)
-        st->tap->per_type[r->kind]++;
-
-    if (r->kind == MTRACE_REC_TIME)
-        flag_unused_time(pinfo, st);
-    else if (st->time_pending)
-        stamp_record(tvb, rec_tree, st);
+    if (kind == MTRACE_REC_TIME)
+        flag_unused_time(pinfo, tp);
+    else if (tp->time_pending)
+        stamp_record(tvb, rec_tree, tp);
 
     if (r->avail != r->len)
         expert_add_info_format(pinfo, rec_item, &ei_truncated,
@@ -1254,22 +1218,23 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
         whole = r->avail >= size->min && r->len >= size->min;
     }
 
-    switch (r->kind) {
+    switch (kind) {
         case MTRACE_REC_DATA:
-            dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
+            dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, sc, tp);
             break;
         case MTRACE_REC_STRING:
         case MTRACE_REC_STRING_DYNAMIC:
-            set_record_label(rec_item, st, r, number, step,
-                             dissect_string(tvb, pinfo, rec_tree, r));
+            set_record_label(rec_item, sc, r, kind, number, step,
+                             dissect_string(tvb, pinfo, rec_tree, r,
+                                            rec_item != NULL && !proto_item_is_hidden(rec_item)));
             break;
         case MTRACE_REC_DATA_L3:
             if (whole)
-                dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, st);
+                dissect_snapshot(tvb, pinfo, rec_tree, rec_item, r, sc, tp);
             break;
         case MTRACE_REC_TIME:
             if (whole)
-                dissect_time(tvb, rec_item, off, st);
+                dissect_time(tvb, rec_item, off, tp);
             break;
         case MTRACE_REC_LOST:
             if (whole) {
@@ -1280,7 +1245,6 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
                 expert_add_info_format(pinfo, pi, &ei_lost,
                                        "The kernel could not store %u records of this trace", lost);
                 proto_item_append_text(rec_item, ": %u records lost", lost);
-                st->lost += lost;
             }
             break;
         case MTRACE_REC_CUT:
@@ -1296,11 +1260,11 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
             }
             break;
         case MTRACE_REC_FATE:
-            set_record_label(rec_item, st, r, number, step,
+            set_record_label(rec_item, sc, r, kind, number, step,
                              whole ? dissect_fate(tvb, pinfo, rec_tree, r) : NULL);
             break;
         case MTRACE_REC_FREE:
-            set_record_label(rec_item, st, r, number, step,
+            set_record_label(rec_item, sc, r, kind, number, step,
                              whole ? dissect_free(tvb, pinfo, rec_tree, r) : NULL);
             break;
         default:
@@ -1310,32 +1274,39 @@ dissect_one_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned
     }
 }
 
-/* Info: what the packet is (its first snapshot's summary), then where it
- * went (the path) and what became of it, or, in the deployed kernels'
- * frames, which do not say, how many records and snapshots it has.
- * Written last, over what the snapshots' dissectors left (only the
- * packet's own snapshot runs with the columns writable), and after clearing
- * the fences: a dissector of that snapshot may set one (tunnels, ICMP
- * errors), which would keep its text ahead of ours. */
+/* The columns, written last, over what the snapshots' dissectors left (only
+ * the packet's own snapshot runs with the columns writable), and after
+ * clearing the fences: a dissector of that snapshot may set one (tunnels,
+ * ICMP errors), which would keep its text ahead of ours. As for an
+ * encapsulation, Protocol is the packet's: the innermost protocol of its
+ * first snapshot's dissection, mbuf_trace when it has none. Info is what the
+ * packet is (that snapshot's Info), then what the trace says: where it went
+ * (the path) and what became of it, or, in the deployed kernels' frames,
+ * which do not say, how many records and snapshots it has. */
 static void
-set_columns(packet_info *pinfo, unsigned records, frame_state_t *st, const char *fate)
+set_columns(packet_info *pinfo, const frame_scan_t *sc, const tree_pass_t *tp, const char *fate)
 {
+    unsigned records = sc->n_recs;
+
     col_clear_fence(pinfo->cinfo, COL_PROTOCOL);
     col_clear_fence(pinfo->cinfo, COL_INFO);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
+    if (tp->protocol != NULL && tp->protocol[0] != '\0')
+        col_add_str(pinfo->cinfo, COL_PROTOCOL, tp->protocol);
+    else
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
     col_clear(pinfo->cinfo, COL_INFO);
-    if (st->summary != NULL && st->summary[0] != '\0')
-        col_add_str(pinfo->cinfo, COL_INFO, st->summary);
-    if (wmem_strbuf_get_len(st->path) > 0)
-        col_append_sep_str(pinfo->cinfo, COL_INFO, INFO_SEPARATOR, wmem_strbuf_get_str(st->path));
+    if (tp->summary != NULL && tp->summary[0] != '\0')
+        col_add_str(pinfo->cinfo, COL_INFO, tp->summary);
+    if (sc->path != NULL && wmem_strbuf_get_len(sc->path) > 0)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, INFO_SEPARATOR, wmem_strbuf_get_str(sc->path));
     if (fate != NULL)
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%s", fate);
     else
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u record%s, %u snapshot%s", records,
-                            plurality(records, "", "s"), st->snapshots,
-                            plurality(st->snapshots, "", "s"));
-    if (st->lost > 0)
-        col_append_fstr(pinfo->cinfo, COL_INFO, ", LOST %u", st->lost);
+                            plurality(records, "", "s"), tp->snapshots,
+                            plurality(tp->snapshots, "", "s"));
+    if (sc->info != NULL && sc->info->lost > 0)
+        col_append_fstr(pinfo->cinfo, COL_INFO, ", LOST %u", sc->info->lost);
     col_append_str(pinfo->cinfo, COL_INFO, "]");
 }
 
@@ -1345,13 +1316,14 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     int frame_len = tvb_captured_length(tvb);
     proto_item *ti, *count_item, *pi;
     proto_tree *mt_tree;
-    frame_state_t st = { 0 };
+    frame_scan_t sc = { 0 };
+    tree_pass_t tp = { 0 };
+    bool tapped = have_tap_listener(mbuf_trace_tap);
     uint32_t count = 0;
-    const char *fate;
+    const char *fate = NULL;
     int end;
 
-    st.path = wmem_strbuf_new(pinfo->pool, "");
-
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "mbuf_trace");
     ti = proto_tree_add_item(tree, proto_mbuf_trace, tvb, 0, -1, ENC_NA);
     mt_tree = proto_item_add_subtree(ti, ett_mbuf_trace);
 
@@ -1359,97 +1331,88 @@ dissect_mbuf_trace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, 0, frame_len,
                                      "Frame of %d byte%s: too short for the record count",
                                      frame_len, plurality(frame_len, "", "s"));
-        set_columns(pinfo, 0, &st, NULL);
+        set_columns(pinfo, &sc, &tp, NULL);
         return frame_len;
     }
     count_item = proto_tree_add_item_ret_uint(mt_tree, hf_count, tvb, 0, MTRACE_FRAME_HDRLEN,
                                               ENC_BIG_ENDIAN, &count);
-    scan_records(tvb, pinfo, count, &st);
-    if (have_tap_listener(mbuf_trace_tap)) {
-        st.tap = wmem_new0(pinfo->pool, mbuf_trace_tap_info_t);
-        st.points = wmem_alloc_array(pinfo->pool, mbuf_trace_point_t, st.n_recs);
-        st.tap->points = st.points;
-    }
-    build_path(tvb, pinfo, &st);
-    st.type_hf = st.generation == 2 ? hf_record_type_gen2 : hf_record_type;
-    st.want_index = proto_field_is_referenced(mt_tree, hf_record_index);
-    st.want_step = proto_field_is_referenced(mt_tree, hf_record_step);
-    st.want_length = proto_field_is_referenced(mt_tree, hf_record_length);
-    st.want_type = proto_field_is_referenced(mt_tree, st.type_hf);
+    sc.info = wmem_new0(pinfo->pool, mbuf_trace_tap_info_t);
+    scan_records(tvb, pinfo, count, &sc);
+    build_path(tvb, pinfo, &sc, tapped);
+    tp.type_hf = sc.generation == 2 ? hf_record_type_gen2 : hf_record_type;
 
-    pi = add_uint_if_wanted(mt_tree, hf_generation, tvb, 0, 0, st.generation);
+    pi = proto_tree_add_uint(mt_tree, hf_generation, tvb, 0, 0, sc.generation);
     proto_item_set_generated(pi);
     if (pref_generation != 0)
         proto_item_append_text(pi, " (set by preference)");
-    if (proto_field_is_referenced(mt_tree, hf_newest_first)) {
-        pi = proto_tree_add_boolean(mt_tree, hf_newest_first, tvb, 0, 0, st.newest_first);
+    pi = proto_tree_add_boolean(mt_tree, hf_newest_first, tvb, 0, 0, sc.newest_first);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, sc.info->path);
+    proto_item_set_generated(pi);
+    sc.info->says_fate = sc.fate_rec != NULL || sc.free_rec != NULL;
+    sc.info->fate = sc.fate_rec != NULL ? sc.fate_rec->fate : 0;
+    if (sc.info->says_fate) {
+        /* The fate as a person reads it: in the Info column and the item's
+         * label, the item's value being its kind. */
+        if (pinfo->cinfo != NULL || (ti != NULL && !proto_item_is_hidden(ti)))
+            fate = fate_summary(tvb, pinfo, &sc);
+        pi = proto_tree_add_string(
+            mt_tree, hf_fate, tvb, 0, 0,
+            sc.fate_rec != NULL
+                ? val_to_str_const(sc.fate_rec->fate, mbuf_trace_fate_vals, "unknown")
+                : "unknown");
+        if (fate != NULL)
+            proto_item_set_text(pi, "Fate: %s", fate);
         proto_item_set_generated(pi);
     }
-    if (proto_field_is_referenced(mt_tree, hf_path)) {
-        pi = proto_tree_add_string(mt_tree, hf_path, tvb, 0, 0, wmem_strbuf_get_str(st.path));
-        proto_item_set_generated(pi);
-    }
-    fate = fate_summary(tvb, pinfo, &st);
-    if (fate != NULL) {
-        const char *kind = st.fate_rec != NULL ? val_to_str_const(st.fate_rec->fate,
-                                                                  mbuf_trace_fate_vals, "unknown")
-                                               : "unknown";
 
-        pi = proto_tree_add_string(mt_tree, hf_fate, tvb, 0, 0, kind);
-        proto_item_set_text(pi, "Fate: %s", fate);
-        proto_item_set_generated(pi);
-    }
-
-    /* Sub-dissectors must not take over the columns: Info is ours, and only
-     * the packet's own snapshot gives Src/Dst (restored below). */
+    /* Sub-dissectors must not take over the columns: they are ours, and
+     * only the packet's own snapshot gives Src/Dst (restored below). */
     col_set_writable(pinfo->cinfo, -1, false);
-    for (unsigned number = 1; number <= st.n_recs; number++)
-        dissect_one_record(tvb, pinfo, mt_tree, number, &st);
+    for (unsigned number = 1; number <= sc.n_recs; number++)
+        dissect_one_record(tvb, pinfo, mt_tree, number, &sc, &tp);
     col_set_writable(pinfo->cinfo, -1, true);
-    flag_unused_time(pinfo, &st);
+    flag_unused_time(pinfo, &tp);
 
-    end = st.n_recs > 0
-              ? st.recs[st.n_recs - 1].off + MTRACE_RECORD_HDRLEN + st.recs[st.n_recs - 1].avail
-              : 2;
-    if (st.n_recs < count && end == frame_len)
+    end = sc.n_recs > 0
+              ? sc.recs[sc.n_recs - 1].off + MTRACE_RECORD_HDRLEN + sc.recs[sc.n_recs - 1].avail
+              : MTRACE_FRAME_HDRLEN;
+    if (sc.n_recs < count && end == frame_len)
         expert_add_info_format(pinfo, count_item, &ei_count_mismatch,
-                               "Count says %u records, the frame ends after %u", count, st.n_recs);
-    else if (st.n_recs < count)
+                               "Count says %u records, the frame ends after %u", count, sc.n_recs);
+    else if (sc.n_recs < count)
         proto_tree_add_expert_format(mt_tree, pinfo, &ei_truncated, tvb, end, frame_len - end,
-                                     "Record %u truncated: %d of the 4 header bytes", st.n_recs + 1,
+                                     "Record %u truncated: %d of the 4 header bytes", sc.n_recs + 1,
                                      frame_len - end);
     else if (end < frame_len)
         proto_tree_add_expert_format(mt_tree, pinfo, &ei_trailing, tvb, end, frame_len - end,
                                      "%d trailing bytes after the %u records", frame_len - end,
                                      count);
 
-    proto_item_append_text(ti, ", %u record%s, %u snapshot%s", st.n_recs,
-                           plurality(st.n_recs, "", "s"), st.snapshots,
-                           plurality(st.snapshots, "", "s"));
+    proto_item_append_text(ti, ", %u record%s, %u snapshot%s", sc.n_recs,
+                           plurality(sc.n_recs, "", "s"), tp.snapshots,
+                           plurality(tp.snapshots, "", "s"));
 
-    if (st.packet_rec != NULL) {
-        copy_address_shallow(&pinfo->src, &st.first_src);
-        copy_address_shallow(&pinfo->dst, &st.first_dst);
+    if (sc.packet_rec != NULL) {
+        copy_address_shallow(&pinfo->src, &tp.first_src);
+        copy_address_shallow(&pinfo->dst, &tp.first_dst);
     }
-    set_columns(pinfo, st.n_recs, &st, fate);
+    set_columns(pinfo, &sc, &tp, fate);
 
-    if (st.tap != NULL) {
-        st.tap->records = st.n_recs;
-        st.tap->lost = st.lost;
-        st.tap->path = wmem_strbuf_get_str(st.path);
-        st.tap->says_fate = fate != NULL;
-        st.tap->fate = st.fate_rec != NULL ? st.fate_rec->fate : 0;
-        st.tap->where = free_func(tvb, pinfo, st.free_rec);
-        st.tap->n_drops = st.n_drops;
-        st.tap->drops = wmem_alloc_array(pinfo->pool, const char *, st.n_drops);
-        for (unsigned i = 0; i < st.n_drops; i++) {
-            const char *name = try_val_to_str_ext(st.drops[i]->reason, &reason_vals_ext);
+    if (tapped) {
+        mbuf_trace_tap_info_t *info = sc.info;
 
-            st.tap->drops[i] =
+        info->where = free_func(tvb, pinfo, sc.free_rec);
+        info->n_drops = sc.n_drops;
+        info->drops = wmem_alloc_array(pinfo->pool, const char *, sc.n_drops);
+        for (unsigned i = 0; i < sc.n_drops; i++) {
+            const char *name = try_val_to_str_ext(sc.drops[i]->reason, &reason_vals_ext);
+
+            info->drops[i] =
                 name != NULL ? name
-                             : wmem_strdup_printf(pinfo->pool, "reason %u", st.drops[i]->reason);
+                             : wmem_strdup_printf(pinfo->pool, "reason %u", sc.drops[i]->reason);
         }
-        tap_queue_packet(mbuf_trace_tap, pinfo, st.tap);
+        tap_queue_packet(mbuf_trace_tap, pinfo, info);
     }
     return frame_len;
 }

@@ -1,5 +1,5 @@
 /* packet-mbuf_trace.h
- * What the mbuf_trace dissector hands its tap (the stats tree reads it).
+ * What the mbuf_trace dissector hands its tap (the stats read it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,7 +28,10 @@ typedef struct mbuf_trace_point {
     const char *func;
 } mbuf_trace_point_t;
 
-/* Queued once per frame; everything lives in pinfo->pool. */
+/* A frame's facts: what the dissector's scan of its records finds
+ * (records, per_type, lost, fate), its path and, for the tap, its location
+ * strings and drops. The Info column and the frame's fields read it too; it
+ * is queued to the tap once per frame. Everything lives in pinfo->pool. */
 typedef struct mbuf_trace_tap_info {
     unsigned records;                      /* records decoded (complete or not) */
     unsigned per_type[MTRACE_REC_MAX + 1]; /* by what they are; [0] unknown */

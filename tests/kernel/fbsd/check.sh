@@ -8,10 +8,10 @@
 # with fbsd-kcc (real FreeBSD 15.1 headers, the kernel's own flags, four
 # variants), with options MBUF_TRACE on (it goes to opt_global.h, so
 # -DMBUF_TRACE is the faithful equivalent), and what a kernel without the
-# option compiles with it off: all but the facility's two files, which
+# option compiles with it off: all but the facility's three files, which
 # sys/conf/files lists as `optional mbuf_trace'; a file that names neither
 # the option nor its header only with it off.  Then nm
-# must show that the option-on probe calls all six facility functions and
+# must show that the option-on probe calls every facility function and
 # the option-off probe none, and that the facility's objects define them.
 # Exits 77 (skipped) when the header set or fbsd-kcc is missing.
 set -eu
@@ -31,7 +31,7 @@ if [ ! -x "$kcc" ]; then
 fi
 
 files=$(cd "$root" && find kernel/sys -name '*.[ch]' | sort)
-facility="kernel/sys/kern/kern_mbuf_trace.c kernel/sys/net/if_mbuf_trace.c"
+facility="kernel/sys/kern/kern_mbuf_trace.c kernel/sys/net/if_mbuf_trace.c kernel/sys/net/mbuf_trace_select.c"
 probe="tests/kernel/fbsd/mtrace_probe.c tests/kernel/fbsd/reason_counters.c"
 variants=${FBSD_KCC_VARIANTS:-GENERIC GENERIC-DEBUG GENERIC-NOVIMAGE GENERIC+kmod}
 funcs="mbuf_trace_start mbuf_trace_start_socket mbuf_trace_data mbuf_trace_string mbuf_trace_printf mbuf_trace_location mbuf_trace_fate mbuf_trace_end"
@@ -62,16 +62,13 @@ done
 for v in $variants; do
 	on=$(nm "$out/on/$v/mtrace_probe.o")
 	off=$(nm "$out/off/$v/mtrace_probe.o")
-	facility=$(nm "$out/on/$v/kern_mbuf_trace.o" "$out/on/$v/if_mbuf_trace.o")
+	facility=$(nm "$out/on/$v/kern_mbuf_trace.o" "$out/on/$v/if_mbuf_trace.o" \
+	    "$out/on/$v/mbuf_trace_select.o")
 	for f in $funcs; do
 		echo "$on" | grep -q " U $f\$" ||
 		    { echo "FAIL  [$v] option on: the probe does not call $f"; status=1; }
 		echo "$facility" | grep -q " T $f\$" ||
-		    { echo "FAIL  [$v] option on: kern_mbuf_trace.o does not define $f"; status=1; }
-	done
-	for f in mbuf_trace_if_listener mbuf_trace_if_tap; do
-		echo "$facility" | grep -q " T $f\$" ||
-		    { echo "FAIL  [$v] if_mbuf_trace.o does not define $f"; status=1; }
+		    { echo "FAIL  [$v] option on: the facility does not define $f"; status=1; }
 	done
 	if echo "$off" | grep -q mbuf_trace; then
 		echo "FAIL  [$v] option off: the probe still mentions the facility:"

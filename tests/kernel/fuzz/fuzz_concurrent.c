@@ -1,7 +1,8 @@
 /*
  * fuzz_concurrent.c - libFuzzer harness for the kernel facility under
- * ThreadSanitizer: kern_mbuf_trace.c and if_mbuf_trace.c, unchanged, on
- * the KPI stand-ins, built with -fsanitize=fuzzer,thread.
+ * ThreadSanitizer: its sources (kernel/sys/kern/kern_mbuf_trace.c,
+ * net/mbuf_trace_select.c, net/if_mbuf_trace.c), unchanged, on the KPI
+ * stand-ins, built with -fsanitize=fuzzer,thread.
  *
  * fuzz_facility.c checks every record of every call sequence against a
  * model, one thread at a time.  This one checks what only concurrency can

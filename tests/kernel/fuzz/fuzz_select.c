@@ -1,8 +1,9 @@
 /*
  * fuzz_select.c - libFuzzer harness for the selection of mbuf_trace(4),
- * which packets start a trace: kern_mbuf_trace.c and if_mbuf_trace.c,
- * unchanged, on the KPI stand-ins, built with -fsanitize=fuzzer,address,
- * undefined.
+ * which packets start a trace: the facility's sources
+ * (kernel/sys/kern/kern_mbuf_trace.c, net/mbuf_trace_select.c,
+ * net/if_mbuf_trace.c), unchanged, on the KPI stand-ins, built with
+ * -fsanitize=fuzzer,address,undefined.
  *
  * An input is a program of operations:
  *  - write net.mbuf_trace.filter: a structure built from the input's bytes,
