@@ -304,13 +304,18 @@ pkt_tcp4(guint32 seq, guint flags, guint port, const char *payload)
     return p;
 }
 
-/* Ones' complement sum of big-endian 16-bit words (RFC 1071). */
-static guint32
-csum_add(guint32 sum, const guint8 *b, guint len)
+/* The Internet checksum (RFC 1071) of b[len]: the ones' complement of the
+ * ones' complement sum of its big-endian 16-bit words. */
+static guint
+inet_cksum(const guint8 *b, guint len)
 {
+    guint32 sum = 0;
+
     for (guint i = 0; i < len; i += 2)
         sum += (guint32)(b[i] << 8) | (i + 1 < len ? b[i + 1] : 0);
-    return sum;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return ~sum & 0xffff;
 }
 
 /* Ethernet + IPv6 + UDP from [2001:db8::1]:40000 to [2001:db8::2]:40001.
@@ -320,7 +325,7 @@ pkt_udp6(const char *payload)
 {
     static const guint8 a1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
     static const guint8 a2[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-    GByteArray *p = g_byte_array_new();
+    GByteArray *p = g_byte_array_new(), *over;
     guint plen = (guint)strlen(payload);
     guint udp_off, sum;
 
@@ -337,14 +342,16 @@ pkt_udp6(const char *payload)
     put16(p, 0);
     g_byte_array_append(p, (const guint8 *)payload, plen);
 
-    /* Pseudo-header: addresses, upper-layer length, next header. */
-    sum = csum_add(0, a1, 16);
-    sum = csum_add(sum, a2, 16);
-    sum += 8 + plen + 17;
-    sum = csum_add(sum, p->data + udp_off, 8 + plen);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    sum = ~sum & 0xffff;
+    /* Over the pseudo-header (addresses, upper-layer length, next header)
+     * and the datagram. */
+    over = g_byte_array_new();
+    g_byte_array_append(over, a1, 16);
+    g_byte_array_append(over, a2, 16);
+    put32(over, 8 + plen);
+    put32(over, 17);
+    g_byte_array_append(over, p->data + udp_off, 8 + plen);
+    sum = inet_cksum(over->data, over->len);
+    g_byte_array_free(over, TRUE);
     p->data[udp_off + 6] = (guint8)(sum >> 8);
     p->data[udp_off + 7] = (guint8)sum;
     return p;
@@ -389,10 +396,7 @@ pkt_icmp4(guint type, gboolean from_a)
     put16(p, 0);
     put32(p, 0x12340001); /* id 0x1234, seq 1 */
     g_byte_array_append(p, (const guint8 *)data, sizeof(data) - 1);
-    sum = csum_add(0, p->data + icmp_off, p->len - icmp_off);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    sum = ~sum & 0xffff;
+    sum = inet_cksum(p->data + icmp_off, p->len - icmp_off);
     p->data[icmp_off + 2] = (guint8)(sum >> 8);
     p->data[icmp_off + 3] = (guint8)sum;
     return p;
