@@ -1161,6 +1161,15 @@ scenario_version(const char *dir)
             rec_version(&f, 1, 0);
         frame_write(&c, &f, -1);
 
+        /* Type 1 records that are C strings: unversioned, the generation
+         * 2 guess reads them as strings; with VERSION they are packets. */
+        f = frame_new();
+        if (versioned)
+            rec_version(&f, 1, 0);
+        rec(&f, MTRACE_REC_DATA, "sys/a.c:1: +f", 14);
+        rec(&f, MTRACE_REC_DATA, "sys/a.c:2: -f", 14);
+        frame_write(&c, &f, -1);
+
         f = frame_new();
         if (versioned)
             rec_version(&f, 1, 4); /* a later version's additions */
