@@ -9,47 +9,54 @@
 #
 # Captures (gen_captures --bench-KIND, generated into BUILD_DIR/bench/,
 # never committed), FRAMES frames each:
-#   T   typical: 8 strings and 2 Ethernet/IPv4/TCP snapshots a frame
+#   T   typical: 8 strings and 2 Ethernet/IPv4/TCP snapshots a frame, 1000
+#       flows that never see an ACK
+#   A   acknowledged: the same trace, short flows (handshake, a request
+#       and a response, their ACKs, both FINs), 50 at a time
 #   S   strings only, every form of docs/format.md's grammar
 #   G1  generation 1 as the deployed patch writes it
 #   G2  generation 2 as the deployed patch writes it
 # Variants, each a tshark started directly (not through
-# tools/tshark-with-plugin, whose load check would add a start-up):
+#   tools/tshark-with-plugin, whose load check would add a start-up), all
+#   with the same arguments in a cell:
 #   a  the plugin
 #   a0 BASE_PLUGIN, another build of it (the "before"), when set
 #   b  the Lua dissector (MBUF_TRACE_LUA; skipped, and said so, without
-#      it), on T, S and G1 (it cannot read generation 2)
-#   c  stock tshark on T's Ethernet equivalent (gen_captures
-#      --bench-typical-ether: T's 2*FRAMES snapshots as Ethernet frames),
-#      with the plugin loaded so that the command line is a's
+#      it), on T, A, S and G1 (it cannot read generation 2), in the modes
+#      whose fields it has
+#   c  stock tshark on the Ethernet equivalent of T or A (--bench-KIND-ether:
+#      the 2*FRAMES snapshots as Ethernet frames), with the plugin loaded
 #   d  the floor: a's command with --disable-protocol mbuf_trace
-# Modes:
-#   fields  -T fields -e mbuf_trace.func -e ip.src   (Lua: -e mbuf_trace.data)
-#   number  -T fields -e frame.number               (no mbuf_trace field asked for)
-#   filter  -Y 'mbuf_trace.func == "tcp_input"'     (Lua: mbuf_trace.data contains)
-#   stats   -q -z mbuf_trace,tree                    (Lua: has none)
-#   tree    -V
+# Modes, named by the arguments every variant of the cell gets:
+#   data    -T fields -e mbuf_trace.data -e ip.src     (a b c d)
+#   func    -T fields -e mbuf_trace.func -e ip.src     (a c d: Lua has no func)
+#   number  -T fields -e frame.number                  (no mbuf_trace field asked for)
+#   filter  -Y 'mbuf_trace.data contains "tcp_input"'  (a b c d)
+#   stats   -q -z mbuf_trace,tree                      (a c d: Lua has none)
+#   tree    -V                                          (a b c d)
 #
 # Environment:
 #   FRAMES=200000         frames per capture of the matrix
 #   RUNS=3                hyperfine runs per command (1 warm-up besides)
-#   CAPTURES="T S G1 G2"  MODES="fields filter stats tree"
+#   CAPTURES="T A S G1 G2"  MODES="data func filter stats tree"
+#   TSHARK_OPTS=""        more tshark arguments for every command, e.g.
+#                         "-o tcp.analyze_sequence_numbers:FALSE"
 #   WARMUP=1              hyperfine warm-up runs per command
-#   SCALE="250000 500000 1000000"   T sizes for the scale series (fields
-#                         mode, plugin and floor, one /usr/bin/time -v run
-#                         each: elapsed time and peak RSS); empty: none
+#   SCALE="250000 500000 1000000"   sizes for the scale series of
+#                         SCALE_CAPTURES="T A" in mode data (plugin and
+#                         floor, one /usr/bin/time -v run each: elapsed
+#                         time and peak RSS); empty: none
 #   CALLGRIND=2000        frames per capture for callgrind; 0: none
-#   CG_CAPTURES="$CAPTURES" CG_MODES=fields   what callgrind counts
-#   BASE_PLUGIN=FILE      the matrix runs and callgrind counts this build of
-#                         the plugin too (the "before" column), e.g. one
-#                         built from main
+#   CG_CAPTURES="$CAPTURES" CG_MODES=data   what callgrind counts
+#   BASE_PLUGIN=FILE      callgrind also counts this build of the plugin
+#                         (the "before" column), e.g. one built from main
 #   MATRIX=1              0: only the pairs, the scale series and callgrind
-#   PAIRS=0               N: also a against c and against b run in turn,
-#                         A B A B, WARMUP + N pairs (/usr/bin/time), with
-#                         the CPU-time ratio taken pair by pair: a ratio
-#                         that holds while the machine's speed drifts,
-#                         which hyperfine's one-command-after-another
-#                         groups do not give
+#   PAIRS=0               N: also a against each of PAIR_WITH="c b" run in
+#                         turn, A B A B, WARMUP + N pairs (/usr/bin/time),
+#                         with the CPU-time ratio taken pair by pair: a
+#                         ratio that holds while the machine's speed
+#                         drifts, which hyperfine's one-command-after-
+#                         another groups do not give
 #   ROOT=DIR              run tshark (and valgrind) of that Debian root
 #                         instead of this host's: a root of tools/release-roots
 #                         (Wireshark 4.4, 4.6), with valgrind installed for
@@ -68,12 +75,15 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 frames=${FRAMES:-200000}
 runs=${RUNS:-3}
-captures=${CAPTURES:-T S G1 G2}
-modes=${MODES:-fields filter stats tree}
+captures=${CAPTURES:-T A S G1 G2}
+modes=${MODES:-data func filter stats tree}
+opts=${TSHARK_OPTS:-}
+scale_captures=${SCALE_CAPTURES:-T A}
+pair_with=${PAIR_WITH:-c b}
 scale=${SCALE-250000 500000 1000000}
 cg_frames=${CALLGRIND:-2000}
 cg_captures=${CG_CAPTURES:-$captures}
-cg_modes=${CG_MODES:-fields}
+cg_modes=${CG_MODES:-data}
 base_plugin=${BASE_PLUGIN:-}
 warmup=${WARMUP:-1}
 matrix=${MATRIX:-1}
@@ -106,7 +116,8 @@ mkdir -p "$out"
 
 kind_of() {
 	case $1 in
-	T) echo typical ;; E) echo typical-ether ;; S) echo strings ;; G1) echo gen1 ;; G2) echo gen2 ;;
+	T) echo typical ;; A) echo acked ;; S) echo strings ;; G1) echo gen1 ;; G2) echo gen2 ;;
+	T-ether) echo typical-ether ;; A-ether) echo acked-ether ;;
 	esac
 }
 # seen PATH: the path as tshark sees it (in ROOT: without ROOT's prefix).
@@ -162,34 +173,37 @@ if [ -n "$lua" ]; then
 	    { echo "plugin-bench.sh: Lua not loaded" >&2; exit 1; }
 fi
 
-# args VARIANT MODE: tshark's arguments for that variant and mode.
+# args MODE: the tshark arguments of a mode, the same for every variant.
 args() {
-	case $1-$2 in
-	b-fields) echo "-T fields -e mbuf_trace.data -e ip.src" ;;
-	b-filter) echo "-Y 'mbuf_trace.data contains \"tcp_input\"'" ;;
-	*-fields) echo "-T fields -e mbuf_trace.func -e ip.src" ;;
-	*-number) echo "-T fields -e frame.number" ;;
-	*-filter) echo "-Y 'mbuf_trace.func == \"tcp_input\"'" ;;
-	*-stats) echo "-q -z mbuf_trace,tree" ;;
-	*-tree) echo "-V" ;;
+	case $1 in
+	data) echo "-T fields -e mbuf_trace.data -e ip.src" ;;
+	func) echo "-T fields -e mbuf_trace.func -e ip.src" ;;
+	number) echo "-T fields -e frame.number" ;;
+	filter) echo "-Y 'mbuf_trace.data contains \"tcp_input\"'" ;;
+	stats) echo "-q -z mbuf_trace,tree" ;;
+	tree) echo "-V" ;;
 	esac
+}
+# named MODE: what a results row says of its command: every argument.
+named() {
+	echo "\`$(args "$1")${opts:+ $opts}\`"
 }
 # cmd VARIANT MODE CAPTURE N: the whole command.
 cmd() {
 	case $1 in
-	a) echo "$native -r $(capture "$3" "$4") $(args a "$2")" ;;
-	a0) echo "$basecmd -r $(capture "$3" "$4") $(args a "$2")" ;;
-	b) echo "$luacmd -r $(capture "$3" "$4") $(args b "$2")" ;;
-	c) echo "$native -r $(capture E "$4") $(args c "$2")" ;;
-	d) echo "$native --disable-protocol mbuf_trace -r $(capture "$3" "$4") $(args d "$2")" ;;
+	a) echo "$native -r $(capture "$3" "$4") $(args "$2") $opts" ;;
+	a0) echo "$basecmd -r $(capture "$3" "$4") $(args "$2") $opts" ;;
+	b) echo "$luacmd -r $(capture "$3" "$4") $(args "$2") $opts" ;;
+	c) echo "$native -r $(capture "$3-ether" "$4") $(args "$2") $opts" ;;
+	d) echo "$native --disable-protocol mbuf_trace -r $(capture "$3" "$4") $(args "$2") $opts" ;;
 	esac
 }
 # variants CAPTURE MODE: which variants that cell has.
 variants() {
 	v="a"
 	[ -z "$base_plugin" ] || v="a a0"
-	case $1 in T | S | G1) [ -z "$lua" ] || [ "$2" = stats ] || v="$v b" ;; esac
-	[ "$1" != T ] || v="$v c"
+	case $1 in T | A | S | G1) [ -z "$lua" ] || [ "$2" = stats ] || [ "$2" = func ] || v="$v b" ;; esac
+	case $1 in T | A) v="$v c" ;; esac
 	echo "$v d"
 }
 # rss COMMAND: peak resident set size in KiB, one run.
@@ -217,7 +231,7 @@ results="$out/results.md"
 	echo
 	echo "Plugin: $plugin, source $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- plugins 2>/dev/null || echo ' (modified)')"
 	echo
-	echo "FRAMES=$frames RUNS=$runs WARMUP=$warmup CAPTURES='$captures' MODES='$modes' SCALE='$scale' CALLGRIND=$cg_frames CG_CAPTURES='$cg_captures' CG_MODES='$cg_modes' BASE_PLUGIN=${base_plugin:-none} Lua: ${lua:-skipped}"
+	echo "FRAMES=$frames RUNS=$runs WARMUP=$warmup CAPTURES='$captures' MODES='$modes' TSHARK_OPTS='$opts' SCALE='$scale' SCALE_CAPTURES='$scale_captures' CALLGRIND=$cg_frames CG_CAPTURES='$cg_captures' CG_MODES='$cg_modes' BASE_PLUGIN=${base_plugin:-none} Lua: ${lua:-skipped}"
 	echo
 } >"$results"
 
@@ -227,7 +241,7 @@ if [ "$matrix" != 0 ]; then
 		echo
 		echo "Ratios of CPU times; a/c wall is the ratio of the median wall times."
 		echo
-		echo "| capture | mode | (a) plugin | (a0) before | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) | (a-d)/(a0-d) |"
+		echo "| capture | tshark arguments (every variant) | (a) plugin | (a0) before | (b) Lua | (c) stock, Ethernet | (d) floor | a/c time | a/c wall | a/c RSS | a/b | (a-d)/(b-d) | (a-d)/(a0-d) |"
 		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $captures; do
@@ -239,7 +253,7 @@ if [ "$matrix" != 0 ]; then
 			json="$out/$c-$m.json"
 			echo "plugin-bench.sh: $c $m ($frames frames): $(variants "$c" "$m")" >&2
 			hyperfine --style basic --warmup "$warmup" --runs "$runs" --export-json "$json" "$@" >&2
-			row="| $c | $m"
+			row="| $c | $(named "$m")"
 			ta= ta0= tb= tc= td= ra= rc= wa= wc=
 			for v in a a0 b c d; do
 				case " $(variants "$c" "$m") " in
@@ -273,16 +287,16 @@ timed() {
 if [ "$pairs" != 0 ]; then
 	{
 		echo
-		echo "## Pairs: a against c and b, run in turn ($warmup + $pairs pairs, $frames frames)"
+		echo "## Pairs: a against each of $pair_with, run in turn ($warmup + $pairs pairs, $frames frames)"
 		echo
 		echo "CPU time (user + sys) and peak RSS: medians; the ratio taken pair by pair."
 		echo
-		echo "| capture | mode | against | a CPU | other CPU | a/other CPU, median (min–max) | a RSS | other RSS | a/other RSS |"
+		echo "| capture | tshark arguments (both) | against | a CPU | other CPU | a/other CPU, median (min–max) | a RSS | other RSS | a/other RSS |"
 		echo "|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $captures; do
 		for m in $modes; do
-			for y in c b; do
+			for y in $pair_with; do
 				case " $(variants "$c" "$m") " in *" $y "*) ;; *) continue ;; esac
 				echo "plugin-bench.sh: pairs $c $m a/$y ($frames frames)" >&2
 				runs_file="$out/pairs-$c-$m-$y.txt"
@@ -295,7 +309,7 @@ if [ "$pairs" != 0 ]; then
 					[ "$i" -lt "$warmup" ] || echo "$3 $2 $6 $5" >>"$runs_file"
 					i=$((i + 1))
 				done
-				awk -v c="$c" -v m="$m" -v y="$y" '
+				awk -v c="$c" -v m="$(named "$m")" -v y="$y" '
 				    function med(v, n,   i, j, t) {
 					for (i = 2; i <= n; i++)
 						for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
@@ -316,27 +330,32 @@ fi
 if [ -n "$scale" ]; then
 	{
 		echo
-		echo "## Scale: T, -T fields -e mbuf_trace.func -e ip.src (one run each, /usr/bin/time -v)"
+		echo "## Scale: $(named data) (one run each, /usr/bin/time -v)"
 		echo
-		echo "| frames | (a) plugin | (a) peak RSS | (a) CPU | (d) floor | (d) peak RSS | (d) CPU |"
-		echo "|---|---|---|---|---|---|---|"
+		echo "| capture | frames | (a) plugin | (a) peak RSS | (a) CPU | (d) floor | (d) peak RSS | (d) CPU |"
+		echo "|---|---|---|---|---|---|---|---|"
 	} >>"$results"
-	for n in $scale; do
-		echo "plugin-bench.sh: scale $n" >&2
-		set -- $(timed "$(cmd a fields T "$n")") $(timed "$(cmd d fields T "$n")")
-		echo "| $n | $1 s | $2 KiB | $3 s | $4 s | $5 KiB | $6 s |" >>"$results"
+	for c in $scale_captures; do
+		for n in $scale; do
+			echo "plugin-bench.sh: scale $c $n" >&2
+			set -- $(timed "$(cmd a data "$c" "$n")") $(timed "$(cmd d data "$c" "$n")")
+			echo "| $c | $n | $1 s | $2 KiB | $3 s | $4 s | $5 KiB | $6 s |" >>"$results"
+		done
 	done
-	# The slope per frame, least squares over the series.
-	awk -F' *[|] *' '/^[|] [0-9]+ [|]/ { n++; x[n] = $2; y[n] = $3 + 0; r[n] = $4 + 0; c[n] = $5 + 0 }
-	    function slope(v,   i, sx, sv, sxx, sxv) {
-		for (i = 1; i <= n; i++) { sx += x[i]; sv += v[i]; sxx += x[i] * x[i]; sxv += x[i] * v[i] }
-		return (n * sxv - sx * sv) / (n * sxx - sx * sx)
-	    }
-	    END {
-		if (n < 2) exit
-		printf "\nSlope (least squares): %.2f us wall, %.2f us CPU and %.3f KiB of peak RSS per frame\n",
-		    1e6 * slope(y), 1e6 * slope(c), slope(r)
-	    }' "$results" >>"$results"
+	# The slope per frame of each capture, least squares over its series.
+	for c in $scale_captures; do
+		awk -F' *[|] *' -v c="$c" '$2 == c && $3 ~ /^[0-9]+$/ {
+		    n++; x[n] = $3; y[n] = $4 + 0; r[n] = $5 + 0; u[n] = $6 + 0 }
+		    function slope(v,   i, sx, sv, sxx, sxv) {
+			for (i = 1; i <= n; i++) { sx += x[i]; sv += v[i]; sxx += x[i] * x[i]; sxv += x[i] * v[i] }
+			return (n * sxv - sx * sv) / (n * sxx - sx * sx)
+		    }
+		    END {
+			if (n < 2) exit
+			printf "\nSlope of %s (least squares): %.2f us wall, %.2f us CPU and %.3f KiB of peak RSS per frame\n",
+			    c, 1e6 * slope(y), 1e6 * slope(u), slope(r)
+		    }' "$results" >>"$results"
+	done
 fi
 
 # cg VARIANT MODE CAPTURE: callgrind's instruction count of one run.
@@ -363,25 +382,28 @@ if [ "$cg_frames" != 0 ]; then
 		echo
 		echo "dissect_mbuf_trace per record: its inclusive count (all it calls) over the records."
 		echo
-		echo "| capture | mode | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | dissect_mbuf_trace per record | plugin share (a-d)/a | (c) stock, as Ethernet | a/c |"
-		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		echo "| capture | tshark arguments (every variant) | records | (a) plugin | before | (d) floor | (a-d) per frame | per record | before, per record | dissect_mbuf_trace per record | plugin share (a-d)/a | (c) stock, as Ethernet | a/c | (b) Lua | a/b | (a-d)/(b-d) |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	} >>"$results"
 	for c in $cg_captures; do
 		f=$(capture "$c" "$cg_frames")
 		records=$($native -r "$f" -T fields -e mbuf_trace.count | awk '{ n += $1 } END { print n }')
 		for m in $cg_modes; do
 			echo "plugin-bench.sh: callgrind $c $m" >&2
-			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0="" irc=""
+			ira=$(cg a "$m" "$c") ird=$(cg d "$m" "$c") ir0="" irc="" irb=""
 			[ -z "$base_plugin" ] || ir0=$(cg a0 "$m" "$c")
-			[ "$c" != T ] || irc=$(cg c "$m" "$c")
+			case " $(variants "$c" "$m") " in *" c "*) irc=$(cg c "$m" "$c") ;; esac
+			case " $(variants "$c" "$m") " in *" b "*) irb=$(cg b "$m" "$c") ;; esac
 			inc=$(plugin_ir "$out/callgrind-$c-$m-a.out")
-			awk -v c="$c" -v m="$m" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" -v b="$ir0" \
-			    -v s="$irc" -v inc="$inc" 'BEGIN {
-			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %s | %.1f %% | %s | %s |\n", c, m, rec, a,
-				b == "" ? "–" : b, d, (a - d) / n, (a - d) / rec,
+			awk -v c="$c" -v m="$(named "$m")" -v n="$cg_frames" -v rec="$records" -v a="$ira" -v d="$ird" \
+			    -v b="$ir0" -v s="$irc" -v l="$irb" -v inc="$inc" 'BEGIN {
+			    printf "| %s | %s | %d | %d | %s | %d | %.0f | %.0f | %s | %s | %.1f %% | %s | %s | %s | %s | %s |\n",
+				c, m, rec, a, b == "" ? "–" : b, d, (a - d) / n, (a - d) / rec,
 				b == "" ? "–" : sprintf("%.0f", (b - d) / rec),
 				inc == "" ? "–" : sprintf("%.0f", inc / rec), 100 * (a - d) / a,
-				s == "" ? "–" : s, s == "" ? "–" : sprintf("%.2f", a / s)
+				s == "" ? "–" : s, s == "" ? "–" : sprintf("%.2f", a / s),
+				l == "" ? "–" : l, l == "" ? "–" : sprintf("%.2f", a / l),
+				l == "" ? "–" : sprintf("%.2f", (a - d) / (l - d))
 			}' >>"$results"
 		done
 	done

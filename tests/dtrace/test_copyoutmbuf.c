@@ -625,30 +625,15 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-    const char *only = NULL;
-    int registered = 0;
     int status;
 
-    /* One case by name (a ctest per behaviour); an unknown name is an error. */
-    if (argc > 1 && argv[1][0] != '-') {
-        only = argv[1];
-        argv[1] = argv[0];
-        argc--;
-        argv++;
-    }
+    /* One ctest per case: test_copyoutmbuf -p /NAME. */
     g_test_init(&argc, &argv, NULL);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        if (only == NULL || strcmp(only, cases[i].name) == 0) {
-            char *path = g_strconcat("/dtrace/", cases[i].name, NULL);
+        char *path = g_strconcat("/", cases[i].name, NULL);
 
-            g_test_add_func(path, cases[i].func);
-            g_free(path);
-            registered++;
-        }
-    }
-    if (registered == 0) {
-        g_printerr("test_copyoutmbuf: no test case named %s\n", only);
-        return 1;
+        g_test_add_func(path, cases[i].func);
+        g_free(path);
     }
     status = g_test_run();
     g_free(scratch_base);

@@ -1,6 +1,6 @@
 #!/bin/sh
 #
-# integrate-test.sh TOOLS_DIR CASE - one behaviour of mbuf_trace-integrate.
+# integrate-test.sh CASE TOOLS_DIR - one behaviour of mbuf_trace-integrate.
 #
 # The edit primitives are checked on small synthetic files, the tool's
 # refusals on synthetic trees; applying to a real FreeBSD 15.1 tree needs
@@ -8,8 +8,8 @@
 # is skipped (exit 77) without it, as in CI.
 #
 set -eu
-tools=$1
-case_name=$2
+case_name=$1
+tools=$2
 tool=$tools/mbuf_trace-integrate
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -45,9 +45,8 @@ const guint8 *mt_pattern(size_t len);
 
 /*
  * Drain the emit queue and return the frames tapped since the last call,
- * each decoded; a frame that does not decode exactly (count, lengths, no
- * trailing bytes, at most one FREE record, after the others and before
- * LOST) fails the test.  Free with g_ptr_array_unref().
+ * each decoded; a frame that mt_frame_decode() (mt_frame.h) refuses fails
+ * the test.  Free with g_ptr_array_unref().
  */
 GPtrArray *mt_frames(void);
 /* The only frame tapped since the last call; fails unless exactly one. */

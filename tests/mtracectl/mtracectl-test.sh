@@ -1,11 +1,11 @@
 #!/bin/sh
 #
-# mtracectl-test.sh MTRACECTL CASE - one behaviour of mtracectl's filter
+# mtracectl-test.sh CASE MTRACECTL - one behaviour of mtracectl's filter
 # compiler, built on this (non-FreeBSD) system, where only "compile" exists.
 #
 set -u
-bin=$1
-case_name=$2
+case_name=$1
+bin=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

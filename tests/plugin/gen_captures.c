@@ -4,11 +4,10 @@
  *
  * usage: gen_captures OUTDIR              all scenarios, OUTDIR/<name>.pcap,
  *                                         and each frame as OUTDIR/seeds/<name>-<n>
- *        gen_captures --bench N FILE      N realistic frames, for benchmarks
- *        gen_captures --bench-deployed N FILE   the same with types 1-3 only
  *        gen_captures --bench-KIND N FILE   the plugin benchmark's captures
- *            (bench/plugin-bench.sh): typical (T), typical-ether (T's
- *            snapshots as 2N Ethernet frames), strings (S), gen1, gen2
+ *            (bench/plugin-bench.sh): typical (T), acked (A), each also
+ *            as KIND-ether (its snapshots as 2N Ethernet frames), strings
+ *            (S), gen1, gen2
  *
  * The wire format is <sys/mbuf_trace.h>, explained in docs/format.md:
  * count:u16 then count records of length:u16 type:u16 payload[length], all
@@ -49,7 +48,7 @@ static const generation_t gen2 = { 0, 1, 1 };
 #define SNAPLEN 262144
 
 /* Where each frame is also written as a raw file (fuzzer seeds); NULL when
- * writing the benchmark capture. */
+ * writing a benchmark capture. */
 static const char *seed_dir;
 
 typedef struct frame {
@@ -305,13 +304,18 @@ pkt_tcp4(guint32 seq, guint flags, guint port, const char *payload)
     return p;
 }
 
-/* Ones' complement sum of big-endian 16-bit words (RFC 1071). */
-static guint32
-csum_add(guint32 sum, const guint8 *b, guint len)
+/* The Internet checksum (RFC 1071) of b[len]: the ones' complement of the
+ * ones' complement sum of its big-endian 16-bit words. */
+static guint
+inet_cksum(const guint8 *b, guint len)
 {
+    guint32 sum = 0;
+
     for (guint i = 0; i < len; i += 2)
         sum += (guint32)(b[i] << 8) | (i + 1 < len ? b[i + 1] : 0);
-    return sum;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return ~sum & 0xffff;
 }
 
 /* Ethernet + IPv6 + UDP from [2001:db8::1]:40000 to [2001:db8::2]:40001.
@@ -321,7 +325,7 @@ pkt_udp6(const char *payload)
 {
     static const guint8 a1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
     static const guint8 a2[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-    GByteArray *p = g_byte_array_new();
+    GByteArray *p = g_byte_array_new(), *over;
     guint plen = (guint)strlen(payload);
     guint udp_off, sum;
 
@@ -338,14 +342,16 @@ pkt_udp6(const char *payload)
     put16(p, 0);
     g_byte_array_append(p, (const guint8 *)payload, plen);
 
-    /* Pseudo-header: addresses, upper-layer length, next header. */
-    sum = csum_add(0, a1, 16);
-    sum = csum_add(sum, a2, 16);
-    sum += 8 + plen + 17;
-    sum = csum_add(sum, p->data + udp_off, 8 + plen);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    sum = ~sum & 0xffff;
+    /* Over the pseudo-header (addresses, upper-layer length, next header)
+     * and the datagram. */
+    over = g_byte_array_new();
+    g_byte_array_append(over, a1, 16);
+    g_byte_array_append(over, a2, 16);
+    put32(over, 8 + plen);
+    put32(over, 17);
+    g_byte_array_append(over, p->data + udp_off, 8 + plen);
+    sum = inet_cksum(over->data, over->len);
+    g_byte_array_free(over, TRUE);
     p->data[udp_off + 6] = (guint8)(sum >> 8);
     p->data[udp_off + 7] = (guint8)sum;
     return p;
@@ -390,10 +396,7 @@ pkt_icmp4(guint type, gboolean from_a)
     put16(p, 0);
     put32(p, 0x12340001); /* id 0x1234, seq 1 */
     g_byte_array_append(p, (const guint8 *)data, sizeof(data) - 1);
-    sum = csum_add(0, p->data + icmp_off, p->len - icmp_off);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    sum = ~sum & 0xffff;
+    sum = inet_cksum(p->data + icmp_off, p->len - icmp_off);
     p->data[icmp_off + 2] = (guint8)(sum >> 8);
     p->data[icmp_off + 3] = (guint8)sum;
     return p;
@@ -1102,51 +1105,81 @@ scenario_cut(const char *dir)
     g_byte_array_free(v6, TRUE);
 }
 
-/* A realistic stream for benchmarks: each frame is one TCP segment's trace
- * (12 records, 2 snapshots, 3 stamps). `deployed`: only the record types
- * the Lua dissector knows (1-3), 8 records and 1 snapshot a frame, for a
- * like-for-like comparison with it. */
-static int
-bench(guint n, const char *path, gboolean deployed)
+/* docs/format.md, "Version": the record a reader knows this kernel's frames
+ * by, first in the frame. Not in <sys/mbuf_trace.h> yet: neither the kernel
+ * nor the plugin writes or checks it. `extra` bytes after the version, which
+ * a reader skips. */
+#define VERSION_TYPE 10
+static void
+rec_version(frame_t *f, guint version, guint extra)
 {
-    capture_t c;
-    char *dir = g_path_get_dirname(path);
-    char *base = g_path_get_basename(path);
-    char *name;
+    GByteArray *p = g_byte_array_new();
 
-    if (g_str_has_suffix(base, ".pcap"))
-        base[strlen(base) - 5] = '\0';
-    name = base;
-    capture_open(&c, dir, name);
-    for (guint i = 0; i < n; i++) {
-        GByteArray *p = pkt_tcp4(1000 + 100 * i, 0x18, 5001, "0123456789abcdef");
-        frame_t f = frame_new();
-        char dyn[64];
+    g_byte_array_append(p, (const guint8 *)"MBTR", 4);
+    put16(p, version);
+    for (guint i = 0; i < extra; i++)
+        g_byte_array_append(p, (const guint8[]){ 0 }, 1);
+    rec(f, VERSION_TYPE, p->data, p->len);
+    g_byte_array_free(p, TRUE);
+}
 
-        if (!deployed)
-            rec_time(&f, 0);
-        rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:623: +ether_input");
+/* The same frames twice: version_none.pcap as this kernel writes them
+ * today, version.pcap with a VERSION record first in each. A generation 1
+ * reader must read both alike (tests/plugin/version_lua.sh). */
+static void
+scenario_version(const char *dir)
+{
+    GByteArray *p = pkt_tcp4(1, 0x02, 22, "");
+    GByteArray *icmp = pkt_icmp4(8, TRUE);
+
+    for (guint versioned = 0; versioned < 2; versioned++) {
+        capture_t c;
+        frame_t f;
+
+        capture_open(&c, dir, versioned ? "version" : "version_none");
+        f = frame_new();
+        if (versioned)
+            rec_version(&f, 1, 0);
+        rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:861: ether_input");
         rec(&f, MTRACE_REC_DATA, p->data, p->len);
-        rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:651: -ether_input");
-        if (!deployed)
-            rec_time(&f, 1000 + i % 100);
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:512: +ip_input");
-        g_snprintf(dyn, sizeof(dyn), "ip_input: len %u", p->len - ETH_HLEN);
-        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
-        if (!deployed)
-            rec_time(&f, 3000 + i % 100);
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:601: +tcp_input");
-        if (!deployed)
-            rec_l3(&f, ETHERTYPE_IPV4, p, ETH_HLEN);
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:640: -tcp_input");
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:790: -ip_input");
+        rec_time(&f, 1250);
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, "ip_input: len 40");
+        rec_fate(&f, MTRACE_FATE_DROPPED, MTRACE_R_PF_MATCH, TRUE, 1, "drops-in");
+        rec_free(&f, 0, FALSE, "epair_task", "pf_test+0xced < pf_check_in+0x46");
         frame_write(&c, &f, -1);
-        g_byte_array_free(p, TRUE);
+
+        f = frame_new(); /* snapshots alone */
+        if (versioned)
+            rec_version(&f, 1, 0);
+        rec(&f, MTRACE_REC_DATA, icmp->data, icmp->len);
+        rec(&f, MTRACE_REC_DATA, icmp->data, icmp->len);
+        frame_write(&c, &f, -1);
+
+        f = frame_new(); /* an empty trace */
+        if (versioned)
+            rec_version(&f, 1, 0);
+        frame_write(&c, &f, -1);
+
+        /* Type 1 records that are C strings: unversioned, the generation
+         * 2 guess reads them as strings; with VERSION they are packets. */
+        f = frame_new();
+        if (versioned)
+            rec_version(&f, 1, 0);
+        rec(&f, MTRACE_REC_DATA, "sys/a.c:1: +f", 14);
+        rec(&f, MTRACE_REC_DATA, "sys/a.c:2: -f", 14);
+        frame_write(&c, &f, -1);
+
+        f = frame_new();
+        if (versioned)
+            rec_version(&f, 1, 4); /* a later version's additions */
+        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
+        rec(&f, MTRACE_REC_DATA, icmp->data, icmp->len);
+        frame_write(&c, &f, -1);
+        capture_close(&c);
     }
-    capture_close(&c);
-    g_free(dir);
-    g_free(base);
-    return 0;
+    g_byte_array_free(p, TRUE);
+    g_byte_array_free(icmp, TRUE);
 }
 
 /* ---- The plugin benchmark's captures (bench/plugin-bench.sh,
@@ -1194,48 +1227,24 @@ pkt_tcp4_flow(const guint8 *dst_mac, const guint8 *src_mac, guint32 src, guint32
 static const guint8 mac_host[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static const guint8 mac_router[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 
-/* Frame i of the typical mix (T): one TCP segment of one of 1000 flows with
- * 0-180 bytes of payload, and its trace of 8 strings and 2 Ethernet
- * snapshots, oldest first as this project's kernel writes it. Three frames
- * in four are forwarded (the second snapshot leaves with the TTL one lower
- * and new MACs); the fourth is refused by tcp_input and the same mbuf
- * leaves as the RST. `ether`, when not NULL, receives the two snapshots
- * as plain Ethernet frames: the same packets for stock tshark; `c` NULL
- * writes only those. */
+/* One frame of T or A: the trace of 8 strings and 2 Ethernet snapshots of
+ * a packet that arrived as `in` and left as `out`, oldest first as this
+ * project's kernel writes it; `where` and `why` are what the stack did in
+ * between (a mark and a dynamic string). `ether`, when not NULL, receives
+ * the two snapshots as plain Ethernet frames: the same packets for stock
+ * tshark; `c` NULL writes only those. */
 static void
-bench_typical_frame(capture_t *c, capture_t *ether, guint i)
+bench_trace(capture_t *c, capture_t *ether, const GByteArray *in, const GByteArray *out,
+            const char *where, const char *why)
 {
-    guint flow = (i * 7919u) % 1000;
-    guint32 src = 0x0a010000 | (flow << 2 | 1), dst = 0xc6336400 | (1 + flow % 200);
-    guint sport = 20000 + flow, dport = 5001 + flow % 4;
-    guint32 seq = 1000 + (i / 1000) * 1460, state = i;
-    guint ttl = 64 - flow % 8, plen = (i * 37u) % 181;
-    guint8 payload[181];
-    GByteArray *in, *out;
     frame_t f = frame_new();
-    char dyn[80];
 
-    for (guint k = 0; k < plen; k++)
-        payload[k] = (guint8)lcg(&state);
-    in = pkt_tcp4_flow(mac_host, mac_router, src, dst, sport, dport, seq, 1, 0x18, ttl, payload,
-                       plen);
     rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:861: ether_input");
     rec(&f, MTRACE_REC_DATA, in->data, in->len);
     rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:881: +ether_demux");
     rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_input.c:470: +ip_input");
-    if (i % 4 != 3) {
-        out = pkt_tcp4_flow(mac_router, mac_host, src, dst, sport, dport, seq, 1, 0x18, ttl - 1,
-                            payload, plen);
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/ip_fastfwd.c:301: ip_tryforward");
-        g_snprintf(dyn, sizeof(dyn), "sys/netinet/ip_fastfwd.c:390: ttl %u -> %u", ttl, ttl - 1);
-        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
-    } else {
-        out = pkt_tcp4_flow(mac_router, mac_host, dst, src, dport, sport, 0, seq + plen, 0x14, 64,
-                            payload, 0);
-        rec_str(&f, MTRACE_REC_STRING, "sys/netinet/tcp_input.c:1500: tcp_input");
-        g_snprintf(dyn, sizeof(dyn), "port %u closed: this packet becomes the RST", dport);
-        rec_str(&f, MTRACE_REC_STRING_DYNAMIC, dyn);
-    }
+    rec_str(&f, MTRACE_REC_STRING, where);
+    rec_str(&f, MTRACE_REC_STRING_DYNAMIC, why);
     rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:295: +ether_output");
     rec_str(&f, MTRACE_REC_STRING, "sys/net/if_ethersubr.c:517: ether_output_frame");
     rec(&f, MTRACE_REC_DATA, out->data, out->len);
@@ -1248,6 +1257,112 @@ bench_typical_frame(capture_t *c, capture_t *ether, guint i)
         dump(ether, in->data, in->len);
         dump(ether, out->data, out->len);
     }
+}
+
+static const char bench_forward[] = "sys/netinet/ip_fastfwd.c:301: ip_tryforward";
+
+/* Frame i of the typical mix (T): one TCP segment of one of 1000 flows with
+ * 0-180 bytes of payload. Three frames in four are forwarded (the second
+ * snapshot leaves with the TTL one lower and new MACs); the fourth is
+ * refused by tcp_input and the same mbuf leaves as the RST. No flow sees
+ * an ACK of its data, and its sequence numbers jump from segment to
+ * segment. */
+static void
+bench_typical_frame(capture_t *c, capture_t *ether, guint i)
+{
+    guint flow = (i * 7919u) % 1000;
+    guint32 src = 0x0a010000 | (flow << 2 | 1), dst = 0xc6336400 | (1 + flow % 200);
+    guint sport = 20000 + flow, dport = 5001 + flow % 4;
+    guint32 seq = 1000 + (i / 1000) * 1460, state = i;
+    guint ttl = 64 - flow % 8, plen = (i * 37u) % 181;
+    guint8 payload[181];
+    GByteArray *in, *out;
+    char why[80];
+
+    for (guint k = 0; k < plen; k++)
+        payload[k] = (guint8)lcg(&state);
+    in = pkt_tcp4_flow(mac_host, mac_router, src, dst, sport, dport, seq, 1, 0x18, ttl, payload,
+                       plen);
+    if (i % 4 != 3) {
+        out = pkt_tcp4_flow(mac_router, mac_host, src, dst, sport, dport, seq, 1, 0x18, ttl - 1,
+                            payload, plen);
+        g_snprintf(why, sizeof(why), "sys/netinet/ip_fastfwd.c:390: ttl %u -> %u", ttl, ttl - 1);
+        bench_trace(c, ether, in, out, bench_forward, why);
+    } else {
+        out = pkt_tcp4_flow(mac_router, mac_host, dst, src, dport, sport, 0, seq + plen, 0x14, 64,
+                            payload, 0);
+        g_snprintf(why, sizeof(why), "port %u closed: this packet becomes the RST", dport);
+        bench_trace(c, ether, in, out, "sys/netinet/tcp_input.c:1500: tcp_input", why);
+    }
+    g_byte_array_free(in, TRUE);
+    g_byte_array_free(out, TRUE);
+}
+
+/* Frame i of the acknowledged mix (A): ordinary traffic through a router.
+ * Short TCP flows of 10 packets each: the handshake, a request of 1-180
+ * bytes and its ACK, a response of 1-180 bytes and its ACK, and both FINs
+ * with the last ACK; 50 flows at a time, in turn, then the next 50 (new
+ * addresses and ports), so that every flow ends and the sequence numbers
+ * follow. Every packet is forwarded: its trace is T's, and the second
+ * snapshot leaves with the TTL one lower and new MACs. */
+#define BENCH_ACKED_FLOWS   50
+#define BENCH_ACKED_PACKETS 10
+static void
+bench_acked_frame(capture_t *c, capture_t *ether, guint i)
+{
+    guint block = i / (BENCH_ACKED_FLOWS * BENCH_ACKED_PACKETS);
+    guint step = i % (BENCH_ACKED_FLOWS * BENCH_ACKED_PACKETS) / BENCH_ACKED_FLOWS;
+    guint flow = block * BENCH_ACKED_FLOWS + i % BENCH_ACKED_FLOWS;
+    guint32 client = 0x0a010000 | (flow % 65536), server = 0xc6336400 | (1 + flow % 200);
+    guint cport = 10000 + flow % 50000, sport = 5001 + flow % 4;
+    guint32 cseq = (flow + 1) * 2654435761u, sseq = ~cseq, state = i;
+    guint creq = 1 + flow * 37u % 180, sresp = 1 + flow * 53u % 180;
+    /* Each packet: who sends it, its flags, its data (1 the request, 2 the
+     * response), and how far the sender's own sequence numbers and the
+     * other side's acknowledged ones have gone (0: none, 1: the SYN, 2: and
+     * the data, 3: and the FIN); only the SYN acknowledges nothing. */
+    static const struct {
+        guint8 from_client, flags, data, seq, ack;
+    } steps[BENCH_ACKED_PACKETS] = {
+        { 1, 0x02, 0, 0, 0 }, /* SYN */
+        { 0, 0x12, 0, 0, 1 }, /* SYN-ACK */
+        { 1, 0x10, 0, 1, 1 }, /* ACK */
+        { 1, 0x18, 1, 1, 1 }, /* the request */
+        { 0, 0x10, 0, 1, 2 }, /* its ACK */
+        { 0, 0x18, 2, 1, 2 }, /* the response */
+        { 1, 0x10, 0, 2, 2 }, /* its ACK */
+        { 1, 0x11, 0, 2, 2 }, /* FIN */
+        { 0, 0x11, 0, 2, 3 }, /* FIN */
+        { 1, 0x10, 0, 3, 3 }, /* the last ACK */
+    };
+    const gboolean from_client = steps[step].from_client;
+    const guint32 own = from_client ? cseq : sseq, other = from_client ? sseq : cseq;
+    const guint own_data = from_client ? creq : sresp, other_data = from_client ? sresp : creq;
+    guint ttl = 64 - flow % 8;
+    guint plen = steps[step].data == 0 ? 0 : steps[step].data == 1 ? creq : sresp;
+    guint8 payload[180];
+    GByteArray *in, *out;
+    char why[80];
+#define ACKED_SEQ(isn, data, n) ((isn) + ((n) > 0) + ((n) > 1 ? (data) : 0) + ((n) > 2))
+    const guint32 seq = ACKED_SEQ(own, own_data, steps[step].seq);
+    const guint32 ack = steps[step].ack == 0 ? 0 : ACKED_SEQ(other, other_data, steps[step].ack);
+#undef ACKED_SEQ
+
+    for (guint k = 0; k < plen; k++)
+        payload[k] = (guint8)lcg(&state);
+    if (from_client) {
+        in = pkt_tcp4_flow(mac_host, mac_router, client, server, cport, sport, seq, ack,
+                           steps[step].flags, ttl, payload, plen);
+        out = pkt_tcp4_flow(mac_router, mac_host, client, server, cport, sport, seq, ack,
+                            steps[step].flags, ttl - 1, payload, plen);
+    } else {
+        in = pkt_tcp4_flow(mac_router, mac_host, server, client, sport, cport, seq, ack,
+                           steps[step].flags, ttl, payload, plen);
+        out = pkt_tcp4_flow(mac_host, mac_router, server, client, sport, cport, seq, ack,
+                            steps[step].flags, ttl - 1, payload, plen);
+    }
+    g_snprintf(why, sizeof(why), "sys/netinet/ip_fastfwd.c:390: ttl %u -> %u", ttl, ttl - 1);
+    bench_trace(c, ether, in, out, bench_forward, why);
     g_byte_array_free(in, TRUE);
     g_byte_array_free(out, TRUE);
 }
@@ -1302,7 +1417,8 @@ bench_deployed_frame(capture_t *c, const generation_t *g, guint i)
 }
 
 /* gen_captures --bench-KIND N FILE: N frames of one of the plugin
- * benchmark's kinds; typical-ether writes T's 2N snapshots as Ethernet. */
+ * benchmark's kinds; typical-ether and acked-ether write the 2N snapshots
+ * of T and A as Ethernet frames. */
 static int
 bench_kind(const char *kind, guint n, const char *path)
 {
@@ -1312,7 +1428,7 @@ bench_kind(const char *kind, guint n, const char *path)
 
     if (g_str_has_suffix(name, ".pcap"))
         name[strlen(name) - 5] = '\0';
-    if (strcmp(kind, "typical-ether") == 0)
+    if (g_str_has_suffix(kind, "-ether"))
         capture_open_dlt(&c, dir, name, DLT_EN10MB);
     else
         capture_open(&c, dir, name);
@@ -1321,6 +1437,10 @@ bench_kind(const char *kind, guint n, const char *path)
             bench_typical_frame(&c, NULL, i);
         else if (strcmp(kind, "typical-ether") == 0)
             bench_typical_frame(NULL, &c, i);
+        else if (strcmp(kind, "acked") == 0)
+            bench_acked_frame(&c, NULL, i);
+        else if (strcmp(kind, "acked-ether") == 0)
+            bench_acked_frame(NULL, &c, i);
         else if (strcmp(kind, "strings") == 0)
             bench_strings_frame(&c, i);
         else if (strcmp(kind, "gen1") == 0)
@@ -1341,17 +1461,13 @@ bench_kind(const char *kind, guint n, const char *path)
 int
 main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "--bench") == 0)
-        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], FALSE);
-    if (argc == 4 && strcmp(argv[1], "--bench-deployed") == 0)
-        return bench((guint)strtoul(argv[2], NULL, 10), argv[3], TRUE);
     if (argc == 4 && g_str_has_prefix(argv[1], "--bench-"))
         return bench_kind(argv[1] + strlen("--bench-"), (guint)strtoul(argv[2], NULL, 10), argv[3]);
     if (argc != 2) {
-        fprintf(stderr, "usage: gen_captures OUTDIR\n"
-                        "       gen_captures --bench|--bench-deployed N FILE.pcap\n"
-                        "       gen_captures --bench-typical|--bench-typical-ether|"
-                        "--bench-strings|--bench-gen1|--bench-gen2 N FILE.pcap\n");
+        fprintf(stderr,
+                "usage: gen_captures OUTDIR\n"
+                "       gen_captures --bench-typical|--bench-typical-ether|--bench-acked|"
+                "--bench-acked-ether|--bench-strings|--bench-gen1|--bench-gen2 N FILE.pcap\n");
         return 2;
     }
     seed_dir = g_build_filename(argv[1], "seeds", NULL);
@@ -1372,5 +1488,6 @@ main(int argc, char **argv)
     scenario_strings(argv[1]);
     scenario_cut(argv[1]);
     scenario_fates(argv[1]);
+    scenario_version(argv[1]);
     return 0;
 }

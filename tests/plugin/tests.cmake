@@ -244,6 +244,12 @@ add_test(NAME plugin.shows_every_string_the_lua_dissector_showed
 set_tests_properties(plugin.shows_every_string_the_lua_dissector_showed
     PROPERTIES LABELS plugin SKIP_RETURN_CODE 77)
 mbuf_trace_uses_checked_plugin(plugin.shows_every_string_the_lua_dissector_showed)
+# docs/format.md, "Version": the record deployed readers skip.
+add_test(NAME plugin.lua_dissector_reads_versioned_frames_as_before
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/version_lua.sh" "${capture_dir}/version_none.pcap"
+            "${capture_dir}/version.pcap" "${MBUF_TRACE_SHARED_DIR}/reference/mbuf_trace.lua")
+set_tests_properties(plugin.lua_dissector_reads_versioned_frames_as_before
+    PROPERTIES LABELS plugin SKIP_RETURN_CODE 77)
 
 # ---- Packaging ----
 add_test(NAME plugin.debian_package_holds_a_loadable_plugin

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "../mt_frame.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -162,46 +163,32 @@ produce(void *arg)
 
 /* ---- Frames ---- */
 
-static unsigned
-be16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
 static size_t frames_checked;
 
-/* Frame f must be a trace of one producer's packet, in order. */
+/* Frame f must decode strictly (mt_frame.h) and be a trace of one
+ * producer's packet, in order. */
 static void
 check_frame(const uint8_t *f, size_t len)
 {
-    unsigned count, i, type, id, seq, owner = 0, last = 0;
+    static struct mt_rec rec[MAXREC];
+    unsigned i, id, seq, owner = 0, last = 0;
     bool numbered = false;
-    size_t pos, rlen;
-    const uint8_t *r;
     char text[MTRACE_FRAME_MAX]; /* a record is shorter than its frame */
+    int count = mt_frame_decode(f, len, rec, MAXREC, text, sizeof(text));
 
-    if (len < MTRACE_FRAME_HDRLEN || len > MTRACE_FRAME_MAX)
-        fail("frame of %zu bytes", len);
-    count = be16(f);
-    pos = MTRACE_FRAME_HDRLEN;
-    for (i = 0; i < count; i++) {
-        if (len - pos < MTRACE_RECORD_HDRLEN)
-            fail("record %u of %u: header cut at byte %zu of %zu", i, count, pos, len);
-        rlen = be16(f + pos);
-        type = be16(f + pos + 2);
-        r = f + pos + MTRACE_RECORD_HDRLEN;
-        pos += MTRACE_RECORD_HDRLEN;
-        if (len - pos < rlen)
-            fail("record %u of %u: %zu payload bytes, %zu left", i, count, rlen, len - pos);
-        pos += rlen;
-        switch (type) {
+    if (count < 0)
+        fail("%s", text);
+    for (i = 0; i < (unsigned)count; i++) {
+        const struct mt_rec *r = &rec[i];
+
+        switch (r->type) {
             case MTRACE_REC_STRING_DYNAMIC:
                 /*
                  * With source_position, "FILE:LINE: " comes first, and
                  * FILE is as long as the path of the build.
                  */
-                memcpy(text, r, rlen);
-                text[rlen] = '\0';
+                memcpy(text, r->p, r->len);
+                text[r->len] = '\0';
                 if (sscanf(text, "p%u #%u", &id, &seq) != 2 &&
                     (strstr(text, ": p") == NULL ||
                      sscanf(strstr(text, ": p") + 2, "p%u #%u", &id, &seq) != 2))
@@ -212,35 +199,23 @@ check_frame(const uint8_t *f, size_t len)
                 numbered = true;
                 break;
             case MTRACE_REC_DATA:
-                id = rlen > 0 ? r[0] : owner;
+                id = r->len > 0 ? r->p[0] : owner;
                 break;
             case MTRACE_REC_STRING:
             case MTRACE_REC_TIME:
             case MTRACE_REC_CUT:
-                id = owner;
-                break;
             case MTRACE_REC_LOST:
-                if (i != count - 1)
-                    fail("LOST is record %u of %u, not the last", i, count);
-                id = owner;
-                break;
             case MTRACE_REC_FREE:
-                if (i != count - 1 && (i != count - 2 || be16(f + pos + 2) != MTRACE_REC_LOST))
-                    fail("FREE is record %u of %u, not the last but LOST", i, count);
-                if (rlen < MTRACE_FREE_HDRLEN)
-                    fail("FREE of %zu bytes", rlen);
                 id = owner;
                 break;
             default:
-                fail("record %u: type %u", i, type);
+                fail("record %u: type %u, which no producer makes", i, r->type);
         }
         if (owner == 0)
             owner = id;
         if (id != owner)
             fail("record %u belongs to producer %u, the frame to %u", i, id, owner);
     }
-    if (pos != len)
-        fail("%zu bytes after the frame's %u records", len - pos, count);
     frames_checked++;
 }
 

@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "../mt_frame.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -440,57 +441,7 @@ static const char *const files[] = { "sys/netinet/ip_input.c",
                                      "a/b/c/mysys/d.c" };
 static const char *const funcs[] = { NULL, "ip_input", "if_dequeue(vtnet0)", "x", "" };
 
-/* ---- The frame reader: docs/format.md, strictly ---- */
-
-struct wrec {
-    unsigned type;
-    const uint8_t *p;
-    size_t len;
-};
-
-static unsigned
-be16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)be16(p) << 16 | be16(p + 2);
-}
-
-static unsigned
-decode(const uint8_t *f, size_t len, struct wrec *out, unsigned max)
-{
-    unsigned count, i;
-    size_t pos;
-
-    if (len < MTRACE_FRAME_HDRLEN)
-        fail("frame of %zu bytes has no count", len);
-    if (len > MTRACE_FRAME_MAX)
-        fail("frame of %zu bytes is over %d", len, MTRACE_FRAME_MAX);
-    count = be16(f);
-    if (count > max)
-        fail("frame of %u records, more than the model can hold", count);
-    pos = MTRACE_FRAME_HDRLEN;
-    for (i = 0; i < count; i++) {
-        if (len - pos < MTRACE_RECORD_HDRLEN)
-            fail("record %u of %u: header cut at byte %zu of %zu", i, count, pos, len);
-        out[i].len = be16(f + pos);
-        out[i].type = be16(f + pos + 2);
-        out[i].p = f + pos + MTRACE_RECORD_HDRLEN;
-        pos += MTRACE_RECORD_HDRLEN;
-        if (len - pos < out[i].len)
-            fail("record %u of %u: %zu payload bytes, %zu left", i, count, out[i].len, len - pos);
-        pos += out[i].len;
-        if (out[i].type < MTRACE_REC_DATA || out[i].type > MTRACE_REC_MAX)
-            fail("record %u: type %u", i, out[i].type);
-    }
-    if (pos != len)
-        fail("%zu bytes after the frame's %u records", len - pos, count);
-    return count;
-}
+/* ---- Frames, read by mt_frame_decode() (../mt_frame.h) ---- */
 
 static void
 write_frame(const uint8_t *f, size_t len)
@@ -526,33 +477,26 @@ type_name(unsigned type)
 static void
 check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
 {
-    static struct wrec w[2 * MAXREC * 2 + 2];
+    static struct mt_rec w[2 * MAXREC * 2 + 2];
     unsigned n, i, j, k, missing, optional, lost_rec;
+    char why[160];
     const struct erec *e;
+    int count;
 
     if (frames_dir != NULL)
         write_frame(f, len);
-    n = decode(f, len, w, nitems(w));
+    if ((count = mt_frame_decode(f, len, w, nitems(w), why, sizeof(why))) < 0)
+        fail("%s", why);
+    n = (unsigned)count;
+    /* LOST and FREE end the frame, as the reader checked. */
     lost_rec = 0;
-    if (n > 0 && w[n - 1].type == MTRACE_REC_LOST) {
-        if (w[n - 1].len != 4)
-            fail("LOST of %zu bytes", w[n - 1].len);
-        lost_rec = be32(w[n - 1].p);
-        if (lost_rec == 0)
-            fail("LOST record of 0 records");
-        n--;
-    }
+    if (n > 0 && w[n - 1].type == MTRACE_REC_LOST)
+        lost_rec = mt_be32(w[--n].p);
     /* Where the trace ended, when free_site was on: the model does not know the frames. */
-    if (n > 0 && w[n - 1].type == MTRACE_REC_FREE) {
-        if (w[n - 1].len < MTRACE_FREE_HDRLEN ||
-            w[n - 1].len > MTRACE_FREE_HDRLEN + MTRACE_FREE_TEXTMAX)
-            fail("FREE of %zu bytes", w[n - 1].len);
-        if (w[n - 1].p[6 + MTRACE_FREE_THREADLEN - 1] != 0)
-            fail("FREE record's thread name is not NUL-terminated");
+    if (n > 0 && w[n - 1].type == MTRACE_REC_FREE)
         n--;
-    } else if (t->free_site) {
+    else if (t->free_site)
         fail("no FREE record in a trace that ended while free_site was on");
-    }
     missing = optional = 0;
     j = 0;
     for (i = 0; i < t->nrec; i++) {
@@ -580,16 +524,14 @@ check_frame(const struct tmodel *t, const uint8_t *f, size_t len)
          */
         if (k >= n || w[k].type != e->type || w[k].len != e->len ||
             memcmp(w[k].p, e->data, e->len) != 0 ||
-            (e->cut && (k + 1 >= n || w[k + 1].type != MTRACE_REC_CUT || w[k + 1].len != 4 ||
-                        be32(w[k + 1].p) != e->pktlen))) {
+            (e->cut &&
+             (k + 1 >= n || w[k + 1].type != MTRACE_REC_CUT || mt_be32(w[k + 1].p) != e->pktlen))) {
             if (e->optional)
                 optional++;
             else
                 missing++;
             continue;
         }
-        if (e->stamped && w[j].len != 8)
-            fail("record %u: TIME of %zu bytes", j, w[j].len);
         j = k + 1 + (e->cut ? 1 : 0);
     }
     if (j != n)
